@@ -1,0 +1,5 @@
+package io.ispcache.node;
+
+public final class Main {
+  public static void main(String[] args) {}
+}
