@@ -1,0 +1,274 @@
+package io.ispcache.content;
+
+import akka.NotUsed;
+import akka.http.javadsl.model.ContentType;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpMethods;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import io.ispcache.metrics.NodeMetrics;
+import io.ispcache.object.BeyondEndException;
+import io.ispcache.object.ChunkSupply;
+import io.ispcache.object.ObjectAddress;
+import io.ispcache.object.ObjectChangedException;
+import io.ispcache.object.RelayException;
+import io.ispcache.origin.OriginException;
+import io.ispcache.origin.OriginSettings;
+import io.ispcache.store.ObjectMeta;
+import io.ispcache.store.StoreFullException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one content request: validate, find the object's meta (local, or learnt with the first
+ * chunk's fill), resolve the Range, and stream the chunks (RFC 9110 §14 semantics).
+ */
+public final class ContentService {
+  private static final Logger log = LoggerFactory.getLogger(ContentService.class);
+  static final String CACHE_STATUS = "X-Cache";
+
+  private final OriginSettings origins;
+  private final ContentSettings settings;
+  private final ChunkSupply supply;
+  private final NodeMetrics metrics;
+
+  public ContentService(
+      OriginSettings origins, ContentSettings settings, ChunkSupply supply, NodeMetrics metrics) {
+    this.origins = origins;
+    this.settings = settings;
+    this.supply = supply;
+    this.metrics = metrics;
+  }
+
+  public CompletionStage<HttpResponse> serve(HttpRequest request) {
+    metrics.requests.increment();
+    try {
+      if (request.method() != HttpMethods.GET && request.method() != HttpMethods.HEAD) {
+        return done(
+            ErrorResponses.of(405, "method_not_allowed", "only GET and HEAD are served")
+                .addHeader(RawHeader.create("Allow", "GET, HEAD")));
+      }
+      ObjectAddress address =
+          ContentTarget.resolve(
+              origins,
+              request.getUri().path(),
+              request.getUri().rawQueryString(),
+              request.getHeader("Host").map(HttpHeader::value));
+      Optional<List<RangeHeader.RangeSpec>> ranges =
+          request.getHeader("Range").flatMap(h -> RangeHeader.parse(h.value(), settings.maxRanges()));
+      String ifRange = request.getHeader("If-Range").map(HttpHeader::value).orElse(null);
+      long hint = ranges.map(this::firstChunk).orElse(0L);
+      return supply
+          .meta(address, hint)
+          .thenApply(meta -> respond(address, meta, ranges, ifRange))
+          .exceptionally(e -> failure(address, e));
+    } catch (ContentError e) {
+      return done(error(e.status, e.code, e.getMessage(), e.details));
+    }
+  }
+
+  private long firstChunk(List<RangeHeader.RangeSpec> specs) {
+    if (specs.get(0) instanceof RangeHeader.FromTo f) {
+      return f.first() / supply.chunkSize();
+    }
+    return 0;
+  }
+
+  private HttpResponse respond(
+      ObjectAddress address,
+      ObjectMeta meta,
+      Optional<List<RangeHeader.RangeSpec>> ranges,
+      String ifRange) {
+    long length = meta.length();
+    ContentType type = contentType(meta.contentType());
+    boolean partial =
+        ranges.isPresent() && length > 0 && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
+    if (!partial) {
+      List<ByteRange> whole = length == 0 ? List.of() : List.of(new ByteRange(0, length - 1));
+      return withValidators(
+          HttpResponse.create()
+              .withStatus(StatusCodes.OK)
+              .withEntity(HttpEntities.create(type, length, body(address, meta, whole.isEmpty() ? null : whole.get(0))))
+              .addHeader(RawHeader.create(CACHE_STATUS, cacheStatus(meta, whole))),
+          meta);
+    }
+    RangeHeader.Resolution resolution = RangeHeader.resolve(ranges.get(), length);
+    if (resolution instanceof RangeHeader.Unsatisfiable) {
+      return unsatisfiable(length);
+    }
+    List<ByteRange> satisfied = ((RangeHeader.Satisfiable) resolution).ranges();
+    String status = cacheStatus(meta, satisfied);
+    if (satisfied.size() == 1) {
+      ByteRange r = satisfied.get(0);
+      return withValidators(
+          HttpResponse.create()
+              .withStatus(StatusCodes.PARTIAL_CONTENT)
+              .withEntity(HttpEntities.create(type, r.length(), body(address, meta, r)))
+              .addHeader(RawHeader.create("Content-Range", ContentRangeHeader.of(r, length)))
+              .addHeader(RawHeader.create(CACHE_STATUS, status)),
+          meta);
+    }
+    MultipartByteRanges multipart = MultipartByteRanges.of(satisfied, meta.contentType(), length);
+    return withValidators(
+        HttpResponse.create()
+            .withStatus(StatusCodes.PARTIAL_CONTENT)
+            .withEntity(
+                HttpEntities.create(
+                    ContentTypes.parse(multipart.contentTypeHeader()),
+                    multipart.contentLength(),
+                    multipart.body(r -> body(address, meta, r))))
+            .addHeader(RawHeader.create(CACHE_STATUS, status)),
+        meta);
+  }
+
+  private HttpResponse unsatisfiable(long length) {
+    return error(
+            416,
+            "range_not_satisfiable",
+            "the requested range lies outside the object's " + length + " bytes",
+            Map.of("length", length))
+        .addHeader(RawHeader.create("Content-Range", ContentRangeHeader.unsatisfied(length)))
+        .addHeader(RawHeader.create("Accept-Ranges", "bytes"));
+  }
+
+  private Source<ByteString, NotUsed> body(ObjectAddress address, ObjectMeta meta, ByteRange range) {
+    if (range == null) {
+      return Source.empty();
+    }
+    int chunkSize = supply.chunkSize();
+    List<ChunkSlice> slices = ChunkMath.slices(range, chunkSize);
+    long lastWanted = slices.get(slices.size() - 1).index();
+    return Source.from(slices)
+        .flatMapConcat(
+            s -> supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted))
+        .watchTermination(
+            (mat, done) -> {
+              done.whenComplete(
+                  (d, e) -> {
+                    if (e != null && !(e instanceof akka.stream.AbruptTerminationException)) {
+                      log.warn("response for {} cut off: {}", address.key(), describe(e));
+                    }
+                  });
+              return NotUsed.getInstance();
+            });
+  }
+
+  private String cacheStatus(ObjectMeta meta, List<ByteRange> ranges) {
+    int local = 0;
+    int total = 0;
+    for (ByteRange r : ranges) {
+      for (ChunkSlice s : ChunkMath.slices(r, supply.chunkSize())) {
+        total++;
+        if (supply.isLocal(meta, s.index())) {
+          local++;
+        }
+      }
+    }
+    if (local == total) {
+      metrics.hitRequests.increment();
+      return "HIT";
+    }
+    if (local == 0) {
+      metrics.missRequests.increment();
+      return "MISS";
+    }
+    metrics.partialRequests.increment();
+    return "PARTIAL";
+  }
+
+  private static HttpResponse withValidators(HttpResponse response, ObjectMeta meta) {
+    List<HttpHeader> headers = new ArrayList<>();
+    headers.add(RawHeader.create("Accept-Ranges", "bytes"));
+    if (meta.etag() != null) {
+      headers.add(RawHeader.create("ETag", meta.etag()));
+    }
+    if (meta.lastModified() != null) {
+      headers.add(RawHeader.create("Last-Modified", meta.lastModified()));
+    }
+    return response.addHeaders(headers);
+  }
+
+  private static ContentType contentType(String value) {
+    if (value == null || value.isBlank() || value.equals("none/none")) {
+      return ContentTypes.APPLICATION_OCTET_STREAM;
+    }
+    try {
+      return ContentTypes.parse(value);
+    } catch (RuntimeException e) {
+      return ContentTypes.APPLICATION_OCTET_STREAM;
+    }
+  }
+
+  private HttpResponse failure(ObjectAddress address, Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof RelayException relay) {
+      metrics.relayedRequests.increment();
+      HttpResponse r = relay.response();
+      return r.withEntity(
+              r.entity()
+                  .transformDataBytes(
+                      Flow.of(ByteString.class)
+                          .map(
+                              b -> {
+                                metrics.relayBytes.add(b.size());
+                                return b;
+                              })))
+          .addHeader(RawHeader.create(CACHE_STATUS, "MISS"));
+    }
+    if (e instanceof BeyondEndException b) {
+      return unsatisfiable(b.length());
+    }
+    if (e instanceof OriginException o) {
+      log.warn("origin failure for {}: {}", address.key(), o.getMessage());
+      return error(o.status(), o.kind() == OriginException.Kind.TIMEOUT ? "origin_timeout" : "origin_failed", o.getMessage(), Map.of("host", address.host()));
+    }
+    if (e instanceof StoreFullException) {
+      log.warn("no room to store {}: {}", address.key(), e.getMessage());
+      return error(503, "cache_full", "the cache has no room for this object right now", Map.of());
+    }
+    if (e instanceof ObjectChangedException) {
+      return error(503, "object_changed", e.getMessage() + "; retry", Map.of());
+    }
+    if (e instanceof TimeoutException || e instanceof akka.pattern.AskTimeoutException) {
+      log.warn("timed out coordinating {}: {}", address.key(), e.toString());
+      return error(503, "busy", "the cache could not coordinate this request in time", Map.of());
+    }
+    log.error("unexpected failure serving {}", address.key(), e);
+    return error(500, "internal_error", "the cache failed to serve this request", Map.of());
+  }
+
+  private HttpResponse error(int status, String code, String message, Map<String, Object> details) {
+    metrics.errorResponses.increment();
+    return ErrorResponses.of(status, code, message, details);
+  }
+
+  private static String describe(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+}

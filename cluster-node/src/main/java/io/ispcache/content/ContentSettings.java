@@ -1,0 +1,42 @@
+package io.ispcache.content;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.ispcache.settings.InvalidSettingException;
+
+/** The content port, read once from {@code ispcache.content}. */
+public record ContentSettings(String iface, int port, int maxRanges) {
+
+  public static ContentSettings fromConfig(Config root) {
+    Config c = root.getConfig("ispcache.content");
+    String iface = c.getString("interface").trim();
+    if (iface.isEmpty()) {
+      throw new InvalidSettingException("ispcache.content.interface", iface, "must be an address or host name to bind");
+    }
+    int port = port(c, "ispcache.content.port", "port");
+    int maxRanges;
+    try {
+      maxRanges = c.getInt("max-ranges");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.content.max-ranges", null, "must be a whole number");
+    }
+    if (maxRanges < 1 || maxRanges > 100) {
+      throw new InvalidSettingException("ispcache.content.max-ranges", maxRanges, "must be 1 to 100");
+    }
+    return new ContentSettings(iface, port, maxRanges);
+  }
+
+  /** A TCP port 0-65535 (0: any free port, for tests). */
+  public static int port(Config c, String setting, String key) {
+    int port;
+    try {
+      port = c.getInt(key);
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(setting, c.hasPath(key) ? c.getValue(key).unwrapped() : null, "must be a port number 0-65535");
+    }
+    if (port < 0 || port > 65535) {
+      throw new InvalidSettingException(setting, port, "must be a port number 0-65535");
+    }
+    return port;
+  }
+}

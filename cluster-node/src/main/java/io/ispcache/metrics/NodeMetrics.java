@@ -1,0 +1,29 @@
+package io.ispcache.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** The node's traffic counters; cheap to bump from any thread on the request path. */
+public final class NodeMetrics {
+  public final LongAdder requests = new LongAdder();
+  public final LongAdder hitRequests = new LongAdder();
+  public final LongAdder missRequests = new LongAdder();
+  public final LongAdder partialRequests = new LongAdder();
+  public final LongAdder relayedRequests = new LongAdder();
+  public final LongAdder errorResponses = new LongAdder();
+  /** Bytes sent to clients from chunks that were on disk when asked for. */
+  public final LongAdder hitBytes = new LongAdder();
+  /** Bytes sent to clients from chunks being filled for them. */
+  public final LongAdder missBytes = new LongAdder();
+  /** Bytes relayed uncached (404 bodies, no-store objects). */
+  public final LongAdder relayBytes = new LongAdder();
+  public final LongAdder originFetches = new LongAdder();
+  public final LongAdder originFetchFailures = new LongAdder();
+  public final LongAdder originBytes = new LongAdder();
+  public final LongAdder peerFetches = new LongAdder();
+  public final LongAdder coalescedWaits = new LongAdder();
+  public final LatencyHistogram fillLatency = new LatencyHistogram();
+
+  public long egressBytes() {
+    return hitBytes.sum() + missBytes.sum() + relayBytes.sum();
+  }
+}

@@ -1,0 +1,162 @@
+package io.ispcache.node;
+
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import com.typesafe.config.Config;
+import io.ispcache.content.ContentRoutes;
+import io.ispcache.content.ContentService;
+import io.ispcache.content.ContentSettings;
+import io.ispcache.metrics.NodeMetrics;
+import io.ispcache.object.ChunkSupply;
+import io.ispcache.object.ContentObject;
+import io.ispcache.origin.OriginClient;
+import io.ispcache.origin.OriginSettings;
+import io.ispcache.store.ChunkStore;
+import io.ispcache.store.StoreSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ispcache process: an Akka Cluster member that, by its roles, serves content ({@code cache})
+ * and the admin plane ({@code admin}), and always the health port.
+ */
+public final class CacheNode {
+  private static final Logger log = LoggerFactory.getLogger(CacheNode.class);
+
+  private final ActorSystem<Void> system;
+  private final Optional<ServerBinding> content;
+  private final ServerBinding health;
+
+  private CacheNode(ActorSystem<Void> system, Optional<ServerBinding> content, ServerBinding health) {
+    this.system = system;
+    this.content = content;
+    this.health = health;
+  }
+
+  /**
+   * Validates every setting (throwing {@link io.ispcache.settings.InvalidSettingException} before
+   * anything starts), then starts the process's parts.
+   */
+  public static CompletionStage<CacheNode> start(Config config) {
+    ContentSettings contentSettings = ContentSettings.fromConfig(config);
+    HealthSettings healthSettings = HealthSettings.fromConfig(config);
+    OriginSettings originSettings = OriginSettings.fromConfig(config);
+    ObjectSettings objectSettings = ObjectSettings.fromConfig(config);
+    StoreSettings storeSettings = StoreSettings.fromConfig(config);
+
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ispcache", config);
+    try {
+      Cluster cluster = Cluster.get(system);
+      if (config.getStringList("akka.cluster.seed-nodes").isEmpty()
+          && !config.getBoolean("ispcache.cluster.bootstrap")) {
+        // A single-node install forms a cluster of itself.
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      NodeMetrics metrics = new NodeMetrics();
+      boolean cacheRole = cluster.selfMember().hasRole("cache");
+      Executor blockingIo =
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("ispcache.blocking-io-dispatcher"));
+      Optional<ChunkStore> store = Optional.empty();
+      if (cacheRole) {
+        long started = System.nanoTime();
+        store = Optional.of(ChunkStore.open(storeSettings, blockingIo));
+        log.info(
+            "cache store opened in {} ms: {}",
+            Duration.ofNanos(System.nanoTime() - started).toMillis(),
+            store.get().stats());
+        ChunkStore opened = store.get();
+        CoordinatedShutdown.get(system)
+            .addTask(
+                CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                "close-chunk-store",
+                () -> {
+                  opened.close();
+                  return CompletableFuture.completedFuture(akka.Done.getInstance());
+                });
+      }
+      NodeStatus status = new NodeStatus(system, metrics, store);
+      Http http = Http.get(system);
+      CompletionStage<ServerBinding> healthBinding =
+          http.newServerAt(healthSettings.iface(), healthSettings.port())
+              .bind(new HealthRoutes(status).route())
+              .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
+      CompletionStage<Optional<ServerBinding>> contentBinding;
+      if (cacheRole) {
+        ContentObject.init(system, objectSettings.leaseTimeout());
+        OriginClient origins = new OriginClient(system, originSettings);
+        ChunkSupply supply =
+            new ChunkSupply(
+                system,
+                store.get(),
+                origins,
+                metrics,
+                objectSettings.askTimeout(),
+                objectSettings.readAheadChunks(),
+                blockingIo);
+        ContentService service = new ContentService(originSettings, contentSettings, supply, metrics);
+        contentBinding =
+            http.newServerAt(contentSettings.iface(), contentSettings.port())
+                .bind(new ContentRoutes(service).route())
+                .thenApply(
+                    b -> {
+                      status.contentServing.set(true);
+                      log.info("content server listening on {}", b.localAddress());
+                      return Optional.of(b.addToCoordinatedShutdown(Duration.ofSeconds(30), system));
+                    });
+      } else {
+        contentBinding = CompletableFuture.completedFuture(Optional.empty());
+      }
+      CompletionStage<?> admin =
+          cluster.selfMember().hasRole("admin")
+              ? AdminPlaneStarter.start(system)
+              : CompletableFuture.completedFuture(null);
+      return healthBinding
+          .thenCombine(contentBinding, (h, c) -> new CacheNode(system, c, h))
+          .thenCombine(admin, (node, a) -> node)
+          .whenComplete(
+              (node, e) -> {
+                if (e != null) {
+                  system.terminate();
+                }
+              });
+    } catch (IOException e) {
+      system.terminate();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** The bound content port (for tests that bind port 0). */
+  public int contentPort() {
+    return content.orElseThrow().localAddress().getPort();
+  }
+
+  public int healthPort() {
+    return health.localAddress().getPort();
+  }
+
+  /** Runs coordinated shutdown: unbind, let responses finish, close the store. */
+  public CompletionStage<akka.Done> shutdown() {
+    system.terminate();
+    return system.getWhenTerminated();
+  }
+}

@@ -1,0 +1,108 @@
+package io.ispcache.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import io.ispcache.metrics.NodeMetrics;
+import io.ispcache.store.ChunkStore;
+import io.ispcache.store.StoreStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** What the node reports about itself on the health port and to the registry. */
+final class NodeStatus {
+  record Drive(String path, long maxBytes, long usedBytes, long chunks, boolean writable) {}
+
+  record Health(
+      boolean healthy,
+      String member,
+      List<String> roles,
+      boolean contentServing,
+      List<Drive> drives,
+      List<String> problems) {}
+
+  record Summary(
+      long requests,
+      long hitRequests,
+      long missRequests,
+      long partialRequests,
+      long hitBytes,
+      long missBytes,
+      long egressBytes,
+      double hitRatioBytes,
+      long originFetches,
+      long originBytes,
+      long diskUsedBytes,
+      long diskCapacityBytes) {}
+
+  private final Cluster cluster;
+  private final NodeMetrics metrics;
+  private final Optional<ChunkStore> store;
+  final AtomicBoolean contentServing = new AtomicBoolean();
+
+  NodeStatus(ActorSystem<?> system, NodeMetrics metrics, Optional<ChunkStore> store) {
+    this.cluster = Cluster.get(system);
+    this.metrics = metrics;
+    this.store = store;
+  }
+
+  NodeMetrics metrics() {
+    return metrics;
+  }
+
+  Optional<StoreStats> storeStats() {
+    return store.map(ChunkStore::stats);
+  }
+
+  Health health() {
+    List<String> problems = new ArrayList<>();
+    MemberStatus member = cluster.selfMember().status();
+    if (member != MemberStatus.up()) {
+      problems.add("cluster member is " + member + ", not Up");
+    }
+    List<Drive> drives = new ArrayList<>();
+    if (store.isPresent()) {
+      if (!contentServing.get()) {
+        problems.add("content port is not bound");
+      }
+      if (!store.get().healthy()) {
+        problems.add("a cache drive is missing or not writable");
+      }
+      for (var d : store.get().stats().drives()) {
+        drives.add(new Drive(d.path().toString(), d.maxBytes(), d.usedBytes(), d.chunkCount(), d.writable()));
+      }
+    }
+    List<String> roles = new ArrayList<>(cluster.selfMember().getRoles());
+    roles.removeIf(r -> r.startsWith("dc-"));
+    roles.sort(String::compareTo);
+    return new Health(problems.isEmpty(), member.toString(), roles, contentServing.get(), drives, problems);
+  }
+
+  Summary summary() {
+    long hit = metrics.hitBytes.sum();
+    long miss = metrics.missBytes.sum();
+    long used = 0;
+    long capacity = 0;
+    if (store.isPresent()) {
+      for (var d : store.get().stats().drives()) {
+        used += d.usedBytes();
+        capacity += d.maxBytes();
+      }
+    }
+    return new Summary(
+        metrics.requests.sum(),
+        metrics.hitRequests.sum(),
+        metrics.missRequests.sum(),
+        metrics.partialRequests.sum(),
+        hit,
+        miss,
+        metrics.egressBytes(),
+        hit + miss == 0 ? 0.0 : (double) hit / (hit + miss),
+        metrics.originFetches.sum(),
+        metrics.originBytes.sum(),
+        used,
+        capacity);
+  }
+}

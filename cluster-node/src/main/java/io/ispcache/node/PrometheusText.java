@@ -1,0 +1,84 @@
+package io.ispcache.node;
+
+import io.ispcache.metrics.LatencyHistogram;
+import io.ispcache.metrics.NodeMetrics;
+import java.util.Locale;
+
+/** Renders the node's figures in the Prometheus text exposition format (version 0.0.4). */
+final class PrometheusText {
+  private PrometheusText() {}
+
+  static String render(NodeStatus status) {
+    NodeMetrics m = status.metrics();
+    StringBuilder out = new StringBuilder(4096);
+    counter(out, "ispcache_requests_total", "Content requests received.", m.requests.sum());
+    out.append("# HELP ispcache_responses_total Content responses by cache status.\n");
+    out.append("# TYPE ispcache_responses_total counter\n");
+    sample(out, "ispcache_responses_total{cache=\"hit\"}", m.hitRequests.sum());
+    sample(out, "ispcache_responses_total{cache=\"miss\"}", m.missRequests.sum());
+    sample(out, "ispcache_responses_total{cache=\"partial\"}", m.partialRequests.sum());
+    sample(out, "ispcache_responses_total{cache=\"relay\"}", m.relayedRequests.sum());
+    sample(out, "ispcache_responses_total{cache=\"error\"}", m.errorResponses.sum());
+    out.append("# HELP ispcache_egress_bytes_total Bytes sent to clients by source.\n");
+    out.append("# TYPE ispcache_egress_bytes_total counter\n");
+    sample(out, "ispcache_egress_bytes_total{source=\"hit\"}", m.hitBytes.sum());
+    sample(out, "ispcache_egress_bytes_total{source=\"miss\"}", m.missBytes.sum());
+    sample(out, "ispcache_egress_bytes_total{source=\"relay\"}", m.relayBytes.sum());
+    counter(out, "ispcache_origin_fetches_total", "Chunk fetches sent to origins.", m.originFetches.sum());
+    counter(out, "ispcache_origin_fetch_failures_total", "Chunk fetches that failed.", m.originFetchFailures.sum());
+    counter(out, "ispcache_origin_bytes_total", "Bytes received from origins.", m.originBytes.sum());
+    counter(out, "ispcache_peer_fetches_total", "Chunk fetches from peer nodes.", m.peerFetches.sum());
+    counter(out, "ispcache_coalesced_waits_total", "Requests that joined a fill already running.", m.coalescedWaits.sum());
+    histogram(out, "ispcache_fill_seconds", "Time from origin request to chunk committed.", m.fillLatency);
+    status.storeStats().ifPresent(s -> {
+      out.append("# HELP ispcache_drive_used_bytes Bytes stored on each cache drive.\n");
+      out.append("# TYPE ispcache_drive_used_bytes gauge\n");
+      for (var d : s.drives()) {
+        sample(out, "ispcache_drive_used_bytes{drive=\"" + escape(d.path().toString()) + "\"}", d.usedBytes());
+      }
+      out.append("# HELP ispcache_drive_capacity_bytes Size limit of each cache drive.\n");
+      out.append("# TYPE ispcache_drive_capacity_bytes gauge\n");
+      for (var d : s.drives()) {
+        sample(out, "ispcache_drive_capacity_bytes{drive=\"" + escape(d.path().toString()) + "\"}", d.maxBytes());
+      }
+      out.append("# HELP ispcache_drive_chunks Chunks stored on each cache drive.\n");
+      out.append("# TYPE ispcache_drive_chunks gauge\n");
+      for (var d : s.drives()) {
+        sample(out, "ispcache_drive_chunks{drive=\"" + escape(d.path().toString()) + "\"}", d.chunkCount());
+      }
+      counter(out, "ispcache_evictions_total", "Chunks evicted to make room.", s.evictions());
+      counter(out, "ispcache_evicted_bytes_total", "Bytes evicted to make room.", s.evictedBytes());
+    });
+    return out.toString();
+  }
+
+  private static void counter(StringBuilder out, String name, String help, long value) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" counter\n");
+    sample(out, name, value);
+  }
+
+  private static void histogram(StringBuilder out, String name, String help, LatencyHistogram h) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" histogram\n");
+    for (int i = 0; i < LatencyHistogram.BOUNDS.length; i++) {
+      out.append(name).append("_bucket{le=\"").append(format(LatencyHistogram.BOUNDS[i])).append("\"} ")
+          .append(h.cumulative(i)).append('\n');
+    }
+    out.append(name).append("_bucket{le=\"+Inf\"} ").append(h.count()).append('\n');
+    out.append(name).append("_sum ").append(format(h.sumSeconds())).append('\n');
+    out.append(name).append("_count ").append(h.count()).append('\n');
+  }
+
+  private static void sample(StringBuilder out, String name, long value) {
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static String format(double d) {
+    return String.format(Locale.ROOT, "%s", d);
+  }
+
+  private static String escape(String label) {
+    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+}

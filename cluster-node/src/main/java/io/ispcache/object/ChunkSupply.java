@@ -1,0 +1,330 @@
+package io.ispcache.object;
+
+import akka.Done;
+import akka.NotUsed;
+import akka.actor.typed.ActorSystem;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.cluster.typed.Cluster;
+import akka.japi.pf.PFBuilder;
+import akka.stream.Materializer;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import io.ispcache.metrics.NodeMetrics;
+import io.ispcache.origin.OriginClient;
+import io.ispcache.origin.OriginException;
+import io.ispcache.origin.OriginReply;
+import io.ispcache.origin.OriginRequest;
+import io.ispcache.store.ChunkFill;
+import io.ispcache.store.ChunkId;
+import io.ispcache.store.ChunkMissingException;
+import io.ispcache.store.ChunkStore;
+import io.ispcache.store.ObjectMeta;
+import io.ispcache.store.StoreFullException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands the content server the bytes of a chunk: from the local store when it is there (no actor
+ * involved), otherwise from a fill that the object's {@link ContentObject} entity granted. Fills
+ * are coalesced twice: on this node by chunk (one fill, any number of readers tailing it), and
+ * across the cluster by the entity.
+ */
+public final class ChunkSupply {
+  private static final Logger log = LoggerFactory.getLogger(ChunkSupply.class);
+
+  private final ChunkStore store;
+  private final OriginClient origin;
+  private final NodeMetrics metrics;
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+  private final int readAhead;
+  private final String selfNode;
+  private final Materializer materializer;
+  private final Executor blockingIo;
+  private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> starting =
+      new ConcurrentHashMap<>();
+  private final Object beginLock = new Object();
+
+  public ChunkSupply(
+      ActorSystem<?> system,
+      ChunkStore store,
+      OriginClient origin,
+      NodeMetrics metrics,
+      Duration askTimeout,
+      int readAhead,
+      Executor blockingIo) {
+    this.store = store;
+    this.origin = origin;
+    this.metrics = metrics;
+    this.sharding = ClusterSharding.get(system);
+    this.askTimeout = askTimeout;
+    this.readAhead = readAhead;
+    this.selfNode = Cluster.get(system).selfMember().address().toString();
+    this.materializer = Materializer.matFromSystem(system);
+    this.blockingIo = blockingIo;
+  }
+
+  public int chunkSize() {
+    return store.chunkSize();
+  }
+
+  /** What is stored about the object, or else learnt by filling chunk {@code hint} now. */
+  public CompletionStage<ObjectMeta> meta(ObjectAddress address, long hint) {
+    Optional<ObjectMeta> known = store.meta(address.key());
+    if (known.isPresent()) {
+      return CompletableFuture.completedFuture(known.get());
+    }
+    return ensure(address, null, hint);
+  }
+
+  public boolean isLocal(ObjectMeta meta, long chunk) {
+    return store.has(new ChunkId(meta.key(), meta.version(), chunk));
+  }
+
+  /**
+   * Bytes {@code [from, to)} of chunk {@code chunk}; while this chunk is filled for the client the
+   * next ones (up to {@code lastWanted}) are fetched ahead.
+   */
+  public Source<ByteString, NotUsed> chunk(
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
+    ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
+    if (store.has(id)) {
+      return store
+          .read(id, from, to)
+          .map(this::countHit)
+          // Evicted between the check and the open: nothing was sent yet, so fill it instead.
+          .recoverWithRetries(
+              1,
+              new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
+                  .match(
+                      ChunkMissingException.class,
+                      e -> fillSource(address, meta, chunk, from, to, lastWanted))
+                  .build());
+    }
+    return fillSource(address, meta, chunk, from, to, lastWanted);
+  }
+
+  private Source<ByteString, NotUsed> fillSource(
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
+    ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
+    return Source.lazySource(
+            () -> {
+              for (long next = chunk + 1; next <= Math.min(lastWanted, chunk + readAhead); next++) {
+                prefetch(address, meta, next);
+              }
+              return Source.completionStageSource(
+                  ensure(address, meta, chunk)
+                      .thenApply(
+                          got -> {
+                            if (!got.version().equals(meta.version())) {
+                              throw new ObjectChangedException(meta.key(), meta.version(), got.version());
+                            }
+                            return store.read(id, from, to);
+                          }));
+            })
+        .map(this::countMiss)
+        .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private ByteString countHit(ByteString bytes) {
+    metrics.hitBytes.add(bytes.size());
+    return bytes;
+  }
+
+  private ByteString countMiss(ByteString bytes) {
+    metrics.missBytes.add(bytes.size());
+    return bytes;
+  }
+
+  private void prefetch(ObjectAddress address, ObjectMeta meta, long chunk) {
+    ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
+    if (store.has(id) || store.fillInProgress(id).isPresent()) {
+      return;
+    }
+    ensure(address, meta, chunk)
+        .whenComplete(
+            (m, e) -> {
+              if (e != null) {
+                log.debug("read-ahead of chunk {} of {} failed: {}", chunk, address.key(), e.toString());
+              }
+            });
+  }
+
+  /**
+   * Completes once chunk {@code chunk} is committed or its fill is registered in the store (so
+   * {@link ChunkStore#read} finds it), with the object's current meta.
+   */
+  CompletionStage<ObjectMeta> ensure(ObjectAddress address, ObjectMeta known, long chunk) {
+    if (known != null && present(new ChunkId(known.key(), known.version(), chunk))) {
+      return CompletableFuture.completedFuture(known);
+    }
+    String slot = address.key() + '\n' + (known == null ? "" : known.version()) + '\n' + chunk;
+    CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
+    CompletableFuture<ObjectMeta> theirs = starting.putIfAbsent(slot, mine);
+    if (theirs != null) {
+      metrics.coalescedWaits.increment();
+      return theirs;
+    }
+    mine.whenComplete((m, e) -> starting.remove(slot, mine));
+    try {
+      start(address, known, chunk)
+          .whenComplete(
+              (m, e) -> {
+                if (e != null) {
+                  mine.completeExceptionally(unwrap(e));
+                } else {
+                  mine.complete(m);
+                }
+              });
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+    }
+    return mine;
+  }
+
+  private boolean present(ChunkId id) {
+    return store.has(id) || store.fillInProgress(id).isPresent();
+  }
+
+  private CompletionStage<ObjectMeta> start(ObjectAddress address, ObjectMeta known, long chunk) {
+    EntityRef<ContentObject.Command> entity =
+        sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
+    return entity
+        .<ContentObject.Grant>ask(
+            reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout)
+        // A peer that holds or fills the chunk is pulled from once node-to-node transfer runs;
+        // until then every grant is served from the origin.
+        .thenCompose(grant -> fillFromOrigin(entity, address, known, chunk));
+  }
+
+  private CompletionStage<ObjectMeta> fillFromOrigin(
+      EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta known, long chunk) {
+    long size = store.chunkSize();
+    long first = chunk * size;
+    long last = known == null ? first + size - 1 : Math.min(first + size, known.length()) - 1;
+    long started = System.nanoTime();
+    metrics.originFetches.increment();
+    return origin
+        .fetch(new OriginRequest(address.origin(), address.host(), address.pathAndQuery(), first, last))
+        .handleAsync(
+            (reply, error) -> {
+              if (error != null) {
+                release(entity, chunk);
+                metrics.originFetchFailures.increment();
+                throw new CompletionException(unwrap(error));
+              }
+              try {
+                return begin(entity, address, known, chunk, reply, started);
+              } catch (RuntimeException e) {
+                release(entity, chunk);
+                throw e;
+              }
+            },
+            blockingIo);
+  }
+
+  private ObjectMeta begin(
+      EntityRef<ContentObject.Command> entity,
+      ObjectAddress address,
+      ObjectMeta known,
+      long chunk,
+      OriginReply reply,
+      long started) {
+    if (reply instanceof OriginReply.BeyondEnd b) {
+      throw new BeyondEndException(b.length());
+    }
+    if (reply instanceof OriginReply.Uncacheable u) {
+      throw new RelayException(u.response());
+    }
+    OriginReply.Bytes bytes = (OriginReply.Bytes) reply;
+    ObjectMeta meta =
+        new ObjectMeta(
+            address.key(),
+            bytes.object().length(),
+            bytes.object().etag(),
+            bytes.object().lastModified(),
+            bytes.object().contentType(),
+            System.currentTimeMillis());
+    if (known != null && !meta.version().equals(known.version())) {
+      store.putMeta(meta);
+      discard(bytes);
+      throw new ObjectChangedException(address.key(), known.version(), meta.version());
+    }
+    Optional<ObjectMeta> current = store.meta(address.key());
+    if (current.isPresent() && current.get().version().equals(meta.version())) {
+      meta = current.get();
+    } else {
+      store.putMeta(meta);
+    }
+    if (meta.length() == 0) {
+      discard(bytes);
+      release(entity, chunk);
+      return meta;
+    }
+    long expected = Math.min(store.chunkSize(), meta.length() - chunk * store.chunkSize());
+    if (bytes.last() - bytes.first() + 1 != expected) {
+      discard(bytes);
+      throw new OriginException(
+          OriginException.Kind.BAD_RESPONSE,
+          "origin sent bytes " + bytes.first() + "-" + bytes.last() + " for chunk " + chunk
+              + " of " + address.key() + ", expected " + expected + " bytes");
+    }
+    ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
+    ChunkFill fill;
+    synchronized (beginLock) {
+      if (present(id)) {
+        discard(bytes);
+        release(entity, chunk);
+        return meta;
+      }
+      try {
+        fill = store.beginFill(id, expected);
+      } catch (StoreFullException e) {
+        discard(bytes);
+        throw new CompletionException(e);
+      }
+    }
+    String version = meta.version();
+    CompletionStage<Done> done =
+        bytes.body().map(b -> {
+          metrics.originBytes.add(b.size());
+          return b;
+        }).runWith(fill.sink(), materializer);
+    done.whenComplete(
+        (d, e) -> {
+          if (e == null) {
+            metrics.fillLatency.record(System.nanoTime() - started);
+            entity.tell(new ContentObject.Filled(chunk, version, selfNode));
+          } else {
+            metrics.originFetchFailures.increment();
+            release(entity, chunk);
+            log.warn("fill of chunk {} of {} failed: {}", chunk, address.key(), unwrap(e).getMessage());
+          }
+        });
+    return meta;
+  }
+
+  private void discard(OriginReply.Bytes bytes) {
+    bytes.body().runWith(Sink.cancelled(), materializer);
+  }
+
+  private void release(EntityRef<ContentObject.Command> entity, long chunk) {
+    entity.tell(new ContentObject.Released(chunk, selfNode));
+  }
+
+  static Throwable unwrap(Throwable e) {
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}

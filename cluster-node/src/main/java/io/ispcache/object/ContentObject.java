@@ -1,0 +1,148 @@
+package io.ispcache.object;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import io.ispcache.serialization.CborSerializable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The cluster's authority for one cached object (entity id = cache key): it decides which node
+ * fetches each chunk from the origin, so however many clients and nodes ask at once a chunk is
+ * fetched upstream once, and it keeps the directory of which nodes hold which chunks.
+ */
+public final class ContentObject extends AbstractBehavior<ContentObject.Command> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "ContentObject");
+
+  /** Messages to the entity. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** A node lacks {@code chunk} and wants to know where to get it. */
+  public record Acquire(long chunk, String node, ActorRef<Grant> replyTo) implements Command {}
+
+  /** {@code node} committed {@code chunk} of {@code version} and now holds it. */
+  public record Filled(long chunk, String version, String node) implements Command {}
+
+  /** {@code node} gave up its fill of {@code chunk} (origin failure, store full, object changed). */
+  public record Released(long chunk, String node) implements Command {}
+
+  /** {@code node} no longer holds {@code chunk} (evicted, or its drive was lost). */
+  public record Dropped(long chunk, String version, String node) implements Command {}
+
+  /** Sent by sharding when the entity is passivated. */
+  public record Stop() implements Command {}
+
+  /** Where a node should get a chunk from. */
+  public sealed interface Grant extends CborSerializable {}
+
+  /** Nobody has it or fills it: the asking node fetches it from the origin. */
+  public record FromOrigin() implements Grant {}
+
+  /** {@code node} holds the chunk or is filling it: pull it from that peer. */
+  public record FromPeer(String node) implements Grant {}
+
+  /** Registers the entity type with sharding; call once per node with the {@code cache} role. */
+  public static void init(ActorSystem<?> system, Duration leaseTimeout) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    TYPE_KEY,
+                    ctx ->
+                        Behaviors.setup(
+                            c -> new ContentObject(c, ctx.getEntityId(), leaseTimeout)))
+                .withStopMessage(new Stop())
+                .withRole("cache"));
+  }
+
+  private record Lease(String node, long expiresAtNanos) {}
+
+  private final String key;
+  private final long leaseNanos;
+  private final Map<Long, Lease> fills = new HashMap<>();
+  private final Map<Long, Set<String>> holders = new HashMap<>();
+  private String version;
+
+  private ContentObject(ActorContext<Command> context, String key, Duration leaseTimeout) {
+    super(context);
+    this.key = key;
+    this.leaseNanos = leaseTimeout.toNanos();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Acquire.class, this::onAcquire)
+        .onMessage(Filled.class, this::onFilled)
+        .onMessage(Released.class, this::onReleased)
+        .onMessage(Dropped.class, this::onDropped)
+        .onMessage(Stop.class, s -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<Command> onAcquire(Acquire a) {
+    long now = System.nanoTime();
+    Set<String> held = holders.get(a.chunk());
+    if (held != null) {
+      // The asker would not ask if it still had the chunk.
+      held.remove(a.node());
+      if (!held.isEmpty()) {
+        a.replyTo().tell(new FromPeer(held.iterator().next()));
+        return this;
+      }
+    }
+    Lease lease = fills.get(a.chunk());
+    if (lease != null && !lease.node().equals(a.node()) && lease.expiresAtNanos() - now > 0) {
+      a.replyTo().tell(new FromPeer(lease.node()));
+      return this;
+    }
+    fills.put(a.chunk(), new Lease(a.node(), now + leaseNanos));
+    a.replyTo().tell(new FromOrigin());
+    return this;
+  }
+
+  private Behavior<Command> onFilled(Filled f) {
+    if (version != null && !version.equals(f.version())) {
+      // The origin's object changed: copies of the old revision are useless to everyone.
+      getContext().getLog().info("object {} changed from version {} to {}", key, version, f.version());
+      holders.clear();
+    }
+    version = f.version();
+    fills.remove(f.chunk());
+    holders.computeIfAbsent(f.chunk(), c -> new HashSet<>()).add(f.node());
+    return this;
+  }
+
+  private Behavior<Command> onReleased(Released r) {
+    Lease lease = fills.get(r.chunk());
+    if (lease != null && lease.node().equals(r.node())) {
+      fills.remove(r.chunk());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDropped(Dropped d) {
+    if (d.version().equals(version)) {
+      Set<String> held = holders.get(d.chunk());
+      if (held != null) {
+        held.remove(d.node());
+        if (held.isEmpty()) {
+          holders.remove(d.chunk());
+        }
+      }
+    }
+    return this;
+  }
+}

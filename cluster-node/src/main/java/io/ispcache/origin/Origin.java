@@ -1,0 +1,29 @@
+package io.ispcache.origin;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An upstream CDN the node may fetch from, with its cache policy.
+ *
+ * @param name unique name; with {@code shareCacheKeys} it replaces the host in cache keys, so the
+ *     same path under two CDN host names is stored once
+ * @param hosts the allowlist entries that select this origin
+ * @param upstreamAddress where to connect instead of resolving the host (like curl --resolve)
+ * @param upstreamProxy an HTTP proxy reached with CONNECT, if the ISP routes upstream traffic so
+ * @param queryInCacheKey whether the query string is part of the cache key (Delivery Optimization
+ *     URLs carry per-client tokens, so the default drops it)
+ */
+public record Origin(
+    String name,
+    List<HostPattern> hosts,
+    Optional<InetSocketAddress> upstreamAddress,
+    Optional<InetSocketAddress> upstreamProxy,
+    boolean shareCacheKeys,
+    boolean queryInCacheKey) {
+
+  public boolean matches(String host) {
+    return hosts.stream().anyMatch(p -> p.matches(host));
+  }
+}
