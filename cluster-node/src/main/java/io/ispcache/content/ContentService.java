@@ -10,7 +10,6 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
-import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.ispcache.metrics.NodeMetrics;
@@ -75,11 +74,59 @@ public final class ContentService {
       long hint = ranges.map(this::firstChunk).orElse(0L);
       return supply
           .meta(address, hint)
-          .thenApply(meta -> respond(address, meta, ranges, ifRange))
+          .thenCompose(meta -> prepared(address, meta, ranges, ifRange, true))
           .exceptionally(e -> failure(address, e));
     } catch (ContentError e) {
       return done(error(e.status, e.code, e.getMessage(), e.details));
     }
+  }
+
+  /**
+   * Answers once the first chunk of the response is on disk or its fill has begun, so an origin
+   * failure or an object changed at the origin becomes a clean status instead of a cut-off body.
+   */
+  private CompletionStage<HttpResponse> prepared(
+      ObjectAddress address,
+      ObjectMeta meta,
+      Optional<List<RangeHeader.RangeSpec>> ranges,
+      String ifRange,
+      boolean mayRetry) {
+    List<ByteRange> planned = plan(meta, ranges, ifRange);
+    if (planned.isEmpty() || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
+      return done(respond(address, meta, ranges, ifRange));
+    }
+    long first = planned.get(0).first() / supply.chunkSize();
+    return supply
+        .prepare(address, meta, first)
+        .handle(
+            (m, e) -> {
+              if (e == null) {
+                return done(respond(address, meta, ranges, ifRange));
+              }
+              Throwable cause = unwrap(e);
+              if (cause instanceof ObjectChangedException && mayRetry) {
+                // The origin has a new revision: answer with it, never a mix of both.
+                return supply
+                    .meta(address, first)
+                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, false));
+              }
+              return CompletableFuture.<HttpResponse>failedFuture(cause);
+            })
+        .thenCompose(r -> r);
+  }
+
+  /** The byte ranges the response will carry, in order (empty for an empty body or a 416). */
+  private List<ByteRange> plan(
+      ObjectMeta meta, Optional<List<RangeHeader.RangeSpec>> ranges, String ifRange) {
+    long length = meta.length();
+    if (length == 0) {
+      return List.of();
+    }
+    if (ranges.isPresent() && IfRange.holds(ifRange, meta.etag(), meta.lastModified())) {
+      RangeHeader.Resolution r = RangeHeader.resolve(ranges.get(), length);
+      return r instanceof RangeHeader.Satisfiable s ? s.ranges() : List.of();
+    }
+    return List.of(new ByteRange(0, length - 1));
   }
 
   private long firstChunk(List<RangeHeader.RangeSpec> specs) {
@@ -222,15 +269,7 @@ public final class ContentService {
     if (e instanceof RelayException relay) {
       metrics.relayedRequests.increment();
       HttpResponse r = relay.response();
-      return r.withEntity(
-              r.entity()
-                  .transformDataBytes(
-                      Flow.of(ByteString.class)
-                          .map(
-                              b -> {
-                                metrics.relayBytes.add(b.size());
-                                return b;
-                              })))
+      return r.withEntity(counted(r.entity()))
           .addHeader(RawHeader.create(CACHE_STATUS, "MISS"));
     }
     if (e instanceof BeyondEndException b) {
@@ -255,9 +294,32 @@ public final class ContentService {
     return error(500, "internal_error", "the cache failed to serve this request", Map.of());
   }
 
+  /** The origin's entity, its bytes counted as relayed egress. */
+  private akka.http.javadsl.model.ResponseEntity counted(akka.http.javadsl.model.ResponseEntity entity) {
+    Source<ByteString, Object> bytes =
+        entity.getDataBytes()
+            .map(
+                b -> {
+                  metrics.relayBytes.add(b.size());
+                  return b;
+                });
+    java.util.OptionalLong length = entity.getContentLengthOption();
+    return length.isPresent()
+        ? HttpEntities.create(entity.getContentType(), length.getAsLong(), bytes)
+        : HttpEntities.createChunked(entity.getContentType(), bytes);
+  }
+
   private HttpResponse error(int status, String code, String message, Map<String, Object> details) {
     metrics.errorResponses.increment();
     return ErrorResponses.of(status, code, message, details);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static String describe(Throwable e) {

@@ -141,6 +141,14 @@ public final class CacheNode {
     }
   }
 
+  /** Completes when this process is an Up member of the cluster. */
+  public CompletionStage<akka.Done> memberUp() {
+    CompletableFuture<akka.Done> up = new CompletableFuture<>();
+    akka.cluster.Cluster.get(system.classicSystem())
+        .registerOnMemberUp(() -> up.complete(akka.Done.getInstance()));
+    return up;
+  }
+
   public ActorSystem<Void> system() {
     return system;
   }

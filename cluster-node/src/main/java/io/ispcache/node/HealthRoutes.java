@@ -52,7 +52,7 @@ final class HealthRoutes {
                                         .withEntity(
                                             HttpEntities.create(
                                                 ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8"),
-                                                PrometheusText.render(status))))))));
+                                                akka.util.ByteString.fromString(PrometheusText.render(status)))))))));
   }
 
   private HttpResponse health() {

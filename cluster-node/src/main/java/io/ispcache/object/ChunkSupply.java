@@ -86,6 +86,21 @@ public final class ChunkSupply {
     return ensure(address, null, hint);
   }
 
+  /**
+   * Completes when chunk {@code chunk} can be read (committed or being filled); fails with the
+   * origin's error, or {@link ObjectChangedException} when the origin now has another revision.
+   */
+  public CompletionStage<ObjectMeta> prepare(ObjectAddress address, ObjectMeta meta, long chunk) {
+    return ensure(address, meta, chunk)
+        .thenApply(
+            got -> {
+              if (!got.version().equals(meta.version())) {
+                throw new ObjectChangedException(meta.key(), meta.version(), got.version());
+              }
+              return got;
+            });
+  }
+
   public boolean isLocal(ObjectMeta meta, long chunk) {
     return store.has(new ChunkId(meta.key(), meta.version(), chunk));
   }

@@ -3,7 +3,6 @@ package io.ispcache.origin;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.ClientTransport;
-import akka.http.javadsl.ConnectionContext;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
@@ -70,7 +69,7 @@ public final class OriginClient {
     CompletableFuture<HttpResponse> sent =
         http.singleRequest(
                 request,
-                ConnectionContext.noEncryption(),
+                http.defaultClientHttpsContext(),
                 pool(origin),
                 system.classicSystem().log())
             .toCompletableFuture();
@@ -204,12 +203,12 @@ public final class OriginClient {
 
   private ConnectionPoolSettings buildPool(Origin origin) {
     ClientConnectionSettings connection =
-        ClientConnectionSettings.create(system)
+        ClientConnectionSettings.create(system.classicSystem())
             .withConnectingTimeout(finite(settings.connectTimeout()))
             .withIdleTimeout(finite(settings.idleTimeout()))
             .withUserAgentHeader(Optional.empty());
     ConnectionPoolSettings pool =
-        ConnectionPoolSettings.create(system)
+        ConnectionPoolSettings.create(system.classicSystem())
             .withConnectionSettings(connection)
             .withMaxConnections(settings.maxConnectionsPerHost())
             .withMaxOpenRequests(1024)

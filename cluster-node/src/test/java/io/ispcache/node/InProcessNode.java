@@ -1,0 +1,85 @@
+package io.ispcache.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A cache node started inside the test JVM on free ports, its origins pointed at a test origin on
+ * 127.0.0.1 under the CDN-like host {@link #ORIGIN_HOST}.
+ */
+public final class InProcessNode implements AutoCloseable {
+  public static final String ORIGIN_HOST = "origin.example.net";
+
+  private final CacheNode node;
+
+  private InProcessNode(CacheNode node) {
+    this.node = node;
+  }
+
+  /** {@code extra} is HOCON that overrides the test defaults (e.g. a smaller drive). */
+  public static InProcessNode start(Path dataDir, int originPort, String extra) {
+    Config config =
+        ConfigFactory.parseString(extra)
+            .withFallback(
+                ConfigFactory.parseString(
+                    String.join(
+                        "\n",
+                        "ispcache.data-dir = \"" + dataDir.toAbsolutePath().toString().replace("\\", "/") + "\"",
+                        "ispcache.content { interface = \"127.0.0.1\", port = 0 }",
+                        "ispcache.health { interface = \"127.0.0.1\", port = 0 }",
+                        "ispcache.store.chunk-size = 256KiB",
+                        "ispcache.store.drives = [ { path = ${ispcache.data-dir}\"/drive-1\", size = 1GiB } ]",
+                        "ispcache.upstream { response-timeout = 2s, idle-timeout = 2s, connect-timeout = 2s }",
+                        "ispcache.origins = [",
+                        "  { name = \"test\", hosts = [\"" + ORIGIN_HOST + "\", \"*.cdn.example.net\"],",
+                        "    upstream-address = \"127.0.0.1:" + originPort + "\" }",
+                        "  { name = \"other\", hosts = [\"other.example.org\"], share-cache-keys = false,",
+                        "    query-in-cache-key = true, upstream-address = \"127.0.0.1:" + originPort + "\" }",
+                        "]",
+                        "akka.cluster.roles = [\"cache\"]",
+                        "akka.remote.artery.canonical.port = 0",
+                        "akka.coordinated-shutdown.exit-jvm = off",
+                        "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+                        "akka.loglevel = WARNING")))
+            .withFallback(ConfigFactory.load())
+            .resolve();
+    CacheNode node =
+        CacheNode.start(config).toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    InProcessNode started = new InProcessNode(node);
+    started.awaitUp(Duration.ofSeconds(20));
+    return started;
+  }
+
+  private void awaitUp(Duration deadline) {
+    node.memberUp()
+        .toCompletableFuture()
+        .orTimeout(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .join();
+  }
+
+  /** {@code path} (with its own query, if any) of the test origin, through the cache. */
+  public URI url(String path) {
+    String sep = path.contains("?") ? "&" : "?";
+    return URI.create("http://127.0.0.1:" + node.contentPort() + path + sep + "cacheHostOrigin=" + ORIGIN_HOST);
+  }
+
+  public URI contentRoot() {
+    return URI.create("http://127.0.0.1:" + node.contentPort());
+  }
+
+  public URI health(String path) {
+    return URI.create("http://127.0.0.1:" + node.healthPort() + path);
+  }
+
+  public CacheNode node() {
+    return node;
+  }
+
+  @Override
+  public void close() {
+    node.shutdown().toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+  }
+}

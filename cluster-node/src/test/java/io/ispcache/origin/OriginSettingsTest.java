@@ -1,0 +1,84 @@
+package io.ispcache.origin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ispcache.settings.InvalidSettingException;
+import java.io.File;
+import org.junit.jupiter.api.Test;
+
+class OriginSettingsTest {
+
+  static Config with(String origins) {
+    return ConfigFactory.parseString("ispcache.origins = " + origins)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  static InvalidSettingException refused(String origins) {
+    return assertThrows(InvalidSettingException.class, () -> OriginSettings.fromConfig(with(origins)));
+  }
+
+  @Test
+  void shippedAllowlistCoversTheMicrosoftCdnHostsAndNothingElse() {
+    Config shipped =
+        ConfigFactory.parseFile(new File("../config/origins.conf"))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
+    OriginSettings s = OriginSettings.fromConfig(shipped);
+
+    assertEquals("windowsupdate", s.originFor("au.download.windowsupdate.com").orElseThrow().name());
+    assertEquals("windowsupdate", s.originFor("download.windowsupdate.com").orElseThrow().name());
+    assertTrue(s.originFor("7.tlu.dl.delivery.mp.microsoft.com").isPresent());
+    assertTrue(s.originFor("officecdn.microsoft.com").isPresent());
+    assertTrue(s.originFor("assets1.xboxlive.com").isEmpty(), "*.x matches below x only");
+    assertTrue(s.originFor("xvcf1.xboxlive.com.evil.com").isEmpty());
+    assertTrue(s.originFor("example.com").isEmpty());
+    assertTrue(s.originFor("evilwindowsupdate.com").isEmpty());
+  }
+
+  @Test
+  void suffixPatternMatchesOnlyWholeLabels() {
+    HostPattern p = new HostPattern("*.download.windowsupdate.com");
+    assertTrue(p.matches("au.download.windowsupdate.com"));
+    assertTrue(p.matches("a.b.download.windowsupdate.com"));
+    assertFalse(p.matches("download.windowsupdate.com"));
+    assertFalse(p.matches("xdownload.windowsupdate.com"));
+  }
+
+  @Test
+  void upstreamAddressAndPolicyFlagsAreRead() {
+    OriginSettings s =
+        OriginSettings.fromConfig(
+            with("[{name = a, hosts = [\"a.example.net\"], upstream-address = \"127.0.0.1:8081\", share-cache-keys = false, query-in-cache-key = true}]"));
+    Origin o = s.originFor("a.example.net").orElseThrow();
+    assertEquals(8081, o.upstreamAddress().orElseThrow().getPort());
+    assertFalse(o.shareCacheKeys());
+    assertTrue(o.queryInCacheKey());
+  }
+
+  @Test
+  void badOriginSettingsAreRefusedNamingTheSetting() {
+    assertEquals("ispcache.origins", refused("[]").setting());
+    assertEquals("ispcache.origins[0].name", refused("[{name = \"Bad Name\", hosts = [\"a.example.net\"]}]").setting());
+    assertEquals("ispcache.origins[1].name", refused("[{name = a, hosts = [\"a.example.net\"]}, {name = a, hosts = [\"b.example.net\"]}]").setting());
+    assertEquals("ispcache.origins[0].hosts", refused("[{name = a, hosts = []}]").setting());
+    assertEquals("ispcache.origins[0].hosts[1]", refused("[{name = a, hosts = [\"a.example.net\", \"http://x\"]}]").setting());
+    assertEquals("ispcache.origins[0].hosts[0]", refused("[{name = a, hosts = [\"*\"]}]").setting());
+    assertEquals("ispcache.origins[0].upstream-address", refused("[{name = a, hosts = [\"a.example.net\"], upstream-address = \"127.0.0.1\"}]").setting());
+    assertEquals("ispcache.origins[0].upstream-address", refused("[{name = a, hosts = [\"a.example.net\"], upstream-address = \"127.0.0.1:99999\"}]").setting());
+    assertEquals("ispcache.origins[0].upstream-proxy", refused("[{name = a, hosts = [\"a.example.net\"], upstream-proxy = \"proxy:http\"}]").setting());
+  }
+
+  @Test
+  void refusalMessageIsOneLineWithSettingValueAndRule() {
+    InvalidSettingException e = refused("[{name = a, hosts = [\"a.example.net\"], upstream-address = \"127.0.0.1:0x50\"}]");
+    assertEquals(
+        "invalid setting ispcache.origins[0].upstream-address = \"127.0.0.1:0x50\": port must be a number 1-65535",
+        e.getMessage());
+  }
+}
