@@ -20,6 +20,11 @@ public final class NodeMetrics {
   public final LongAdder originFetchFailures = new LongAdder();
   public final LongAdder originBytes = new LongAdder();
   public final LongAdder peerFetches = new LongAdder();
+  public final LongAdder peerFetchFailures = new LongAdder();
+  /** Bytes received from peer nodes. */
+  public final LongAdder peerBytes = new LongAdder();
+  /** Bytes this node sent to peer nodes. */
+  public final LongAdder peerServedBytes = new LongAdder();
   public final LongAdder coalescedWaits = new LongAdder();
   public final LatencyHistogram fillLatency = new LatencyHistogram();
 

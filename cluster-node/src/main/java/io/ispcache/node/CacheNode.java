@@ -17,6 +17,10 @@ import io.ispcache.object.ChunkSupply;
 import io.ispcache.object.ContentObject;
 import io.ispcache.origin.OriginClient;
 import io.ispcache.origin.OriginSettings;
+import io.ispcache.peer.PeerClient;
+import io.ispcache.peer.PeerNode;
+import io.ispcache.peer.PeerRoutes;
+import io.ispcache.peer.PeerSettings;
 import io.ispcache.store.ChunkStore;
 import io.ispcache.store.StoreSettings;
 import java.io.IOException;
@@ -56,6 +60,7 @@ public final class CacheNode {
     OriginSettings originSettings = OriginSettings.fromConfig(config);
     ObjectSettings objectSettings = ObjectSettings.fromConfig(config);
     StoreSettings storeSettings = StoreSettings.fromConfig(config);
+    PeerSettings peerSettings = PeerSettings.fromConfig(config);
 
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ispcache", config);
     try {
@@ -95,14 +100,31 @@ public final class CacheNode {
               .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
       CompletionStage<Optional<ServerBinding>> contentBinding;
       if (cacheRole) {
+        ChunkStore opened = store.get();
+        ServerBinding peerBinding =
+            http.newServerAt(peerSettings.iface(), peerSettings.port())
+                .bind(new PeerRoutes(opened, metrics).route())
+                .toCompletableFuture()
+                .join()
+                .addToCoordinatedShutdown(Duration.ofSeconds(30), system);
+        String selfNode =
+            new PeerNode(
+                    cluster.selfMember().address().toString(),
+                    peerSettings.advertisedHost(),
+                    peerBinding.localAddress().getPort())
+                .id();
         ContentObject.init(system, objectSettings.leaseTimeout());
         OriginClient origins = new OriginClient(system, originSettings);
+        PeerClient peers =
+            new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());
         ChunkSupply supply =
             new ChunkSupply(
                 system,
-                store.get(),
+                opened,
                 origins,
                 metrics,
+                peers,
+                selfNode,
                 objectSettings.askTimeout(),
                 objectSettings.readAheadChunks(),
                 blockingIo);
@@ -113,7 +135,7 @@ public final class CacheNode {
                 .thenApply(
                     b -> {
                       status.contentServing.set(true);
-                      log.info("content server listening on {}", b.localAddress());
+                      log.info("content server listening on {}, peer transfer on {}", b.localAddress(), peerBinding.localAddress());
                       return Optional.of(b.addToCoordinatedShutdown(Duration.ofSeconds(30), system));
                     });
       } else {

@@ -5,7 +5,6 @@ import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
-import akka.cluster.typed.Cluster;
 import akka.japi.pf.PFBuilder;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Sink;
@@ -16,6 +15,8 @@ import io.ispcache.origin.OriginClient;
 import io.ispcache.origin.OriginException;
 import io.ispcache.origin.OriginReply;
 import io.ispcache.origin.OriginRequest;
+import io.ispcache.peer.PeerClient;
+import io.ispcache.peer.PeerNode;
 import io.ispcache.store.ChunkFill;
 import io.ispcache.store.ChunkId;
 import io.ispcache.store.ChunkMissingException;
@@ -43,6 +44,7 @@ public final class ChunkSupply {
 
   private final ChunkStore store;
   private final OriginClient origin;
+  private final PeerClient peers;
   private final NodeMetrics metrics;
   private final ClusterSharding sharding;
   private final Duration askTimeout;
@@ -59,16 +61,19 @@ public final class ChunkSupply {
       ChunkStore store,
       OriginClient origin,
       NodeMetrics metrics,
+      PeerClient peers,
+      String selfNode,
       Duration askTimeout,
       int readAhead,
       Executor blockingIo) {
     this.store = store;
     this.origin = origin;
+    this.peers = peers;
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.readAhead = readAhead;
-    this.selfNode = Cluster.get(system).selfMember().address().toString();
+    this.selfNode = selfNode;
     this.materializer = Materializer.matFromSystem(system);
     this.blockingIo = blockingIo;
   }
@@ -210,15 +215,69 @@ public final class ChunkSupply {
     return store.has(id) || store.fillInProgress(id).isPresent();
   }
 
+  /** Peers tried for one chunk before the node goes to the origin itself. */
+  private static final int PEER_ATTEMPTS = 2;
+
   private CompletionStage<ObjectMeta> start(ObjectAddress address, ObjectMeta known, long chunk) {
+    return start(address, known, chunk, 0);
+  }
+
+  private CompletionStage<ObjectMeta> start(
+      ObjectAddress address, ObjectMeta known, long chunk, int peerFailures) {
     EntityRef<ContentObject.Command> entity =
         sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
     return entity
         .<ContentObject.Grant>ask(
             reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout)
-        // A peer that holds or fills the chunk is pulled from once node-to-node transfer runs;
-        // until then every grant is served from the origin.
-        .thenCompose(grant -> fillFromOrigin(entity, address, known, chunk));
+        .thenCompose(
+            grant -> {
+              if (grant instanceof ContentObject.FromPeer p && peerFailures < PEER_ATTEMPTS) {
+                return fillFromPeer(entity, address, known, chunk, p.node(), peerFailures);
+              }
+              return fillFromOrigin(entity, address, known, chunk);
+            });
+  }
+
+  private CompletionStage<ObjectMeta> fillFromPeer(
+      EntityRef<ContentObject.Command> entity,
+      ObjectAddress address,
+      ObjectMeta known,
+      long chunk,
+      String peerId,
+      int peerFailures) {
+    long started = System.nanoTime();
+    metrics.peerFetches.increment();
+    PeerNode peer = PeerNode.parse(peerId);
+    return peers
+        .fetch(peer, address.key(), chunk, known == null ? null : known.version())
+        .handleAsync(
+            (pulled, error) -> {
+              if (error == null) {
+                long size = store.chunkSize();
+                long first = chunk * size;
+                long last = Math.min(first + size, pulled.object().length()) - 1;
+                try {
+                  return CompletableFuture.completedFuture(
+                      begin(
+                          entity,
+                          address,
+                          known,
+                          chunk,
+                          new OriginReply.Bytes(pulled.object(), first, last, pulled.body()),
+                          started,
+                          metrics.peerBytes));
+                } catch (RuntimeException e) {
+                  error = e;
+                }
+              }
+              // The peer is gone, evicted the chunk or holds another version: ask again.
+              metrics.peerFetchFailures.increment();
+              log.info("chunk {} of {} not available from peer {}: {}", chunk, address.key(), peerId, unwrap(error).getMessage());
+              entity.tell(new ContentObject.PeerFailed(chunk, peerId));
+              return start(address, known, chunk, peerFailures + 1);
+            },
+            blockingIo)
+        .thenCompose(stage -> stage);
   }
 
   private CompletionStage<ObjectMeta> fillFromOrigin(
@@ -238,7 +297,7 @@ public final class ChunkSupply {
                 throw new CompletionException(unwrap(error));
               }
               try {
-                return begin(entity, address, known, chunk, reply, started);
+                return begin(entity, address, known, chunk, reply, started, metrics.originBytes);
               } catch (RuntimeException e) {
                 release(entity, chunk);
                 throw e;
@@ -253,7 +312,8 @@ public final class ChunkSupply {
       ObjectMeta known,
       long chunk,
       OriginReply reply,
-      long started) {
+      long started,
+      java.util.concurrent.atomic.LongAdder received) {
     if (reply instanceof OriginReply.BeyondEnd b) {
       throw new BeyondEndException(b.length());
     }
@@ -311,7 +371,7 @@ public final class ChunkSupply {
     String version = meta.version();
     CompletionStage<Done> done =
         bytes.body().map(b -> {
-          metrics.originBytes.add(b.size());
+          received.add(b.size());
           return b;
         }).runWith(fill.sink(), materializer);
     done.whenComplete(

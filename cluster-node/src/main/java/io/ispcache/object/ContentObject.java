@@ -10,6 +10,11 @@ import akka.actor.typed.javadsl.Receive;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.cluster.ClusterEvent;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import io.ispcache.peer.PeerNode;
 import io.ispcache.serialization.CborSerializable;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,6 +44,9 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   /** {@code node} gave up its fill of {@code chunk} (origin failure, store full, object changed). */
   public record Released(long chunk, String node) implements Command {}
 
+  /** {@code peer} could not deliver {@code chunk} to the asker: forget it as holder or filler. */
+  public record PeerFailed(long chunk, String peer) implements Command {}
+
   /** {@code node} no longer holds {@code chunk} (evicted, or its drive was lost). */
   public record Dropped(long chunk, String version, String node) implements Command {}
 
@@ -60,11 +68,13 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .init(
             Entity.of(
                     TYPE_KEY,
-                    ctx ->
-                        Behaviors.setup(
-                            c -> new ContentObject(c, ctx.getEntityId(), leaseTimeout)))
+                    ctx -> create(ctx.getEntityId(), leaseTimeout))
                 .withStopMessage(new Stop())
                 .withRole("cache"));
+  }
+
+  static Behavior<Command> create(String key, Duration leaseTimeout) {
+    return Behaviors.setup(c -> new ContentObject(c, key, leaseTimeout));
   }
 
   private record Lease(String node, long expiresAtNanos) {}
@@ -88,23 +98,29 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .onMessage(Filled.class, this::onFilled)
         .onMessage(Released.class, this::onReleased)
         .onMessage(Dropped.class, this::onDropped)
+        .onMessage(PeerFailed.class, this::onPeerFailed)
         .onMessage(Stop.class, s -> Behaviors.stopped())
         .build();
   }
 
   private Behavior<Command> onAcquire(Acquire a) {
     long now = System.nanoTime();
+    Set<String> live = liveMembers();
     Set<String> held = holders.get(a.chunk());
     if (held != null) {
-      // The asker would not ask if it still had the chunk.
+      // The asker would not ask if it still had the chunk; departed members hold nothing.
       held.remove(a.node());
+      held.removeIf(n -> !live.contains(PeerNode.akkaAddressOf(n)));
       if (!held.isEmpty()) {
         a.replyTo().tell(new FromPeer(held.iterator().next()));
         return this;
       }
     }
     Lease lease = fills.get(a.chunk());
-    if (lease != null && !lease.node().equals(a.node()) && lease.expiresAtNanos() - now > 0) {
+    if (lease != null
+        && !lease.node().equals(a.node())
+        && lease.expiresAtNanos() - now > 0
+        && live.contains(PeerNode.akkaAddressOf(lease.node()))) {
       a.replyTo().tell(new FromPeer(lease.node()));
       return this;
     }
@@ -131,6 +147,31 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
       fills.remove(r.chunk());
     }
     return this;
+  }
+
+  private Behavior<Command> onPeerFailed(PeerFailed f) {
+    Set<String> held = holders.get(f.chunk());
+    if (held != null) {
+      held.remove(f.peer());
+    }
+    Lease lease = fills.get(f.chunk());
+    if (lease != null && lease.node().equals(f.peer())) {
+      fills.remove(f.chunk());
+    }
+    return this;
+  }
+
+  /** Addresses of members that can still serve: not downed and not unreachable. */
+  private Set<String> liveMembers() {
+    ClusterEvent.CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
+    Set<String> live = new HashSet<>();
+    Set<Member> unreachable = new HashSet<>(state.getUnreachable());
+    for (Member m : state.getMembers()) {
+      if (m.status() != MemberStatus.down() && !unreachable.contains(m)) {
+        live.add(m.address().toString());
+      }
+    }
+    return live;
   }
 
   private Behavior<Command> onDropped(Dropped d) {

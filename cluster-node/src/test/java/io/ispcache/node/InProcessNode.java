@@ -30,6 +30,7 @@ public final class InProcessNode implements AutoCloseable {
                         "ispcache.data-dir = \"" + dataDir.toAbsolutePath().toString().replace("\\", "/") + "\"",
                         "ispcache.content { interface = \"127.0.0.1\", port = 0 }",
                         "ispcache.health { interface = \"127.0.0.1\", port = 0 }",
+                        "ispcache.peer { interface = \"127.0.0.1\", port = 0 }",
                         "ispcache.store.chunk-size = 256KiB",
                         "ispcache.store.drives = [ { path = ${ispcache.data-dir}\"/drive-1\", size = 1GiB } ]",
                         "ispcache.upstream { response-timeout = 2s, idle-timeout = 2s, connect-timeout = 2s }",

@@ -1,0 +1,94 @@
+package io.ispcache.peer;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.settings.ClientConnectionSettings;
+import akka.http.javadsl.settings.ConnectionPoolSettings;
+import akka.stream.Materializer;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import io.ispcache.origin.OriginObject;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import scala.concurrent.duration.FiniteDuration;
+
+/** Pulls chunks from other cache nodes' transfer ports over pooled keep-alive connections. */
+public final class PeerClient {
+  private final ActorSystem<?> system;
+  private final Http http;
+  private final Materializer materializer;
+  private final ConnectionPoolSettings pool;
+  private final Duration idleTimeout;
+
+  public PeerClient(ActorSystem<?> system, Duration connectTimeout, Duration idleTimeout) {
+    this.system = system;
+    this.http = Http.get(system);
+    this.materializer = Materializer.matFromSystem(system);
+    this.idleTimeout = idleTimeout;
+    this.pool =
+        ConnectionPoolSettings.create(system.classicSystem())
+            .withConnectionSettings(
+                ClientConnectionSettings.create(system.classicSystem())
+                    .withConnectingTimeout(finite(connectTimeout))
+                    .withIdleTimeout(finite(idleTimeout)))
+            .withMaxConnections(16)
+            .withMaxOpenRequests(1024)
+            .withMaxRetries(0);
+  }
+
+  /** Chunk {@code index} of {@code key} from {@code peer}; {@code version} null accepts any. */
+  public CompletionStage<PeerChunk> fetch(PeerNode peer, String key, long index, String version) {
+    String uri =
+        "http://" + peer.host() + ":" + peer.port() + PeerProtocol.path(key, index)
+            + (version == null ? "" : "?version=" + version);
+    return http.singleRequest(
+            HttpRequest.GET(uri), http.defaultClientHttpsContext(), pool, system.classicSystem().log())
+        .handle(
+            (response, error) -> {
+              if (error != null) {
+                throw new PeerException("peer " + peer.id() + " unreachable: " + error.getMessage(), error);
+              }
+              return interpret(peer, response);
+            });
+  }
+
+  private PeerChunk interpret(PeerNode peer, HttpResponse response) {
+    if (response.status().intValue() != 200) {
+      response.discardEntityBytes(materializer);
+      throw new PeerException("peer " + peer.id() + " answered " + response.status().intValue());
+    }
+    long length;
+    try {
+      length = Long.parseLong(header(response, PeerProtocol.LENGTH));
+    } catch (RuntimeException e) {
+      response.discardEntityBytes(materializer);
+      throw new PeerException("peer " + peer.id() + " sent no object length");
+    }
+    OriginObject object =
+        new OriginObject(
+            length,
+            header(response, PeerProtocol.ETAG),
+            header(response, PeerProtocol.LAST_MODIFIED),
+            header(response, PeerProtocol.CONTENT_TYPE));
+    Source<ByteString, NotUsed> body =
+        response
+            .entity()
+            .getDataBytes()
+            .idleTimeout(idleTimeout)
+            .mapMaterializedValue(m -> NotUsed.getInstance());
+    return new PeerChunk(object, body);
+  }
+
+  private static String header(HttpResponse response, String name) {
+    return response.getHeader(name).map(HttpHeader::value).orElse(null);
+  }
+
+  private static FiniteDuration finite(Duration d) {
+    return FiniteDuration.create(d.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,28 @@
+package io.ispcache.peer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** The chunk transfer endpoint's names, shared by {@link PeerRoutes} and {@link PeerClient}. */
+final class PeerProtocol {
+  static final String LENGTH = "X-Ispcache-Object-Length";
+  static final String ETAG = "X-Ispcache-Object-ETag";
+  static final String LAST_MODIFIED = "X-Ispcache-Object-Last-Modified";
+  static final String CONTENT_TYPE = "X-Ispcache-Object-Content-Type";
+  static final String VERSION = "X-Ispcache-Object-Version";
+
+  private PeerProtocol() {}
+
+  /** {@code /objects/<key>/chunks/<index>} with the key in URL-safe base64. */
+  static String path(String key, long index) {
+    return "/objects/" + encode(key) + "/chunks/" + index;
+  }
+
+  static String encode(String key) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String decode(String encoded) {
+    return new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
+  }
+}
