@@ -70,6 +70,13 @@ public final class CacheNode {
         // A single-node install forms a cluster of itself.
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
+      if (config.getBoolean("ispcache.cluster.management")) {
+        // Cluster membership over HTTP (list, leave, down) for operators and tooling.
+        akka.management.javadsl.AkkaManagement.get(system.classicSystem()).start();
+      }
+      if (config.getBoolean("ispcache.cluster.bootstrap")) {
+        akka.management.cluster.bootstrap.ClusterBootstrap.get(system.classicSystem()).start();
+      }
       NodeMetrics metrics = new NodeMetrics();
       boolean cacheRole = cluster.selfMember().hasRole("cache");
       Executor blockingIo =

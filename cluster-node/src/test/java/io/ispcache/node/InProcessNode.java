@@ -42,6 +42,7 @@ public final class InProcessNode implements AutoCloseable {
                         "]",
                         "akka.cluster.roles = [\"cache\"]",
                         "akka.remote.artery.canonical.port = 0",
+                        "ispcache.cluster.management = false",
                         "akka.coordinated-shutdown.exit-jvm = off",
                         "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                         "akka.loglevel = WARNING")))
