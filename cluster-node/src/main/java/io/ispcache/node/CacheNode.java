@@ -108,9 +108,17 @@ public final class CacheNode {
       CompletionStage<Optional<ServerBinding>> contentBinding;
       if (cacheRole) {
         ChunkStore opened = store.get();
+        // The transfer port answers from the supply, which is built once the port is known.
+        CompletableFuture<ChunkSupply> supplyRef = new CompletableFuture<>();
         ServerBinding peerBinding =
             http.newServerAt(peerSettings.iface(), peerSettings.port())
-                .bind(new PeerRoutes(opened, metrics).route())
+                .bind(
+                    new PeerRoutes(
+                            opened,
+                            (key, version, index) ->
+                                supplyRef.thenCompose(s -> s.held(key, version, index)),
+                            metrics)
+                        .route())
                 .toCompletableFuture()
                 .join()
                 .addToCoordinatedShutdown(Duration.ofSeconds(30), system);
@@ -135,6 +143,7 @@ public final class CacheNode {
                 objectSettings.askTimeout(),
                 objectSettings.readAheadChunks(),
                 blockingIo);
+        supplyRef.complete(supply);
         ContentService service = new ContentService(originSettings, contentSettings, supply, metrics);
         contentBinding =
             http.newServerAt(contentSettings.iface(), contentSettings.port())

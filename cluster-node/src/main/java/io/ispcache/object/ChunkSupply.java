@@ -106,6 +106,30 @@ public final class ChunkSupply {
             });
   }
 
+  /** For the transfer port: see {@link io.ispcache.peer.HeldChunks#await}. */
+  public CompletionStage<Optional<ObjectMeta>> held(String key, String version, long chunk) {
+    Optional<ObjectMeta> meta = store.meta(key).filter(m -> version == null || m.version().equals(version));
+    if (meta.isPresent() && present(new ChunkId(key, meta.get().version(), chunk))) {
+      return CompletableFuture.completedFuture(meta);
+    }
+    CompletableFuture<ObjectMeta> starting = this.starting.get(key + '\n' + (version == null ? "" : version) + '\n' + chunk);
+    if (starting == null && meta.isPresent()) {
+      starting = this.starting.get(key + '\n' + meta.get().version() + '\n' + chunk);
+    }
+    if (starting == null) {
+      starting = this.starting.get(key + "\n\n" + chunk);
+    }
+    if (starting == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return starting.thenApply(
+        m ->
+            (version == null || m.version().equals(version))
+                    && present(new ChunkId(key, m.version(), chunk))
+                ? Optional.of(m)
+                : Optional.<ObjectMeta>empty());
+  }
+
   public boolean isLocal(ObjectMeta meta, long chunk) {
     return store.has(new ChunkId(meta.key(), meta.version(), chunk));
   }

@@ -1,6 +1,7 @@
 package io.ispcache.peer;
 
 import static akka.http.javadsl.server.Directives.complete;
+import static akka.http.javadsl.server.Directives.completeWithFuture;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.handleRejections;
 import static akka.http.javadsl.server.Directives.parameterOptional;
@@ -23,6 +24,8 @@ import io.ispcache.store.ObjectMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The chunk transfer port: other cache nodes pull chunks this node holds, or is filling right
@@ -30,10 +33,12 @@ import java.util.Optional;
  */
 public final class PeerRoutes {
   private final ChunkStore store;
+  private final HeldChunks held;
   private final NodeMetrics metrics;
 
-  public PeerRoutes(ChunkStore store, NodeMetrics metrics) {
+  public PeerRoutes(ChunkStore store, HeldChunks held, NodeMetrics metrics) {
     this.store = store;
+    this.held = held;
     this.metrics = metrics;
   }
 
@@ -53,33 +58,35 @@ public final class PeerRoutes {
                     path(
                         segment("objects").slash(segment()).slash("chunks").slash(longSegment()),
                         (key, index) ->
-                            parameterOptional("version", version -> complete(chunk(key, index, version))))));
+                            parameterOptional("version", version -> completeWithFuture(chunk(key, index, version))))));
   }
 
-  HttpResponse chunk(String encodedKey, long index, Optional<String> version) {
+  CompletionStage<HttpResponse> chunk(String encodedKey, long index, Optional<String> version) {
     String key;
     try {
       key = PeerProtocol.decode(encodedKey);
     } catch (IllegalArgumentException e) {
-      return ErrorResponses.of(400, "bad_key", "the object key is not URL-safe base64");
+      return done(ErrorResponses.of(400, "bad_key", "the object key is not URL-safe base64"));
     }
-    Optional<ObjectMeta> stored = store.meta(key);
-    if (stored.isEmpty()) {
-      return ErrorResponses.of(404, "not_held", "this node holds nothing of that object");
+    if (index < 0) {
+      return done(ErrorResponses.of(400, "bad_index", "chunk index must not be negative"));
     }
-    ObjectMeta meta = stored.get();
-    if (version.isPresent() && !version.get().equals(meta.version())) {
-      return ErrorResponses.of(409, "other_version", "this node holds version " + meta.version());
-    }
+    return held.await(key, version.orElse(null), index)
+        .thenApply(meta -> meta.map(m -> respond(key, index, m)).orElseGet(() -> notHeld(index)))
+        .exceptionally(e -> notHeld(index));
+  }
+
+  private static HttpResponse notHeld(long index) {
+    return ErrorResponses.of(404, "not_held", "this node does not hold chunk " + index);
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse r) {
+    return CompletableFuture.completedFuture(r);
+  }
+
+  private HttpResponse respond(String key, long index, ObjectMeta meta) {
     long chunkSize = store.chunkSize();
-    long chunks = (meta.length() + chunkSize - 1) / chunkSize;
-    if (index < 0 || index >= chunks) {
-      return ErrorResponses.of(404, "not_held", "the object has no chunk " + index);
-    }
     ChunkId id = new ChunkId(key, meta.version(), index);
-    if (!store.has(id) && store.fillInProgress(id).isEmpty()) {
-      return ErrorResponses.of(404, "not_held", "this node does not hold chunk " + index);
-    }
     long length = Math.min(chunkSize, meta.length() - index * chunkSize);
     List<HttpHeader> headers = new ArrayList<>();
     headers.add(RawHeader.create(PeerProtocol.LENGTH, Long.toString(meta.length())));

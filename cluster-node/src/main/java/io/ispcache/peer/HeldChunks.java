@@ -1,0 +1,16 @@
+package io.ispcache.peer;
+
+import io.ispcache.store.ObjectMeta;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** What this node holds or is about to hold, as the transfer port needs to know it. */
+@FunctionalInterface
+public interface HeldChunks {
+  /**
+   * Completes with the object's meta once chunk {@code index} is committed or being filled here
+   * (waiting for a fill that is starting), or empty when this node neither holds nor fetches it.
+   * {@code version} null accepts any version.
+   */
+  CompletionStage<Optional<ObjectMeta>> await(String key, String version, long index);
+}

@@ -1,0 +1,146 @@
+package io.ispcache.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import io.ispcache.testing.TestContent;
+import io.ispcache.testing.TestOrigin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three cache nodes in one cluster fetch each chunk from the origin once and share it. */
+class ClusterFillTest {
+  static final int CHUNK = 256 * 1024;
+  @TempDir static Path dataDir;
+  static TestOrigin origin;
+  static final List<InProcessNode> nodes = new ArrayList<>();
+  static HttpClient http;
+
+  @BeforeAll
+  static void start() throws IOException {
+    origin = new TestOrigin();
+    int seedPort = freePort();
+    String seed = "akka.cluster.seed-nodes = [\"akka://ispcache@127.0.0.1:" + seedPort + "\"]\n";
+    for (int i = 0; i < 3; i++) {
+      int port = i == 0 ? seedPort : freePort();
+      nodes.add(
+          InProcessNode.start(
+              dataDir.resolve("node-" + i),
+              origin.port(),
+              seed + "akka.remote.artery.canonical.port = " + port + "\n"));
+    }
+    awaitMembers(3, Duration.ofSeconds(30));
+    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    for (InProcessNode n : nodes) {
+      n.close();
+    }
+    if (origin != null) {
+      origin.close();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void awaitMembers(int count, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    for (InProcessNode n : nodes) {
+      while (StreamSupport.stream(Cluster.get(n.node().system()).state().getMembers().spliterator(), false)
+              .filter(m -> m.status() == MemberStatus.up())
+              .count()
+          < count) {
+        assertTrue(System.nanoTime() < end, "cluster of " + count + " did not form in " + deadline);
+        LockSupport.parkNanos(10_000_000);
+      }
+    }
+  }
+
+  static byte[] get(InProcessNode node, String path) throws Exception {
+    HttpResponse<byte[]> r =
+        http.send(HttpRequest.newBuilder(node.url(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, r.statusCode(), new String(r.body()));
+    return r.body();
+  }
+
+  static byte[] expected(long seed, int length) {
+    byte[] b = new byte[length];
+    TestContent.fill(seed, 0, b, 0, length);
+    return b;
+  }
+
+  @Test
+  void objectRequestedThroughEveryNodeIsFetchedFromTheOriginOnce() throws Exception {
+    int length = 6 * CHUNK + 17;
+    origin.put("/cluster/once.bin", length, 41, "application/octet-stream", "\"c1\"", null);
+
+    for (InProcessNode n : nodes) {
+      assertArrayEquals(expected(41, length), get(n, "/cluster/once.bin"));
+    }
+    for (InProcessNode n : nodes) {
+      assertArrayEquals(expected(41, length), get(n, "/cluster/once.bin"), "local hit");
+    }
+
+    assertEquals(length, origin.bytesSent("/cluster/once.bin"), "origin bytes = 1.0x the object");
+    assertEquals(7, origin.requestCount("/cluster/once.bin"));
+  }
+
+  @Test
+  void concurrentColdRequestsOverAllNodesFetchEachChunkOnce() throws Exception {
+    long length = 40L * CHUNK;
+    origin.put("/cluster/herd.bin", length, 42, "application/octet-stream", "\"c2\"", null);
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    try {
+      CompletableFuture<Void> go = new CompletableFuture<>();
+      List<Future<?>> downloads = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        InProcessNode node = nodes.get(i % 3);
+        downloads.add(pool.submit(() -> {
+          go.join();
+          HttpResponse<InputStream> r =
+              http.send(HttpRequest.newBuilder(node.url("/cluster/herd.bin")).build(), HttpResponse.BodyHandlers.ofInputStream());
+          assertEquals(200, r.statusCode());
+          try (InputStream in = r.body()) {
+            TestContent.assertSameBytes(in, 42, 0, length);
+          }
+          return null;
+        }));
+      }
+      go.complete(null);
+      for (Future<?> d : downloads) {
+        d.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(40, origin.requestCount("/cluster/herd.bin"), "one origin fetch per chunk");
+    assertEquals(length, origin.bytesSent("/cluster/herd.bin"));
+  }
+}
