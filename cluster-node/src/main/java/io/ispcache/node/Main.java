@@ -10,6 +10,20 @@ import java.util.concurrent.CompletionException;
 public final class Main {
   private Main() {}
 
+  /**
+   * SIGTERM is the operator's "leave gracefully": run coordinated shutdown (unbind, let downloads
+   * finish within the configured deadline, hand off shards, leave the cluster) and exit 0, as a
+   * service manager expects of an orderly stop.
+   */
+  @SuppressWarnings("restriction")
+  private static void exitZeroOnSigterm(CacheNode node) {
+    sun.misc.Signal.handle(
+        new sun.misc.Signal("TERM"),
+        signal ->
+            akka.actor.CoordinatedShutdown.get(node.system())
+                .run(akka.actor.CoordinatedShutdown.jvmExitReason()));
+  }
+
   public static void main(String[] args) {
     Config config;
     try {
@@ -20,7 +34,8 @@ public final class Main {
       return;
     }
     try {
-      CacheNode.start(config).toCompletableFuture().join();
+      CacheNode node = CacheNode.start(config).toCompletableFuture().join();
+      exitZeroOnSigterm(node);
     } catch (InvalidSettingException e) {
       System.err.println("ispcache: " + e.getMessage());
       System.exit(2);
