@@ -1,0 +1,117 @@
+package io.ispcache.store;
+
+import akka.NotUsed;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Streams {@code [from, to)} of one chunk file with positional reads of a bounded buffer, each on
+ * the blocking I/O executor; for a fill in progress it waits for the writer instead of reading
+ * past what is written.
+ */
+final class ChunkReader {
+  private final FileChannel channel;
+  private final ChunkFill fill;
+  private final long end;
+  private final int bufferSize;
+  private final Executor blockingIo;
+  private long position;
+
+  private ChunkReader(FileChannel channel, ChunkFill fill, long from, long to, int bufferSize, Executor blockingIo) {
+    this.channel = channel;
+    this.fill = fill;
+    this.position = from;
+    this.end = to;
+    this.bufferSize = bufferSize;
+    this.blockingIo = blockingIo;
+  }
+
+  static Source<ByteString, NotUsed> committed(ChunkId id, Path file, long from, long to, int bufferSize, Executor io) {
+    return source(
+        () -> {
+          try {
+            return new ChunkReader(FileChannel.open(file, StandardOpenOption.READ), null, from, to, bufferSize, io);
+          } catch (NoSuchFileException e) {
+            throw new ChunkMissingException(id);
+          }
+        },
+        io);
+  }
+
+  static Source<ByteString, NotUsed> tail(ChunkFill fill, long from, long to, int bufferSize, Executor io) {
+    return source(() -> new ChunkReader(fill.openForReading(), fill, from, to, bufferSize, io), io);
+  }
+
+  private static Source<ByteString, NotUsed> source(Blocking<ChunkReader> opener, Executor io) {
+    return Source.<ByteString, ChunkReader>unfoldResourceAsync(
+        () -> onExecutor(io, opener),
+        ChunkReader::next,
+        reader -> reader.close());
+  }
+
+  private CompletionStage<Optional<ByteString>> next() {
+    if (position >= end) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    if (fill != null && fill.written() <= position) {
+      Throwable failed = fill.failure();
+      if (failed != null) {
+        return CompletableFuture.failedFuture(new IOException("chunk fill failed: " + failed.getMessage(), failed));
+      }
+      return fill.awaitBeyond(position).thenCompose(v -> next());
+    }
+    long available = fill == null ? end : Math.min(end, fill.written());
+    int want = (int) Math.min(bufferSize, available - position);
+    return onExecutor(blockingIo, () -> read(want));
+  }
+
+  private interface Blocking<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs blocking work on the I/O executor, failing the stage with the exception itself. */
+  private static <T> CompletionStage<T> onExecutor(Executor io, Blocking<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    io.execute(
+        () -> {
+          try {
+            result.complete(work.run());
+          } catch (Throwable e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+
+  private Optional<ByteString> read(int want) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(want);
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, position + buffer.position());
+      if (n < 0) {
+        throw new IOException("chunk file ended early at " + (position + buffer.position()));
+      }
+    }
+    position += want;
+    // The array is ours alone from here on, so it is handed over without a copy.
+    return Optional.of(ByteString.fromArrayUnsafe(buffer.array()));
+  }
+
+  private CompletionStage<akka.Done> close() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // nothing to release beyond the descriptor
+    }
+    return CompletableFuture.completedFuture(akka.Done.getInstance());
+  }
+}

@@ -1,0 +1,329 @@
+package io.ispcache.store;
+
+import akka.NotUsed;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import io.ispcache.settings.InvalidSettingException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's chunks on its cache drives, with an in-memory index so a hit needs no disk lookup.
+ * Layout per drive: {@code objects/<h[0..2]>/<h>/<version>.meta} and {@code <version>.<index>},
+ * where h is the SHA-256 of the cache key; fills write {@code <version>.<index>.tmp} first.
+ */
+public final class ChunkStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChunkStore.class);
+
+  /** A committed chunk: where it is and how long it is. */
+  private record Stored(Drive drive, long length) {}
+
+  private final StoreSettings settings;
+  private final List<Drive> drives;
+  private final Executor io;
+  private final ConcurrentHashMap<String, ObjectMeta> metas = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ChunkId, Stored> chunks = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ChunkId, ChunkFill> fills = new ConcurrentHashMap<>();
+  private final Set<String> metaFilesWritten = ConcurrentHashMap.newKeySet();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder evictedBytes = new LongAdder();
+
+  private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
+    this.settings = settings;
+    this.drives = drives;
+    this.io = io;
+  }
+
+  /**
+   * Prepares every drive (refusing directories that are not ispcache's), removes what a crash
+   * left half-written, and rebuilds the index from disk.
+   */
+  public static ChunkStore open(StoreSettings settings, Executor blockingIo) throws IOException {
+    List<Drive> drives = new ArrayList<>();
+    for (int i = 0; i < settings.drives().size(); i++) {
+      DriveSettings d = settings.drives().get(i);
+      drives.add(new Drive(i, prepare("ispcache.store.drives[" + i + "].path", d.path()), d.maxBytes()));
+    }
+    List<Path> real = drives.stream().map(d -> d.root).toList();
+    DrivePathRules.checkDisjoint(real);
+    ChunkStore store = new ChunkStore(settings, List.copyOf(drives), blockingIo);
+    new StoreScan(store.settings.chunkSize()).run(drives, store);
+    return store;
+  }
+
+  private static Path prepare(String setting, Path path) throws IOException {
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw new InvalidSettingException(setting, path, "must be a directory, but is a file");
+    }
+    Files.createDirectories(path);
+    Path real = path.toRealPath();
+    // A symbolic link must not lead where the path itself may not be.
+    DrivePathRules.checkAbsolute(setting, path.toString(), real);
+    Path marker = real.resolve(Drive.MARKER);
+    if (!Files.exists(marker)) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(real)) {
+        if (entries.iterator().hasNext()) {
+          throw new InvalidSettingException(
+              setting, path, "is a non-empty directory that is not an ispcache drive; give the cache an empty directory");
+        }
+      }
+      Files.writeString(marker, "ispcache cache drive: files here are deleted and replaced by the cache\n");
+    }
+    return real;
+  }
+
+  public int chunkSize() {
+    return settings.chunkSize();
+  }
+
+  public Optional<ObjectMeta> meta(String key) {
+    return Optional.ofNullable(metas.get(key));
+  }
+
+  /** Records the object's current revision; chunks of any other revision are deleted. */
+  public void putMeta(ObjectMeta meta) {
+    ObjectMeta old = metas.put(meta.key(), meta);
+    if (old != null && !old.version().equals(meta.version())) {
+      log.info("object {} changed (version {} -> {}); dropping the old chunks", meta.key(), old.version(), meta.version());
+      dropVersion(old);
+    }
+  }
+
+  /** Drops the object entirely. */
+  public void forget(String key) {
+    ObjectMeta old = metas.remove(key);
+    if (old != null) {
+      dropVersion(old);
+    }
+  }
+
+  private void dropVersion(ObjectMeta meta) {
+    long count = meta.chunkCount(settings.chunkSize());
+    for (long i = 0; i < count; i++) {
+      drop(new ChunkId(meta.key(), meta.version(), i));
+    }
+    for (Drive d : drives) {
+      metaFilesWritten.remove(d.number + "/" + meta.key() + "/" + meta.version());
+      try {
+        Files.deleteIfExists(objectDir(d, meta.key()).resolve(meta.version() + ".meta"));
+      } catch (IOException e) {
+        log.warn("cannot delete old meta of {}: {}", meta.key(), e.toString());
+      }
+    }
+  }
+
+  private void drop(ChunkId id) {
+    Stored s = chunks.get(id);
+    if (s == null) {
+      return;
+    }
+    synchronized (s.drive()) {
+      if (!chunks.remove(id, s)) {
+        return;
+      }
+      s.drive().removed(id, s.length());
+    }
+    delete(s.drive(), id);
+  }
+
+  public boolean has(ChunkId id) {
+    return chunks.containsKey(id);
+  }
+
+  /**
+   * Bytes {@code [from, toExclusive)} of a committed chunk or of a fill in progress (tailing it).
+   * Fails with {@link ChunkMissingException}, before any bytes, when neither exists.
+   */
+  public Source<ByteString, NotUsed> read(ChunkId id, long from, long toExclusive) {
+    return Source.lazySource(
+            () -> {
+              ChunkFill fill = fills.get(id);
+              if (fill != null) {
+                return ChunkReader.tail(fill, from, toExclusive, settings.readBufferSize(), io);
+              }
+              Stored s = chunks.get(id);
+              if (s == null) {
+                return Source.<ByteString>failed(new ChunkMissingException(id));
+              }
+              s.drive().touch(id);
+              return ChunkReader.committed(id, chunkPath(s.drive(), id), from, toExclusive, settings.readBufferSize(), io);
+            })
+        .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  /**
+   * Starts writing a chunk on the drive its id hashes to (by weight), first evicting what must go
+   * for the reservation to fit.
+   */
+  public ChunkFill beginFill(ChunkId id, long expectedLength) throws StoreFullException {
+    Drive drive = choose(id);
+    List<ChunkId> victims;
+    synchronized (drive) {
+      victims = drive.reserve(expectedLength, v -> chunks.get(v).length());
+      for (ChunkId v : victims) {
+        Stored s = chunks.remove(v);
+        evictedBytes.add(s.length());
+      }
+    }
+    evictions.add(victims.size());
+    for (ChunkId v : victims) {
+      delete(drive, v);
+    }
+    Path dir = objectDir(drive, id.key());
+    ChunkFill fill;
+    try {
+      fill = new ChunkFill(id, expectedLength, drive, dir.resolve(name(id) + ".tmp"), dir.resolve(name(id)), io, this);
+    } catch (IOException e) {
+      drive.release(expectedLength);
+      throw new UncheckedIOException("cannot create a chunk file on " + drive.root, e);
+    }
+    if (fills.putIfAbsent(id, fill) != null) {
+      fill.abort(new IllegalStateException("chunk already being filled"));
+      throw new IllegalStateException("chunk " + id + " is already being filled");
+    }
+    return fill;
+  }
+
+  public Optional<ChunkFill> fillInProgress(ChunkId id) {
+    return Optional.ofNullable(fills.get(id));
+  }
+
+  /** Called by a fill once its file is in place. */
+  void committed(ChunkFill fill) {
+    ChunkId id = fill.id();
+    Drive drive = fill.drive();
+    Stored stored = new Stored(drive, fill.expectedLength());
+    synchronized (drive) {
+      drive.committed(id, fill.expectedLength());
+      chunks.put(id, stored);
+    }
+    fills.remove(id, fill);
+    ObjectMeta current = metas.get(id.key());
+    if (current == null || !current.version().equals(id.version())) {
+      drop(id); // the object changed while this chunk was on its way
+      return;
+    }
+    writeMetaFile(drive, current);
+  }
+
+  /** Called by a fill that gave up. */
+  void aborted(ChunkFill fill) {
+    fill.drive().release(fill.expectedLength());
+    fills.remove(fill.id(), fill);
+  }
+
+  /** A chunk file found at start; the scan has checked its length against the meta. */
+  void adopt(Drive drive, ObjectMeta meta, long index, long length) {
+    metas.putIfAbsent(meta.key(), meta);
+    ChunkId id = new ChunkId(meta.key(), meta.version(), index);
+    synchronized (drive) {
+      drive.adopt(id, length);
+      chunks.put(id, new Stored(drive, length));
+    }
+    metaFilesWritten.add(drive.number + "/" + meta.key() + "/" + meta.version());
+  }
+
+  /** Evicts from {@code drive} until it is within its limit. */
+  void shed(Drive drive) throws StoreFullException {
+    List<ChunkId> victims;
+    synchronized (drive) {
+      victims = drive.reserve(0, v -> chunks.get(v).length());
+      for (ChunkId v : victims) {
+        chunks.remove(v);
+      }
+    }
+    for (ChunkId v : victims) {
+      delete(drive, v);
+    }
+  }
+
+  private void writeMetaFile(Drive drive, ObjectMeta meta) {
+    String written = drive.number + "/" + meta.key() + "/" + meta.version();
+    if (!metaFilesWritten.add(written)) {
+      return;
+    }
+    Path dir = objectDir(drive, meta.key());
+    try {
+      MetaFile.write(dir.resolve(meta.version() + ".meta"), meta);
+    } catch (IOException e) {
+      metaFilesWritten.remove(written);
+      log.warn("cannot write meta of {} on {}: {}", meta.key(), drive.root, e.toString());
+    }
+  }
+
+  private void delete(Drive drive, ChunkId id) {
+    try {
+      Files.deleteIfExists(chunkPath(drive, id));
+    } catch (IOException e) {
+      log.warn("cannot delete chunk {} of {}: {}", id.index(), id.key(), e.toString());
+    }
+  }
+
+  /** Weighted rendezvous hashing: each chunk has a stable drive, shares follow drive sizes. */
+  private Drive choose(ChunkId id) {
+    Drive best = drives.get(0);
+    double bestScore = Double.NEGATIVE_INFINITY;
+    long h = id.key().hashCode() * 0x9E3779B97F4A7C15L + id.index() * 0xC2B2AE3D27D4EB4FL;
+    for (Drive d : drives) {
+      long x = (h ^ (d.number + 1) * 0xFF51AFD7ED558CCDL);
+      x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
+      x ^= x >>> 33;
+      double u = ((x >>> 11) + 0.5) / (double) (1L << 53);
+      double score = d.maxBytes / -Math.log(u);
+      if (score > bestScore) {
+        bestScore = score;
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  static String keyHash(String key) {
+    return ObjectMeta.hex(key);
+  }
+
+  static Path objectDir(Drive drive, String key) {
+    String h = keyHash(key);
+    return drive.objects().resolve(h.substring(0, 2)).resolve(h);
+  }
+
+  private static String name(ChunkId id) {
+    return id.version() + "." + id.index();
+  }
+
+  private static Path chunkPath(Drive drive, ChunkId id) {
+    return objectDir(drive, id.key()).resolve(name(id));
+  }
+
+  public StoreStats stats() {
+    List<StoreStats.DriveStats> list = new ArrayList<>();
+    for (Drive d : drives) {
+      list.add(new StoreStats.DriveStats(d.root, d.maxBytes, d.used(), d.chunks(), d.writable()));
+    }
+    return new StoreStats(List.copyOf(list), evictions.sum(), evictedBytes.sum());
+  }
+
+  public boolean healthy() {
+    return drives.stream().allMatch(Drive::writable);
+  }
+
+  /** Aborts fills still running; their temp files are deleted. */
+  @Override
+  public void close() {
+    for (ChunkFill f : List.copyOf(fills.values())) {
+      f.abort(new IllegalStateException("store closing"));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.ispcache.store;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.Properties;
+
+/** An object's meta on disk, as a small properties file written by rename. */
+final class MetaFile {
+  private MetaFile() {}
+
+  static void write(Path file, ObjectMeta meta) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("key", meta.key());
+    p.setProperty("length", Long.toString(meta.length()));
+    if (meta.etag() != null) {
+      p.setProperty("etag", meta.etag());
+    }
+    if (meta.lastModified() != null) {
+      p.setProperty("lastModified", meta.lastModified());
+    }
+    if (meta.contentType() != null) {
+      p.setProperty("contentType", meta.contentType());
+    }
+    p.setProperty("storedAt", Long.toString(meta.storedAtEpochMillis()));
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.createDirectories(file.getParent());
+    try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+      p.store(w, null);
+    }
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** The meta, or empty when the file is unreadable or not ours. */
+  static Optional<ObjectMeta> read(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+      String key = p.getProperty("key");
+      if (key == null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new ObjectMeta(
+              key,
+              Long.parseLong(p.getProperty("length")),
+              p.getProperty("etag"),
+              p.getProperty("lastModified"),
+              p.getProperty("contentType"),
+              Long.parseLong(p.getProperty("storedAt", "0"))));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.ispcache.store;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.ispcache.settings.InvalidSettingException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The chunk store's settings, read once from {@code ispcache.store} and validated. */
+public record StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize) {
+  static final long MIN_CHUNK = 256 * 1024;
+  static final long MAX_CHUNK = 64 * 1024 * 1024;
+
+  public static StoreSettings fromConfig(Config config) {
+    Config c = config.getConfig("ispcache.store");
+    long chunk = bytes(c, "chunk-size");
+    if (chunk < MIN_CHUNK || chunk > MAX_CHUNK) {
+      throw new InvalidSettingException("ispcache.store.chunk-size", chunk, "must be 256KiB to 64MiB");
+    }
+    long buffer = bytes(c, "read-buffer-size");
+    if (buffer < 4096 || buffer > 4 * 1024 * 1024) {
+      throw new InvalidSettingException("ispcache.store.read-buffer-size", buffer, "must be 4KiB to 4MiB");
+    }
+    List<? extends Config> entries;
+    try {
+      entries = c.getConfigList("drives");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.store.drives", null, "must be a list of { path, size } objects");
+    }
+    if (entries.isEmpty() || entries.size() > 10) {
+      throw new InvalidSettingException("ispcache.store.drives", entries.size() + " drives", "must list 1 to 10 drives");
+    }
+    List<DriveSettings> drives = new ArrayList<>();
+    List<Path> paths = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String prefix = "ispcache.store.drives[" + i + "]";
+      Config d = entries.get(i);
+      String raw = d.hasPath("path") ? d.getString("path") : null;
+      Path path = DrivePathRules.check(prefix + ".path", raw);
+      long size;
+      try {
+        size = d.getBytes("size");
+      } catch (ConfigException e) {
+        throw new InvalidSettingException(prefix + ".size", d.hasPath("size") ? d.getValue("size").unwrapped() : null, "must be a size such as 500GiB");
+      }
+      if (size < chunk) {
+        throw new InvalidSettingException(prefix + ".size", size, "must hold at least one chunk (" + chunk + " bytes)");
+      }
+      drives.add(new DriveSettings(path, size));
+      paths.add(path);
+    }
+    DrivePathRules.checkDisjoint(paths);
+    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer);
+  }
+
+  private static long bytes(Config c, String key) {
+    try {
+      return c.getBytes(key);
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.store." + key, c.hasPath(key) ? c.getValue(key).unwrapped() : null, "must be a size such as 2MiB");
+    }
+  }
+}
