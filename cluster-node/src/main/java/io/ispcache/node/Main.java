@@ -27,7 +27,9 @@ public final class Main {
   public static void main(String[] args) {
     Config config;
     try {
-      config = ConfigFactory.load();
+      config =
+          ConfigFactory.parseString("akka.coordinated-shutdown.exit-jvm = on")
+              .withFallback(ConfigFactory.load());
     } catch (ConfigException e) {
       System.err.println("ispcache: configuration cannot be read: " + e.getMessage());
       System.exit(2);

@@ -43,7 +43,7 @@ public final class InProcessNode implements AutoCloseable {
                         "akka.cluster.roles = [\"cache\"]",
                         "akka.remote.artery.canonical.port = 0",
                         "ispcache.cluster.management = false",
-                        "akka.coordinated-shutdown.exit-jvm = off",
+                        "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 3s",
                         "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                         "akka.loglevel = WARNING")))
             .withFallback(ConfigFactory.load())
