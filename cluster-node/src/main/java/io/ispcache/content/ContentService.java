@@ -72,9 +72,11 @@ public final class ContentService {
           request.getHeader("Range").flatMap(h -> RangeHeader.parse(h.value(), settings.maxRanges()));
       String ifRange = request.getHeader("If-Range").map(HttpHeader::value).orElse(null);
       long hint = ranges.map(this::firstChunk).orElse(0L);
+      // A chunk filled to learn the object's meta was a miss, however fast it committed.
+      long discovered = supply.knows(address) ? -1 : hint;
       return supply
           .meta(address, hint)
-          .thenCompose(meta -> prepared(address, meta, ranges, ifRange, true))
+          .thenCompose(meta -> prepared(address, meta, ranges, ifRange, true, discovered))
           .exceptionally(e -> failure(address, e));
     } catch (ContentError e) {
       return done(error(e.status, e.code, e.getMessage(), e.details));
@@ -90,10 +92,12 @@ public final class ContentService {
       ObjectMeta meta,
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
-      boolean mayRetry) {
+      boolean mayRetry,
+      long discovered) {
     List<ByteRange> planned = plan(meta, ranges, ifRange);
+    String status = cacheStatus(meta, planned, discovered);
     if (planned.isEmpty() || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
-      return done(respond(address, meta, ranges, ifRange));
+      return done(respond(address, meta, ranges, ifRange, status));
     }
     long first = planned.get(0).first() / supply.chunkSize();
     return supply
@@ -101,14 +105,14 @@ public final class ContentService {
         .handle(
             (m, e) -> {
               if (e == null) {
-                return done(respond(address, meta, ranges, ifRange));
+                return done(respond(address, meta, ranges, ifRange, status));
               }
               Throwable cause = unwrap(e);
               if (cause instanceof ObjectChangedException && mayRetry) {
                 // The origin has a new revision: answer with it, never a mix of both.
                 return supply
                     .meta(address, first)
-                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, false));
+                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, false, first));
               }
               return CompletableFuture.<HttpResponse>failedFuture(cause);
             })
@@ -140,7 +144,8 @@ public final class ContentService {
       ObjectAddress address,
       ObjectMeta meta,
       Optional<List<RangeHeader.RangeSpec>> ranges,
-      String ifRange) {
+      String ifRange,
+      String status) {
     long length = meta.length();
     ContentType type = contentType(meta.contentType());
     boolean partial =
@@ -151,7 +156,7 @@ public final class ContentService {
           HttpResponse.create()
               .withStatus(StatusCodes.OK)
               .withEntity(HttpEntities.create(type, length, body(address, meta, whole.isEmpty() ? null : whole.get(0))))
-              .addHeader(RawHeader.create(CACHE_STATUS, cacheStatus(meta, whole))),
+              .addHeader(RawHeader.create(CACHE_STATUS, status)),
           meta);
     }
     RangeHeader.Resolution resolution = RangeHeader.resolve(ranges.get(), length);
@@ -159,7 +164,6 @@ public final class ContentService {
       return unsatisfiable(length);
     }
     List<ByteRange> satisfied = ((RangeHeader.Satisfiable) resolution).ranges();
-    String status = cacheStatus(meta, satisfied);
     if (satisfied.size() == 1) {
       ByteRange r = satisfied.get(0);
       return withValidators(
@@ -215,18 +219,19 @@ public final class ContentService {
             });
   }
 
-  private String cacheStatus(ObjectMeta meta, List<ByteRange> ranges) {
+  /** HIT, MISS or PARTIAL over the chunks the response needs; {@code discovered} counts as missed. */
+  private String cacheStatus(ObjectMeta meta, List<ByteRange> ranges, long discovered) {
     int local = 0;
     int total = 0;
     for (ByteRange r : ranges) {
       for (ChunkSlice s : ChunkMath.slices(r, supply.chunkSize())) {
         total++;
-        if (supply.isLocal(meta, s.index())) {
+        if (s.index() != discovered && supply.isLocal(meta, s.index())) {
           local++;
         }
       }
     }
-    if (local == total) {
+    if (local == total && total > 0) {
       metrics.hitRequests.increment();
       return "HIT";
     }

@@ -28,8 +28,9 @@ public final class Main {
     Config config;
     try {
       config =
-          ConfigFactory.parseString("akka.coordinated-shutdown.exit-jvm = on")
-              .withFallback(ConfigFactory.load());
+          NodeConfig.load(
+              ConfigFactory.parseString("akka.coordinated-shutdown.exit-jvm = on")
+                  .withFallback(ConfigFactory.defaultApplication()));
     } catch (ConfigException e) {
       System.err.println("ispcache: configuration cannot be read: " + e.getMessage());
       System.exit(2);

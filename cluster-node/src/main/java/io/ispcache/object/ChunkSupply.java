@@ -82,6 +82,11 @@ public final class ChunkSupply {
     return store.chunkSize();
   }
 
+  /** Whether this node already knows the object's meta (no origin round trip needed to answer). */
+  public boolean knows(ObjectAddress address) {
+    return store.meta(address.key()).isPresent();
+  }
+
   /** What is stored about the object, or else learnt by filling chunk {@code hint} now. */
   public CompletionStage<ObjectMeta> meta(ObjectAddress address, long hint) {
     Optional<ObjectMeta> known = store.meta(address.key());
@@ -218,11 +223,13 @@ public final class ChunkSupply {
       metrics.coalescedWaits.increment();
       return theirs;
     }
-    mine.whenComplete((m, e) -> starting.remove(slot, mine));
     try {
       start(address, known, chunk)
           .whenComplete(
               (m, e) -> {
+                // Leave the slot before waking anyone: a woken client's next request must start
+                // afresh rather than find this (possibly failed) attempt.
+                starting.remove(slot, mine);
                 if (e != null) {
                   mine.completeExceptionally(unwrap(e));
                 } else {
@@ -230,6 +237,7 @@ public final class ChunkSupply {
                 }
               });
     } catch (RuntimeException e) {
+      starting.remove(slot, mine);
       mine.completeExceptionally(e);
     }
     return mine;

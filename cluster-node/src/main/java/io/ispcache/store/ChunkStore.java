@@ -160,8 +160,13 @@ public final class ChunkStore implements AutoCloseable {
               s.drive().touch(id);
               return ChunkReader.committed(id, chunkPath(s.drive(), id), from, toExclusive, settings.readBufferSize(), io);
             })
+        // Read ahead a little so the disk read of the next buffer overlaps the socket write.
+        .buffer(READ_AHEAD_BUFFERS, akka.stream.OverflowStrategy.backpressure())
         .mapMaterializedValue(m -> NotUsed.getInstance());
   }
+
+  /** Buffers read ahead per response: memory per response is this times the read buffer size. */
+  private static final int READ_AHEAD_BUFFERS = 2;
 
   /**
    * Starts writing a chunk on the drive its id hashes to (by weight), first evicting what must go

@@ -22,7 +22,7 @@ public final class InProcessNode implements AutoCloseable {
   /** {@code extra} is HOCON that overrides the test defaults (e.g. a smaller drive). */
   public static InProcessNode start(Path dataDir, int originPort, String extra) {
     Config config =
-        ConfigFactory.parseString(extra)
+        NodeConfig.load(ConfigFactory.parseString(extra)
             .withFallback(
                 ConfigFactory.parseString(
                     String.join(
@@ -45,9 +45,7 @@ public final class InProcessNode implements AutoCloseable {
                         "ispcache.cluster.management = false",
                         "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 3s",
                         "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
-                        "akka.loglevel = WARNING")))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+                        "akka.loglevel = WARNING"))));
     CacheNode node =
         CacheNode.start(config).toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
     InProcessNode started = new InProcessNode(node);
