@@ -216,6 +216,15 @@ public final class ChunkSupply {
     if (known != null && present(new ChunkId(known.key(), known.version(), chunk))) {
       return CompletableFuture.completedFuture(known);
     }
+    if (known != null) {
+      // The same chunk may be on its way as another request's discovery of the object: join it.
+      CompletableFuture<ObjectMeta> discovering = starting.get(address.key() + "\n\n" + chunk);
+      if (discovering != null) {
+        metrics.coalescedWaits.increment();
+        return discovering.thenCompose(
+            m -> m.version().equals(known.version()) ? ensure(address, known, chunk) : CompletableFuture.completedFuture(m));
+      }
+    }
     String slot = address.key() + '\n' + (known == null ? "" : known.version()) + '\n' + chunk;
     CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
     CompletableFuture<ObjectMeta> theirs = starting.putIfAbsent(slot, mine);

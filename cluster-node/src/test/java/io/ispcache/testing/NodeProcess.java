@@ -1,0 +1,116 @@
+package io.ispcache.testing;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A cache node in its own JVM, started from the shaded jar: for crash, memory and multi-process
+ * tests. Every wait has a deadline and {@link #close()} always kills the process.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private NodeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code java [jvmArgs] -Dconfig.file=config -jar ispcache-node.jar}. */
+  public static NodeProcess start(Path config, Path log, String... jvmArgs) throws IOException {
+    String jar = System.getProperty("ispcache.nodeJar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("system property ispcache.nodeJar must name the built shaded jar (run through mvn verify)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvmArgs));
+    command.add("-Dconfig.file=" + config);
+    command.add("-jar");
+    command.add(jar);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new NodeProcess(p, log);
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Polls {@code url} until it answers 200; fails with the log's tail if the process dies or time runs out. */
+  public void awaitHealthy(URI url, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (System.nanoTime() < end) {
+      if (!process.isAlive()) {
+        throw new AssertionError("node exited with " + process.exitValue() + ":\n" + logTail());
+      }
+      try {
+        HttpURLConnection c = (HttpURLConnection) url.toURL().openConnection();
+        c.setConnectTimeout(500);
+        c.setReadTimeout(2000);
+        if (c.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+    throw new AssertionError("node not healthy within " + deadline + ":\n" + logTail());
+  }
+
+  /** Waits for the process to end by itself; its exit code. */
+  public int awaitExit(Duration deadline) throws InterruptedException {
+    if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("node still running after " + deadline + ":\n" + logTail());
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: the crash nobody cleans up after. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, then the exit code (within {@code deadline}). */
+  public int terminate(Duration deadline) throws InterruptedException {
+    process.destroy();
+    return awaitExit(deadline);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill9();
+    }
+  }
+}

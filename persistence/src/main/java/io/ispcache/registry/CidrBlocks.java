@@ -1,0 +1,89 @@
+package io.ispcache.registry;
+
+import inet.ipaddr.AddressStringException;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CIDR lists as cache node owners write them ({@code 2.21.234.0/24, 3.22.235.0/24}), parsed with
+ * the ipaddress library; the blocks' space is counted with overlapping blocks counted once.
+ */
+public final class CidrBlocks {
+  /** IPv6 space is counted in /64 networks, the unit an ISP gives one subscriber line. */
+  public static final int IPV6_COUNTING_PREFIX = 64;
+
+  private CidrBlocks() {}
+
+  /** Parses a comma-separated list; throws IllegalArgumentException naming the bad element. */
+  public static List<IPAddress> parse(String list) {
+    List<IPAddress> blocks = new ArrayList<>();
+    if (list == null || list.isBlank()) {
+      return blocks;
+    }
+    for (String raw : list.split(",", -1)) {
+      String s = raw.strip();
+      if (s.isEmpty()) {
+        throw new IllegalArgumentException("the CIDR list has an empty element");
+      }
+      blocks.add(parseBlock(s));
+    }
+    return blocks;
+  }
+
+  static IPAddress parseBlock(String s) {
+    if (!s.contains("/")) {
+      throw new IllegalArgumentException("'" + s + "' is not in CIDR notation (address/prefix length)");
+    }
+    IPAddress address;
+    try {
+      address = new IPAddressString(s).toAddress();
+    } catch (AddressStringException e) {
+      throw new IllegalArgumentException("'" + s + "' is not a valid CIDR block");
+    }
+    if (address.getNetworkPrefixLength() == null) {
+      throw new IllegalArgumentException("'" + s + "' is not a valid CIDR block");
+    }
+    IPAddress block = address.toPrefixBlock();
+    if (!address.getLower().equals(block.getLower())) {
+      throw new IllegalArgumentException(
+          "'" + s + "' has host bits set; the block is " + block.toCanonicalString());
+    }
+    return block;
+  }
+
+  /** IPv4 addresses in the blocks, overlaps counted once. */
+  public static long ipv4Addresses(List<IPAddress> blocks) {
+    return merged(blocks, true).stream().map(IPAddress::getCount).reduce(BigInteger.ZERO, BigInteger::add).longValueExact();
+  }
+
+  /** IPv6 /64 networks in the blocks (a longer prefix counts as one), overlaps counted once. */
+  public static BigInteger ipv6Networks(List<IPAddress> blocks) {
+    BigInteger total = BigInteger.ZERO;
+    for (IPAddress b : merged(blocks, false)) {
+      int prefix = b.getNetworkPrefixLength();
+      total = total.add(prefix >= IPV6_COUNTING_PREFIX ? BigInteger.ONE : BigInteger.ONE.shiftLeft(IPV6_COUNTING_PREFIX - prefix));
+    }
+    return total;
+  }
+
+  private static List<IPAddress> merged(List<IPAddress> blocks, boolean v4) {
+    List<IPAddress> family = blocks.stream().filter(b -> b.isIPv4() == v4).toList();
+    if (family.isEmpty()) {
+      return List.of();
+    }
+    IPAddress first = family.get(0);
+    return List.of(first.mergeToPrefixBlocks(family.subList(1, family.size()).toArray(new IPAddress[0])));
+  }
+
+  /** Whether two CIDR blocks share any address (prefix blocks either nest or are disjoint). */
+  public static boolean overlap(IPAddress a, IPAddress b) {
+    return a.isIPv4() == b.isIPv4() && (a.contains(b) || b.contains(a));
+  }
+
+  public static String canonical(List<IPAddress> blocks) {
+    return String.join(", ", blocks.stream().map(IPAddress::toCanonicalString).toList());
+  }
+}
