@@ -17,6 +17,7 @@ public final class NodeConfig {
     return ConfigFactory.defaultOverrides()
         .withFallback(overlay)
         .withFallback(ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "ispcache-akka.conf"))
+        .withFallback(ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "ispcache-persistence.conf"))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
   }

@@ -1,0 +1,138 @@
+package io.ispcache.routing;
+
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.ipv4.IPv4AddressAssociativeTrie;
+import inet.ipaddr.ipv6.IPv6Address;
+import inet.ipaddr.ipv6.IPv6AddressAssociativeTrie;
+import io.ispcache.registry.CacheNode;
+import io.ispcache.registry.CidrBlocks;
+import io.ispcache.registry.RegistryState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The immutable read model for steering and ACLs: every CIDR block of every routable cache node
+ * (enabled, VALID, with a server IP) in prefix tries, so a lookup is a longest-prefix match that
+ * never waits for the registry.
+ */
+public final class RoutingTable {
+  /** A block and the nodes it routes to, most specific first when several blocks contain an address. */
+  public record Match(String block, List<NodeRoute> nodes) {}
+
+  private final IPv4AddressAssociativeTrie<List<NodeRoute>> v4;
+  private final IPv6AddressAssociativeTrie<List<NodeRoute>> v6;
+  private final long version;
+  private final int blocks;
+
+  private RoutingTable(IPv4AddressAssociativeTrie<List<NodeRoute>> v4, IPv6AddressAssociativeTrie<List<NodeRoute>> v6, long version, int blocks) {
+    this.v4 = v4;
+    this.v6 = v6;
+    this.version = version;
+    this.blocks = blocks;
+  }
+
+  public static RoutingTable empty() {
+    return new RoutingTable(new IPv4AddressAssociativeTrie<>(), new IPv6AddressAssociativeTrie<>(), 0, 0);
+  }
+
+  public static RoutingTable from(RegistryState state, long version) {
+    Builder b = new Builder();
+    for (CacheNode n : state.nodes().values()) {
+      if (!n.routable()) {
+        continue;
+      }
+      NodeRoute route = new NodeRoute(n.id(), n.customerId(), n.name(), n.serverIp(), n.maxEgressMbps());
+      for (IPAddress block : CidrBlocks.parse(n.cidrBlocks())) {
+        b.add(block, route);
+      }
+    }
+    return b.build(version);
+  }
+
+  /** Builds tables directly, as benchmarks and tests do. */
+  public static final class Builder {
+    private final IPv4AddressAssociativeTrie<List<NodeRoute>> v4 = new IPv4AddressAssociativeTrie<>();
+    private final IPv6AddressAssociativeTrie<List<NodeRoute>> v6 = new IPv6AddressAssociativeTrie<>();
+    private int blocks;
+
+    public Builder add(IPAddress block, NodeRoute route) {
+      blocks++;
+      if (block.isIPv4()) {
+        IPv4Address a = block.toIPv4();
+        List<NodeRoute> list = v4.get(a);
+        List<NodeRoute> next = new ArrayList<>(list == null ? List.of() : list);
+        next.add(route);
+        v4.put(a, List.copyOf(next));
+      } else {
+        IPv6Address a = block.toIPv6();
+        List<NodeRoute> list = v6.get(a);
+        List<NodeRoute> next = new ArrayList<>(list == null ? List.of() : list);
+        next.add(route);
+        v6.put(a, List.copyOf(next));
+      }
+      return this;
+    }
+
+    public RoutingTable build(long version) {
+      return new RoutingTable(v4, v6, version, blocks);
+    }
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public int blockCount() {
+    return blocks;
+  }
+
+  /** The most specific block containing {@code address}, if any. */
+  public Optional<Match> longestMatch(IPAddress address) {
+    if (address.isIPv4()) {
+      var node = v4.longestPrefixMatchNode(address.toIPv4());
+      return node == null ? Optional.empty() : Optional.of(new Match(node.getKey().toCanonicalString(), node.getValue()));
+    }
+    var node = v6.longestPrefixMatchNode(address.toIPv6());
+    return node == null ? Optional.empty() : Optional.of(new Match(node.getKey().toCanonicalString(), node.getValue()));
+  }
+
+  /** Every block containing {@code address}, most specific first. */
+  public List<Match> matches(IPAddress address) {
+    List<Match> out = new ArrayList<>();
+    if (address.isIPv4()) {
+      for (IPv4Address block : v4.elementsContaining(address.toIPv4())) {
+        out.add(0, new Match(block.toCanonicalString(), v4.get(block)));
+      }
+    } else {
+      for (IPv6Address block : v6.elementsContaining(address.toIPv6())) {
+        out.add(0, new Match(block.toCanonicalString(), v6.get(block)));
+      }
+    }
+    return out;
+  }
+
+  /** Parses a client address; IllegalArgumentException for anything but one IPv4/IPv6 address. */
+  public static IPAddress clientAddress(String raw) {
+    IPAddress a = raw == null ? null : new IPAddressString(raw.strip()).getAddress();
+    if (a == null || a.getNetworkPrefixLength() != null || a.isMultiple()) {
+      throw new IllegalArgumentException("'" + raw + "' is not a single IP address");
+    }
+    return a.isIPv6() && a.toIPv6().isIPv4Mapped() ? a.toIPv6().getEmbeddedIPv4Address() : a;
+  }
+
+  /** Whether any routable block of node {@code nodeId} contains {@code address} (the content ACL). */
+  public boolean routesTo(IPAddress address, String nodeId) {
+    for (Match m : matches(address)) {
+      for (NodeRoute r : m.nodes()) {
+        if (r.nodeId().equals(nodeId)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+}
