@@ -1,7 +1,7 @@
 package io.ispcache.node;
 
 import akka.actor.typed.ActorSystem;
-import java.util.concurrent.CompletableFuture;
+import io.ispcache.api.AdminPlane;
 import java.util.concurrent.CompletionStage;
 
 /** Starts the admin plane on processes with the {@code admin} role. */
@@ -9,6 +9,6 @@ final class AdminPlaneStarter {
   private AdminPlaneStarter() {}
 
   static CompletionStage<?> start(ActorSystem<?> system) {
-    return CompletableFuture.completedFuture(null);
+    return AdminPlane.start(system);
   }
 }

@@ -1,0 +1,96 @@
+package io.ispcache.api;
+
+import static akka.http.javadsl.server.Directives.concat;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.cluster.typed.ClusterSingleton;
+import akka.cluster.typed.ClusterSingletonSettings;
+import akka.cluster.typed.SingletonActor;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import io.ispcache.jdbc.RegistryDatabase;
+import io.ispcache.portal.PortalRoutes;
+import io.ispcache.registry.Registry;
+import io.ispcache.report.HealthBoard;
+import io.ispcache.routing.RoutingTables;
+import io.ispcache.routing.RoutingUpdate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the admin plane on a process with the {@code admin} role: tables, registry singleton, API and portal. */
+public final class AdminPlane {
+  private static final Logger log = LoggerFactory.getLogger(AdminPlane.class);
+
+  private AdminPlane() {}
+
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system) {
+    AdminSettings configured = AdminSettings.fromConfig(system.settings().config());
+    AdminSettings settings;
+    try {
+      settings = withOperatorKey(configured);
+      RegistryDatabase.fromConfig(system.settings().config()).createTablesIfAbsent();
+    } catch (IOException | SQLException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("admin plane cannot start: " + e.getMessage(), e));
+    }
+    ActorRef<RoutingTables.PublisherCommand> publisher =
+        system.systemActorOf(RoutingTables.publisher(Duration.ofSeconds(10)), "routing-publisher", Props.empty());
+    AtomicLong sequence = new AtomicLong();
+    boolean allowPrivate = settings.allowPrivateServerIps();
+    ActorRef<Registry.Command> registry =
+        ClusterSingleton.get(system)
+            .init(
+                SingletonActor.of(
+                        Registry.create(
+                            state -> publisher.tell(new RoutingTables.Publish(
+                                // Versions increase across singleton moves: wall clock first, then order.
+                                RoutingUpdate.of(state, System.currentTimeMillis() * 1000 + sequence.incrementAndGet() % 1000))),
+                            allowPrivate),
+                        "registry")
+                    .withSettings(ClusterSingletonSettings.create(system).withRole("admin")));
+    RoutingTables.View routing = RoutingTables.subscribe(system);
+    HealthBoard health = new HealthBoard(settings.heartbeatTimeout(), Clock.systemUTC());
+    AdminRoutes api = new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, routing);
+    return Http.get(system)
+        .newServerAt(settings.iface(), settings.port())
+        .bind(concat(api.route(), new PortalRoutes().route()))
+        .thenApply(
+            b -> {
+              log.info("admin API and portal listening on {}", b.localAddress());
+              return b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+            });
+  }
+
+  /** The configured operator key, or one generated once and kept (owner-only) in the data directory. */
+  private static AdminSettings withOperatorKey(AdminSettings s) throws IOException {
+    if (!s.operatorKey().isEmpty()) {
+      return s;
+    }
+    String key;
+    if (Files.exists(s.operatorKeyFile())) {
+      key = Files.readString(s.operatorKeyFile()).strip();
+    } else {
+      Files.createDirectories(s.operatorKeyFile().getParent());
+      key = Keys.generate();
+      Files.writeString(s.operatorKeyFile(), key + "\n");
+      try {
+        Files.setPosixFilePermissions(s.operatorKeyFile(), PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system
+      }
+      log.warn("no ispcache.admin.operator-key configured: generated one in {}", s.operatorKeyFile());
+    }
+    return new AdminSettings(
+        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes());
+  }
+}

@@ -1,0 +1,69 @@
+package io.ispcache.api;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.ispcache.settings.InvalidSettingException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The admin plane's settings, read once from {@code ispcache.admin}. */
+public record AdminSettings(
+    String iface,
+    int port,
+    String operatorKey,
+    Path operatorKeyFile,
+    boolean allowPrivateServerIps,
+    Duration heartbeatTimeout,
+    Duration askTimeout,
+    int contentPort,
+    long maxBodyBytes) {
+
+  public static AdminSettings fromConfig(Config root) {
+    Config c = root.getConfig("ispcache.admin");
+    String iface = c.getString("interface").strip();
+    if (iface.isEmpty()) {
+      throw new InvalidSettingException("ispcache.admin.interface", iface, "must be an address to bind");
+    }
+    int port = port(c, "port");
+    String key = c.getString("operator-key").strip();
+    if (!key.isEmpty() && key.length() < 24) {
+      throw new InvalidSettingException("ispcache.admin.operator-key", "(hidden)", "must be at least 24 characters, or empty to generate one");
+    }
+    return new AdminSettings(
+        iface,
+        port,
+        key,
+        Path.of(root.getString("ispcache.data-dir"), "admin", "operator.key"),
+        c.getBoolean("allow-private-server-ips"),
+        duration(c, "heartbeat-timeout"),
+        duration(c, "ask-timeout"),
+        port(c, "steer-content-port"),
+        c.getBytes("max-body-size"));
+  }
+
+  private static int port(Config c, String key) {
+    int p;
+    try {
+      p = c.getInt(key);
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.admin." + key, null, "must be a port number");
+    }
+    if (p < 0 || p > 65535) {
+      throw new InvalidSettingException("ispcache.admin." + key, p, "must be a port number 0-65535");
+    }
+    return p;
+  }
+
+  private static Duration duration(Config c, String key) {
+    Duration d;
+    try {
+      d = c.getDuration(key);
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.admin." + key, null, "must be a duration such as 30s");
+    }
+    if (d.isZero() || d.isNegative()) {
+      throw new InvalidSettingException("ispcache.admin." + key, d, "must be positive");
+    }
+    return d;
+  }
+}

@@ -1,0 +1,60 @@
+package io.ispcache.api;
+
+import io.ispcache.registry.NodeDrive;
+import java.util.List;
+
+/** The API's request and response bodies: explicit records, never domain objects. */
+public final class ApiTypes {
+  private ApiTypes() {}
+
+  public record NewCustomer(String name) {}
+
+  public record NewResource(String name, String customerId) {}
+
+  public record NewNode(
+      String resourceId, String name, String serverIp, String cidrBlocks, Integer maxEgressMbps, Boolean enabled, List<NodeDrive> drives) {}
+
+  public record NodeEdit(String serverIp, String cidrBlocks, Integer maxEgressMbps, Boolean enabled, String name) {}
+
+  public record Rejection(String reason) {}
+
+  public record ApiKey(String customerId, String apiKey) {}
+
+  /** Shown once: at creation and on rotation. */
+  public record ActivationKeys(String customerId, String cacheNodeId, String nodeKey) {}
+
+  public record NodeView(
+      String id,
+      String customerId,
+      String resourceId,
+      String name,
+      String serverIp,
+      String cidrBlocks,
+      int maxEgressMbps,
+      boolean enabled,
+      List<NodeDrive> drives,
+      String ipSpaceStatus,
+      String statusReason,
+      long ipv4Addresses,
+      String ipv6Networks,
+      boolean healthy,
+      ActivationKeys activationKeys) {}
+
+  public record Activate(String customerId, String cacheNodeId, String nodeKey) {}
+
+  public record Heartbeat(
+      String customerId,
+      String cacheNodeId,
+      String nodeKey,
+      boolean healthy,
+      long hitBytes,
+      long missBytes,
+      long egressBytes,
+      long requests,
+      long diskUsedBytes,
+      long diskCapacityBytes) {}
+
+  public record SteeredNode(String id, String name, String serverIp, String url) {}
+
+  public record SteerAnswer(String clientIp, boolean useCdn, String reason, String block, List<SteeredNode> nodes) {}
+}

@@ -1,0 +1,49 @@
+package io.ispcache.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/** JSON in and out of the API: unknown fields and wrong types are refused with the field named. */
+final class Json {
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+
+  private Json() {}
+
+  static byte[] bytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static <T> T read(String body, Class<T> type) {
+    if (body == null || body.isBlank()) {
+      throw ApiException.badRequest(null, "the request needs a JSON body");
+    }
+    try {
+      T value = MAPPER.readValue(body, type);
+      if (value == null) {
+        throw ApiException.badRequest(null, "the request body must be a JSON object");
+      }
+      return value;
+    } catch (UnrecognizedPropertyException e) {
+      throw ApiException.badRequest(e.getPropertyName(), "unknown field '" + e.getPropertyName() + "'");
+    } catch (MismatchedInputException e) {
+      String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+      throw ApiException.badRequest(field, field == null ? "the body is not the expected JSON object" : "field '" + field + "' has the wrong type");
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+}
