@@ -26,6 +26,10 @@ final class NodeRules {
       RegistryState state, String nodeId, String customerId, List<IPAddress> blocks, boolean approved) {
     long v4 = CidrBlocks.ipv4Addresses(blocks);
     BigInteger v6 = CidrBlocks.ipv6Networks(blocks);
+    if (approved) {
+      // An operator approved exactly these blocks (large space, or an overlap such as a reseller's sub-block).
+      return new Evaluation(IpSpaceStatus.VALID, null, v4, v6);
+    }
     for (CacheNode other : state.nodes().values()) {
       if (other.id().equals(nodeId) || other.customerId().equals(customerId)) {
         continue;
@@ -42,7 +46,7 @@ final class NodeRules {
         }
       }
     }
-    if ((v4 > VALID_LIMIT || v6.compareTo(BigInteger.valueOf(VALID_LIMIT)) > 0) && !approved) {
+    if (v4 > VALID_LIMIT || v6.compareTo(BigInteger.valueOf(VALID_LIMIT)) > 0) {
       return new Evaluation(
           IpSpaceStatus.IN_REVIEW,
           "more than " + VALID_LIMIT + " addresses (IPv4) or /64 networks (IPv6): waits for an operator",

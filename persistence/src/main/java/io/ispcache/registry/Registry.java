@@ -276,8 +276,8 @@ public final class Registry
 
   private ReplyEffect<Event, RegistryState> review(RegistryState s, ReviewIpSpace c) {
     CacheNode old = node(s, c.nodeId());
-    if (old.status() != IpSpaceStatus.IN_REVIEW && !(c.approve() == false && old.status() != IpSpaceStatus.ATTENTION_REQUIRED)) {
-      throw Rejection.conflict("status", "the IP space is " + old.status() + ", not IN_REVIEW");
+    if (old.status() == IpSpaceStatus.VALID && c.approve()) {
+      throw Rejection.conflict("status", "the IP space is already VALID");
     }
     if (!c.approve() && (c.reason() == null || c.reason().isBlank())) {
       throw Rejection.badRequest("reason", "a rejection needs a reason");

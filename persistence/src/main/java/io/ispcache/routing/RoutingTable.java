@@ -103,21 +103,38 @@ public final class RoutingTable {
   public List<Match> matches(IPAddress address) {
     List<Match> out = new ArrayList<>();
     if (address.isIPv4()) {
-      for (IPv4Address block : v4.elementsContaining(address.toIPv4())) {
-        out.add(0, new Match(block.toCanonicalString(), v4.get(block)));
+      var containing = v4.elementsContaining(address.toIPv4());
+      if (containing != null) {
+        for (IPv4Address block : containing) {
+          out.add(new Match(block.toCanonicalString(), v4.get(block)));
+        }
       }
     } else {
-      for (IPv6Address block : v6.elementsContaining(address.toIPv6())) {
-        out.add(0, new Match(block.toCanonicalString(), v6.get(block)));
+      var containing = v6.elementsContaining(address.toIPv6());
+      if (containing != null) {
+        for (IPv6Address block : containing) {
+          out.add(new Match(block.toCanonicalString(), v6.get(block)));
+        }
       }
     }
+    out.sort(java.util.Comparator.comparingInt((Match m) -> prefixLength(m.block())).reversed());
     return out;
+  }
+
+  private static int prefixLength(String block) {
+    return Integer.parseInt(block.substring(block.indexOf('/') + 1));
   }
 
   /** Parses a client address; IllegalArgumentException for anything but one IPv4/IPv6 address. */
   public static IPAddress clientAddress(String raw) {
-    IPAddress a = raw == null ? null : new IPAddressString(raw.strip()).getAddress();
-    if (a == null || a.getNetworkPrefixLength() != null || a.isMultiple()) {
+    IPAddress a = null;
+    if (raw != null && !raw.isBlank()) {
+      IPAddressString s = new IPAddressString(raw.strip(), new inet.ipaddr.IPAddressStringParameters.Builder()
+          .allowEmpty(false).allowPrefix(false).allowMask(false).allowWildcardedSeparator(false).allowSingleSegment(false)
+          .getIPv4AddressParametersBuilder().allow_inet_aton(false).getParentBuilder().toParams());
+      a = s.getAddress();
+    }
+    if (a == null || a.getNetworkPrefixLength() != null || a.isMultiple() || !(a.isIPv4() || a.isIPv6())) {
       throw new IllegalArgumentException("'" + raw + "' is not a single IP address");
     }
     return a.isIPv6() && a.toIPv6().isIPv4Mapped() ? a.toIPv6().getEmbeddedIPv4Address() : a;

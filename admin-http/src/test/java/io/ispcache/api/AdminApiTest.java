@@ -1,0 +1,241 @@
+package io.ispcache.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin API over real HTTP: tenants, validation, review, steering and node agents. */
+class AdminApiTest {
+  static final String OP = AdminHarness.OPERATOR_KEY;
+  @TempDir static Path dir;
+  static AdminHarness h;
+
+  @BeforeAll
+  static void start() {
+    h = new AdminHarness(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    h.close();
+  }
+
+  /** A customer with an API key and a resource. */
+  record Tenant(String id, String key, String resourceId) {}
+
+  static int seq;
+
+  static Tenant tenant() throws Exception {
+    String name = "Tenant " + (++seq) + " " + System.nanoTime();
+    var c = h.call("POST", "/api/v1/customers", OP, "{\"name\":\"" + name + "\"}");
+    assertEquals(201, c.status(), c.raw().body());
+    String id = c.body().get("id").asText();
+    var k = h.call("POST", "/api/v1/customers/" + id + "/keys", OP, null);
+    assertEquals(201, k.status());
+    String key = k.body().get("apiKey").asText();
+    var r = h.call("POST", "/api/v1/resources", key, "{\"name\":\"main\"}");
+    assertEquals(201, r.status(), r.raw().body());
+    return new Tenant(id, key, r.body().get("id").asText());
+  }
+
+  static JsonNode node(Tenant t, String name, String ip, String cidrs) throws Exception {
+    String body = "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"" + name + "\""
+        + (ip == null ? "" : ",\"serverIp\":\"" + ip + "\"")
+        + (cidrs == null ? "" : ",\"cidrBlocks\":\"" + cidrs + "\"") + "}";
+    var r = h.call("POST", "/api/v1/nodes", t.key(), body);
+    assertEquals(201, r.status(), r.raw().body());
+    return r.body();
+  }
+
+  static void assertProblem(AdminHarness.Reply r, int status, String field) {
+    assertEquals(status, r.status(), r.raw().body());
+    assertEquals("application/problem+json", r.raw().headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(status, r.body().get("status").asInt());
+    assertNotNull(r.body().get("detail"));
+    if (field != null) {
+      assertEquals(field, r.body().get("field").asText(), r.raw().body());
+    }
+  }
+
+  @Test
+  void missingOrWrongKeysAre401() throws Exception {
+    assertProblem(h.call("GET", "/api/v1/nodes", null, null), 401, null);
+    assertProblem(h.call("GET", "/api/v1/nodes", "not-a-key", null), 401, null);
+    assertProblem(h.call("GET", "/api/v1/nodes/x", "not-a-key", null), 401, null);
+  }
+
+  @Test
+  void customersSeeAndChangeOnlyTheirOwnNodesOnEveryEndpoint() throws Exception {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    JsonNode created = node(a, "owned", "20.10.0.1", "40.0.0.0/24");
+    String id = created.get("id").asText();
+    assertEquals(a.id(), created.get("activationKeys").get("customerId").asText());
+    assertEquals(id, created.get("activationKeys").get("cacheNodeId").asText());
+    assertTrue(created.get("activationKeys").get("nodeKey").asText().length() >= 40);
+
+    assertProblem(h.call("GET", "/api/v1/nodes/" + id, b.key(), null), 403, null);
+    assertProblem(h.call("PATCH", "/api/v1/nodes/" + id, b.key(), "{\"enabled\":false}"), 403, null);
+    assertProblem(h.call("DELETE", "/api/v1/nodes/" + id, b.key(), null), 403, null);
+    assertProblem(h.call("POST", "/api/v1/nodes/" + id + "/keys", b.key(), null), 403, null);
+    assertProblem(h.call("GET", "/api/v1/nodes/" + id + "/history", b.key(), null), 403, null);
+    assertProblem(h.call("POST", "/api/v1/nodes", b.key(), "{\"resourceId\":\"" + a.resourceId() + "\",\"name\":\"intruder\"}"), 404, null);
+    assertProblem(h.call("POST", "/api/v1/resources", b.key(), "{\"name\":\"x\",\"customerId\":\"" + a.id() + "\"}"), 403, null);
+    assertFalse(h.call("GET", "/api/v1/nodes", b.key(), null).body().toString().contains(id));
+    assertFalse(h.call("GET", "/api/v1/resources", b.key(), null).body().toString().contains(a.resourceId()));
+    assertProblem(h.call("GET", "/api/v1/customers", b.key(), null), 403, null);
+    assertProblem(h.call("POST", "/api/v1/customers", b.key(), "{\"name\":\"evil\"}"), 403, null);
+    assertProblem(h.call("POST", "/api/v1/customers/" + b.id() + "/keys", b.key(), null), 403, null);
+    assertProblem(h.call("GET", "/api/v1/review", b.key(), null), 403, null);
+    assertProblem(h.call("POST", "/api/v1/review/" + id + "/approve", b.key(), null), 403, null);
+
+    assertEquals(200, h.call("GET", "/api/v1/nodes/" + id, a.key(), null).status());
+    assertEquals(200, h.call("GET", "/api/v1/nodes/" + id, OP, null).status(), "the operator sees everything");
+    assertProblem(h.call("GET", "/api/v1/nodes/no-such-node", a.key(), null), 404, null);
+  }
+
+  @Test
+  void badBodiesAreRefusedNamingTheProblem() throws Exception {
+    Tenant t = tenant();
+    assertProblem(h.call("POST", "/api/v1/nodes", t.key(), "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"x\",\"colour\":\"red\"}"), 400, "colour");
+    assertProblem(h.call("POST", "/api/v1/nodes", t.key(), "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"x\",\"maxEgressMbps\":\"fast\"}"), 400, "maxEgressMbps");
+    assertProblem(h.call("POST", "/api/v1/nodes", t.key(), "{not json"), 400, null);
+    assertProblem(h.call("POST", "/api/v1/nodes", t.key(), ""), 400, null);
+    assertProblem(h.call("POST", "/api/v1/nodes", t.key(), "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"x y\"}"), 400, "name");
+    assertProblem(h.call("POST", "/api/v1/nodes", t.key(), "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"x\",\"cidrBlocks\":\"1.2.3.0/99\"}"), 400, "cidrBlocks");
+    assertProblem(h.call("POST", "/api/v1/nodes", t.key(), "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"x\",\"serverIp\":\"192.168.1.1\"}"), 400, "serverIp");
+    String big = "{\"name\":\"" + "a".repeat(70_000) + "\"}";
+    assertEquals(413, h.call("POST", "/api/v1/resources", t.key(), big).status());
+    JsonNode n = node(t, "immutable", null, null);
+    assertProblem(h.call("PATCH", "/api/v1/nodes/" + n.get("id").asText(), t.key(), "{\"name\":\"renamed\"}"), 400, "name");
+    assertProblem(h.call("GET", "/api/v1/steer?clientIp=not-an-ip", null, null), 400, "clientIp");
+    assertProblem(h.call("GET", "/api/v1/steer", null, null), 400, "clientIp");
+  }
+
+  @Test
+  void operatorReviewsLargeIpSpaceAndHistoryRecordsWhoDidWhat() throws Exception {
+    Tenant t = tenant();
+    JsonNode n = node(t, "large", "20.11.0.1", "41.0.0.0/15");
+    String id = n.get("id").asText();
+    assertEquals("IN_REVIEW", n.get("ipSpaceStatus").asText());
+    var queue = h.call("GET", "/api/v1/review", OP, null);
+    assertTrue(queue.body().toString().contains(id));
+
+    var approved = h.call("POST", "/api/v1/review/" + id + "/approve", OP, null);
+    assertEquals("VALID", approved.body().get("ipSpaceStatus").asText());
+    var history = h.call("GET", "/api/v1/nodes/" + id + "/history", t.key(), null);
+    assertEquals("created", history.body().get(0).get("change").asText());
+    assertEquals("customer:" + t.id(), history.body().get(0).get("actor").asText());
+    assertEquals("operator", history.body().get(1).get("actor").asText());
+  }
+
+  static JsonNode steerUntil(String ip, Predicate<JsonNode> condition) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < end) {
+      var r = h.call("GET", "/api/v1/steer?clientIp=" + ip, null, null);
+      assertEquals(200, r.status());
+      last = r.body();
+      if (condition.test(last)) {
+        return last;
+      }
+      LockSupport.parkNanos(50_000_000);
+    }
+    throw new AssertionError("steering never answered as expected; last: " + last);
+  }
+
+  static void heartbeat(JsonNode keys, boolean healthy) throws Exception {
+    String body = "{\"customerId\":\"" + keys.get("customerId").asText() + "\",\"cacheNodeId\":\"" + keys.get("cacheNodeId").asText()
+        + "\",\"nodeKey\":\"" + keys.get("nodeKey").asText() + "\",\"healthy\":" + healthy
+        + ",\"hitBytes\":700,\"missBytes\":300,\"egressBytes\":1000,\"requests\":5,\"diskUsedBytes\":1,\"diskCapacityBytes\":2}";
+    assertEquals(200, h.call("POST", "/api/v1/agent/heartbeat", null, body).status());
+  }
+
+  @Test
+  void steeringPicksTheMostSpecificHealthyNodeOrTheCdn() throws Exception {
+    Tenant t = tenant();
+    Tenant reseller = tenant();
+    JsonNode wide = node(t, "wide", "20.12.0.1", "42.0.0.0/17");
+    JsonNode narrow = node(reseller, "narrow", "20.12.0.2", "42.0.5.0/24");
+    assertEquals("ATTENTION_REQUIRED", narrow.get("ipSpaceStatus").asText(), "overlaps another customer");
+    var approved = h.call("POST", "/api/v1/review/" + narrow.get("id").asText() + "/approve", OP, null);
+    assertEquals("VALID", approved.body().get("ipSpaceStatus").asText(), "an operator may approve a reseller's sub-block");
+
+    // Routable but never reported: unhealthy, so the CDN.
+    JsonNode before = steerUntil("42.0.5.9", a -> a.get("useCdn").asBoolean() && a.get("reason").asText().contains("not healthy"));
+    assertTrue(before.get("useCdn").asBoolean());
+
+    heartbeat(wide.get("activationKeys"), true);
+    JsonNode viaWide = steerUntil("42.0.5.9", a -> !a.get("useCdn").asBoolean());
+    assertEquals("20.12.0.1", viaWide.get("nodes").get(0).get("serverIp").asText(), "the narrow block's node is not healthy");
+
+    heartbeat(narrow.get("activationKeys"), true);
+    JsonNode viaNarrow = steerUntil("42.0.5.9", a -> a.get("block").asText().equals("42.0.5.0/24"));
+    assertEquals("20.12.0.2", viaNarrow.get("nodes").get(0).get("serverIp").asText());
+    assertEquals("20.12.0.1", steerUntil("42.0.6.1", a -> !a.get("useCdn").asBoolean()).get("nodes").get(0).get("serverIp").asText());
+
+    JsonNode none = steerUntil("43.0.0.1", a -> true);
+    assertTrue(none.get("useCdn").asBoolean());
+
+    var redirect = h.call("GET", "/api/v1/steer/redirect?clientIp=42.0.5.9&url=http%3A%2F%2Fau.download.windowsupdate.com%2Fmscomtest%2Fwuidt.gif", null, null);
+    assertEquals(302, redirect.status());
+    assertEquals(
+        "http://20.12.0.2/mscomtest/wuidt.gif?cacheHostOrigin=au.download.windowsupdate.com",
+        redirect.raw().headers().firstValue("Location").orElseThrow());
+    var fallback = h.call("GET", "/api/v1/steer/redirect?clientIp=43.0.0.1&url=http%3A%2F%2Fau.download.windowsupdate.com%2Fx", null, null);
+    assertEquals("http://au.download.windowsupdate.com/x", fallback.raw().headers().firstValue("Location").orElseThrow());
+
+    String narrowId = narrow.get("id").asText();
+    assertEquals(200, h.call("PATCH", "/api/v1/nodes/" + narrowId, reseller.key(), "{\"enabled\":false}").status());
+    steerUntil("42.0.5.9", a -> a.get("block") != null && a.get("block").asText().equals("42.0.0.0/17"));
+  }
+
+  @Test
+  void nodeAgentsActivateOnlyWithTheirOwnKeys() throws Exception {
+    Tenant t = tenant();
+    JsonNode keys = node(t, "agent", "20.13.0.1", "44.0.0.0/24").get("activationKeys");
+    String good = "{\"customerId\":\"" + keys.get("customerId").asText() + "\",\"cacheNodeId\":\"" + keys.get("cacheNodeId").asText()
+        + "\",\"nodeKey\":\"" + keys.get("nodeKey").asText() + "\"}";
+    assertEquals(200, h.call("POST", "/api/v1/agent/activate", null, good).status());
+    assertProblem(h.call("POST", "/api/v1/agent/activate", null, good.replace(keys.get("nodeKey").asText(), "wrong")), 401, null);
+
+    var rotated = h.call("POST", "/api/v1/nodes/" + keys.get("cacheNodeId").asText() + "/keys", t.key(), null);
+    assertEquals(200, rotated.status());
+    assertProblem(h.call("POST", "/api/v1/agent/activate", null, good), 401, null);
+    heartbeat(rotated.body(), true);
+    var summary = h.call("GET", "/api/v1/report/summary", t.key(), null);
+    assertEquals(700, summary.body().get("hitBytes").asLong());
+    assertEquals(0.7, summary.body().get("hitRatioBytes").asDouble(), 1e-9);
+  }
+
+  @Test
+  void deletedNodeFreesItsSpaceForANewOne() throws Exception {
+    Tenant t = tenant();
+    String id = node(t, "temp", "20.14.0.1", "45.0.0.0/24").get("id").asText();
+    assertEquals(204, h.call("DELETE", "/api/v1/nodes/" + id, t.key(), null).status());
+    assertProblem(h.call("GET", "/api/v1/nodes/" + id, t.key(), null), 404, null);
+    assertEquals("VALID", node(t, "temp", "20.14.0.1", "45.0.0.0/24").get("ipSpaceStatus").asText());
+  }
+
+  @Test
+  void customerRotatesItsOwnApiKeyAndTheOldOneStopsWorking() throws Exception {
+    Tenant t = tenant();
+    var rotated = h.call("POST", "/api/v1/keys/rotate", t.key(), null);
+    assertEquals(200, rotated.status());
+    String fresh = rotated.body().get("apiKey").asText();
+    assertProblem(h.call("GET", "/api/v1/nodes", t.key(), null), 401, null);
+    assertEquals(200, h.call("GET", "/api/v1/nodes", fresh, null).status());
+  }
+}

@@ -1,0 +1,77 @@
+package io.ispcache.api;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.ServerBinding;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** A single-node admin plane on embedded H2, on a free port, and a small JSON client for it. */
+public final class AdminHarness implements AutoCloseable {
+  public static final String OPERATOR_KEY = "operator-key-for-tests-0123456789";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  public final ActorSystem<Void> system;
+  public final int port;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  public AdminHarness(Path dataDir) {
+    Config config =
+        ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    "ispcache.data-dir = \"" + dataDir + "\"",
+                    "ispcache.admin { interface = \"127.0.0.1\", port = 0, operator-key = \"" + OPERATOR_KEY + "\", heartbeat-timeout = 60s }",
+                    "akka.actor.provider = cluster",
+                    "akka.remote.artery.canonical { hostname = \"127.0.0.1\", port = 0 }",
+                    "akka.cluster.roles = [\"admin\"]",
+                    "akka.cluster.jmx.multi-mbeans-in-same-jvm = on",
+                    "akka.loglevel = WARNING"))
+            .withFallback(ConfigFactory.parseResources("ispcache-persistence.conf"))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
+    system = ActorSystem.create(Behaviors.empty(), "admin-test", config);
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    ServerBinding binding = AdminPlane.start(system).toCompletableFuture().orTimeout(60, TimeUnit.SECONDS).join();
+    port = binding.localAddress().getPort();
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** Status and parsed body (null when empty). */
+  public record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
+
+  public Reply call(String method, String path, String key, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode parsed = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+    return new Reply(r.statusCode(), parsed, r);
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+  }
+}
