@@ -9,6 +9,9 @@ import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
+import io.ispcache.agent.AgentSettings;
+import io.ispcache.agent.NodeAgent;
+import io.ispcache.agent.NodeFigures;
 import io.ispcache.content.ContentRoutes;
 import io.ispcache.content.ContentService;
 import io.ispcache.content.ContentSettings;
@@ -61,6 +64,7 @@ public final class CacheNode {
     ObjectSettings objectSettings = ObjectSettings.fromConfig(config);
     StoreSettings storeSettings = StoreSettings.fromConfig(config);
     PeerSettings peerSettings = PeerSettings.fromConfig(config);
+    Optional<AgentSettings> agentSettings = AgentSettings.fromConfig(config);
 
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ispcache", config);
     try {
@@ -161,9 +165,25 @@ public final class CacheNode {
           cluster.selfMember().hasRole("admin")
               ? AdminPlaneStarter.start(system)
               : CompletableFuture.completedFuture(null);
+      CompletionStage<?> activated = CompletableFuture.completedFuture(null);
+      if (agentSettings.isPresent() && cacheRole) {
+        NodeAgent agent = new NodeAgent(agentSettings.get(), () -> figures(status));
+        // Admin and cache may share this process: activate once the admin API is up.
+        activated =
+            admin.thenCompose(a -> agent.activate())
+                .thenApply(
+                    view -> {
+                      log.info("activated with the registry as cache node {} ({})", view.path("name").asText(), view.path("ipSpaceStatus").asText());
+                      agent.startHeartbeats();
+                      CoordinatedShutdown.get(system).addJvmShutdownHook(agent::close);
+                      return view;
+                    });
+      }
+      CompletionStage<?> ready = activated;
       return healthBinding
           .thenCombine(contentBinding, (h, c) -> new CacheNode(system, c, h))
           .thenCombine(admin, (node, a) -> node)
+          .thenCombine(ready, (node, a) -> node)
           .whenComplete(
               (node, e) -> {
                 if (e != null) {
@@ -177,6 +197,12 @@ public final class CacheNode {
       system.terminate();
       throw e;
     }
+  }
+
+  private static NodeFigures figures(NodeStatus status) {
+    NodeStatus.Summary s = status.summary();
+    return new NodeFigures(
+        status.health().healthy(), s.hitBytes(), s.missBytes(), s.egressBytes(), s.requests(), s.diskUsedBytes(), s.diskCapacityBytes());
   }
 
   /** Completes when this process is an Up member of the cluster. */

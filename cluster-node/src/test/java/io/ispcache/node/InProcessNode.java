@@ -19,6 +19,11 @@ public final class InProcessNode implements AutoCloseable {
     this.node = node;
   }
 
+  /** A process without the cache role (admin only, say): no content port. */
+  public static InProcessNode startWithoutContent(Path dataDir, int originPort, String extra) {
+    return start(dataDir, originPort, extra);
+  }
+
   /** {@code extra} is HOCON that overrides the test defaults (e.g. a smaller drive). */
   public static InProcessNode start(Path dataDir, int originPort, String extra) {
     Config config =
@@ -41,13 +46,14 @@ public final class InProcessNode implements AutoCloseable {
                         "    query-in-cache-key = true, upstream-address = \"127.0.0.1:" + originPort + "\" }",
                         "]",
                         "akka.cluster.roles = [\"cache\"]",
+                        "akka.cluster.jmx.multi-mbeans-in-same-jvm = on",
                         "akka.remote.artery.canonical.port = 0",
                         "ispcache.cluster.management = false",
                         "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 3s",
                         "akka.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                         "akka.loglevel = WARNING"))));
     CacheNode node =
-        CacheNode.start(config).toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        CacheNode.start(config).toCompletableFuture().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
     InProcessNode started = new InProcessNode(node);
     started.awaitUp(Duration.ofSeconds(20));
     return started;

@@ -1,0 +1,70 @@
+package io.ispcache.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ispcache.node.InProcessNode;
+import io.ispcache.testing.TestOrigin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A cache node activates with its keys and is steered to once its heartbeats arrive. */
+class NodeAgentTest {
+  static final String OP = "operator-key-for-agent-tests-01234";
+  static final ObjectMapper JSON = new ObjectMapper();
+  final HttpClient http = HttpClient.newHttpClient();
+
+  JsonNode call(String method, URI uri, String key, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key);
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    HttpResponse<String> r = http.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.statusCode() < 300, r.statusCode() + " " + r.body());
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void nodeWithItsKeysActivatesAndIsSteeredToNodeWithWrongKeysRefusesToStart(@TempDir Path dir) throws Exception {
+    try (TestOrigin origin = new TestOrigin()) {
+      int adminPort = io.ispcache.testing.NodeProcess.freePort();
+      String adminConf = "akka.cluster.roles = [\"admin\"]\nispcache.admin { interface = \"127.0.0.1\", port = " + adminPort + ", operator-key = \"" + OP + "\" }\n";
+      try (InProcessNode admin = InProcessNode.startWithoutContent(dir.resolve("admin"), origin.port(), adminConf)) {
+        URI api = URI.create("http://127.0.0.1:" + adminPort + "/api/v1");
+        String customer = call("POST", URI.create(api + "/customers"), OP, "{\"name\":\"Agent ISP\"}").get("id").asText();
+        String key = call("POST", URI.create(api + "/customers/" + customer + "/keys"), OP, null).get("apiKey").asText();
+        String resource = call("POST", URI.create(api + "/resources"), key, "{\"name\":\"main\"}").get("id").asText();
+        JsonNode keys = call("POST", URI.create(api + "/nodes"), key,
+            "{\"resourceId\":\"" + resource + "\",\"name\":\"edge1\",\"serverIp\":\"20.40.0.1\",\"cidrBlocks\":\"46.0.0.0/24\"}").get("activationKeys");
+        String agent = "ispcache.agent { registry-url = \"http://127.0.0.1:" + adminPort + "\", customer-id = \"" + keys.get("customerId").asText()
+            + "\", cache-node-id = \"" + keys.get("cacheNodeId").asText() + "\", node-key = \"%s\", heartbeat-interval = 200ms }\n";
+
+        try (InProcessNode edge = InProcessNode.start(dir.resolve("edge"), origin.port(), String.format(agent, keys.get("nodeKey").asText()))) {
+          long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+          JsonNode steer;
+          do {
+            assertTrue(System.nanoTime() < end, "the node was never steered to");
+            LockSupport.parkNanos(50_000_000);
+            steer = call("GET", URI.create(api + "/steer?clientIp=46.0.0.7"), OP, null);
+          } while (steer.get("useCdn").asBoolean());
+          assertEquals("20.40.0.1", steer.get("nodes").get(0).get("serverIp").asText());
+        }
+
+        CompletionException refused =
+            assertThrows(CompletionException.class, () -> InProcessNode.start(dir.resolve("impostor"), origin.port(), String.format(agent, "wrong-key")));
+        assertTrue(refused.getCause().getMessage().contains("refused this node's activation (401)"), refused.getCause().getMessage());
+      }
+    }
+  }
+}
