@@ -63,7 +63,7 @@ public final class AdminPlane {
     AdminRoutes api = new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, routing);
     return Http.get(system)
         .newServerAt(settings.iface(), settings.port())
-        .bind(concat(api.route(), new PortalRoutes().route()))
+        .bind(concat(new PortalRoutes().route(), api.route()))
         .thenApply(
             b -> {
               log.info("admin API and portal listening on {}", b.localAddress());
