@@ -232,6 +232,14 @@ public final class ChunkSupply {
       metrics.coalescedWaits.increment();
       return theirs;
     }
+    // A fill registers in the store before it leaves its slot, so whoever takes the slot after
+    // that sees the fill here and must not start another one.
+    ObjectMeta now = known != null ? known : store.meta(address.key()).orElse(null);
+    if (now != null && present(new ChunkId(now.key(), now.version(), chunk))) {
+      starting.remove(slot, mine);
+      mine.complete(now);
+      return mine;
+    }
     try {
       start(address, known, chunk)
           .whenComplete(
@@ -276,6 +284,18 @@ public final class ChunkSupply {
                 return fillFromPeer(entity, address, known, chunk, p.node(), peerFailures);
               }
               return fillFromOrigin(entity, address, known, chunk);
+            })
+        .exceptionallyCompose(
+            error -> {
+              Throwable cause = unwrap(error);
+              if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof akka.pattern.AskTimeoutException) {
+                // The entity is unreachable (its node crashed and is not yet downed, or shards are
+                // moving): serving this client matters more than cluster-wide coalescing.
+                log.warn("object entity for {} did not answer; fetching chunk {} from the origin without it", address.key(), chunk);
+                metrics.uncoordinatedFills.increment();
+                return fillFromOrigin(entity, address, known, chunk);
+              }
+              return CompletableFuture.failedFuture(cause);
             });
   }
 

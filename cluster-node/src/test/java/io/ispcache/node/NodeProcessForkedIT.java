@@ -162,10 +162,11 @@ class NodeProcessForkedIT {
         d.get(10, TimeUnit.MINUTES);
       }
       assertTrue(node.isAlive(), "node survived: " + node.logTail());
-      assertTrue(!Files.readString(dir.resolve("node.log")).contains("OutOfMemoryError"));
+      String log = Files.readString(dir.resolve("node.log"));
+      assertTrue(!log.contains("OutOfMemoryError"), log);
+      assertEquals(length, origin.bytesSent("/memory/one-gib.bin"), "filled once for all 16 clients; node log:\n" + node.logTail());
     } finally {
       clients.shutdownNow();
     }
-    assertEquals(length, origin.bytesSent("/memory/one-gib.bin"), "filled once for all 16 clients");
   }
 }

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Data-plane benchmark: ispcache against nginx proxy_cache (without and with slice 1m) and Varnish,
+# all in front of the same nginx origin, on loopback, bounded in time (about 10 minutes).
+# Needs Debian nginx-light (or nginx), varnish and wrk. Prints a table with ratios ispcache/peer.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$repo/load-tests/dataplane"
+jar="$repo/cluster-node/target/ispcache-node.jar"
+[[ -f "$jar" ]] || (cd "$repo" && mvn -B -q -DskipTests package)
+for tool in nginx varnishd wrk; do command -v $tool >/dev/null || { echo "missing $tool (apt-get install nginx-light varnish wrk)"; exit 1; }; done
+DURATION=${DURATION:-10s}
+work="$(mktemp -d /tmp/ispcache-bench.XXXXXX)"
+chmod 755 "$work"
+declare -A PIDS
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -f "$work/varnish.pid" ]] && kill "$(cat "$work/varnish.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- content -------------------------------------------------------------------------------------
+mkdir -p "$work/www"
+head -c 104857600 /dev/urandom >"$work/www/obj100m.bin"
+head -c 1073741824 /dev/urandom >"$work/www/obj1g.bin"
+head -c 65536 /dev/urandom >"$work/www/obj64k.bin"
+sum1g=$(sha256sum "$work/www/obj1g.bin" | cut -d' ' -f1)
+
+# --- servers -------------------------------------------------------------------------------------
+nginx_conf() { # name port body
+  mkdir -p "$work/$1"
+  cat >"$work/$1/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/$1/nginx.pid;
+error_log $work/$1/error.log;
+events { worker_connections 1024; }
+http {
+  sendfile on; tcp_nopush off; tcp_nodelay on;
+  log_format bytes '\$body_bytes_sent';
+  $3
+}
+CONF
+}
+nginx_conf origin 18481 "access_log $work/origin/access.log bytes; server { listen 127.0.0.1:18481; root $work/www; }"
+nginx_conf nginx 18482 "access_log off; proxy_cache_path $work/nginx/cache levels=1:2 keys_zone=c:64m max_size=8g inactive=1d use_temp_path=off;
+  server { listen 127.0.0.1:18482; location / { proxy_pass http://127.0.0.1:18481; proxy_cache c; proxy_cache_lock on; proxy_cache_lock_timeout 60s; proxy_cache_valid 200 206 1d; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+nginx_conf slice 18483 "access_log off; proxy_cache_path $work/slice/cache levels=1:2 keys_zone=s:64m max_size=8g inactive=1d use_temp_path=off;
+  server { listen 127.0.0.1:18483; location / { slice 1m; proxy_cache s; proxy_cache_key \$uri\$slice_range; proxy_set_header Range \$slice_range; proxy_cache_lock on; proxy_cache_valid 200 206 1d; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+
+start_nginx() { nginx -c "$work/$1/nginx.conf" -p "$work/$1" -g 'daemon off;' & PIDS[$1]=$!; }
+start_varnish() {
+  rm -rf "$work/varnish"; mkdir -p "$work/varnish"
+  varnishd -F -a 127.0.0.1:18484 -b 127.0.0.1:18481 -s malloc,2G -n "$work/varnish" -P "$work/varnish.pid" -p default_ttl=86400 >"$work/varnish.log" 2>&1 &
+  PIDS[varnish]=$!
+}
+start_ispcache() {
+  rm -rf "$work/ispcache"; mkdir -p "$work/ispcache"
+  cat >"$work/ispcache.conf" <<CONF
+ispcache {
+  data-dir = "$work/ispcache"
+  content { interface = "127.0.0.1", port = 18490 }
+  health { interface = "127.0.0.1", port = 18491 }
+  peer { interface = "127.0.0.1", port = 18492 }
+  store.chunk-size = ${CHUNK:-2MiB}
+  store.drives = [ { path = "$work/ispcache/drive-1", size = 8GiB } ]
+  origins = [ { name = "bench", hosts = ["bench.example.net"], upstream-address = "127.0.0.1:18481" } ]
+  cluster.management = false
+}
+akka.remote.artery.canonical.port = 0
+akka.cluster.roles = ["cache"]
+CONF
+  java -Xmx1g -Dconfig.file="$work/ispcache.conf" -jar "$jar" >"$work/ispcache.log" 2>&1 &
+  PIDS[ispcache]=$!
+}
+wait_http() { for _ in $(seq 1 240); do curl -s -o /dev/null "$1" && return 0; sleep 0.25; done; echo "not up: $1"; exit 1; }
+restart() { # a cold cache for the named server
+  local s=$1
+  if [[ -n "${PIDS[$s]:-}" ]]; then kill "${PIDS[$s]}" 2>/dev/null || true; wait "${PIDS[$s]}" 2>/dev/null || true; fi
+  case $s in
+    nginx|slice) rm -rf "$work/$s/cache"; start_nginx $s; wait_http "http://127.0.0.1:$(port $s)/none" ;;
+    varnish) [[ -f "$work/varnish.pid" ]] && kill "$(cat "$work/varnish.pid")" 2>/dev/null; sleep 0.5; start_varnish; wait_http "http://127.0.0.1:18484/none" ;;
+    ispcache) start_ispcache; wait_http "http://127.0.0.1:18491/health"; until curl -sf http://127.0.0.1:18491/health >/dev/null; do sleep 0.25; done ;;
+  esac
+}
+port() { case $1 in origin) echo 18481;; nginx) echo 18482;; slice) echo 18483;; varnish) echo 18484;; ispcache) echo 18490;; esac; }
+suffix() { [[ $1 == ispcache ]] && echo "?cacheHostOrigin=bench.example.net" || echo ""; }
+url() { echo "http://127.0.0.1:$(port $1)$2$(suffix $1)"; }
+cpu_ticks() { # all processes of a server: its pid and children
+  local pid=${PIDS[$1]} total=0
+  for p in $pid $(pgrep -P "$pid" || true) $( [[ $1 == varnish ]] && pgrep -f "varnishd.*$work/varnish" || true); do
+    [[ -r /proc/$p/stat ]] && total=$((total + $(awk '{print $14 + $15}' /proc/$p/stat)))
+  done
+  echo $total
+}
+fetch() { java "$repo/load-tests/cluster/Fetch.java" "$@"; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
+wrk_rate() { # prints "requests/s MiB/s"
+  local out; out=$(wrk "$@" 2>&1)
+  echo "$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}') $(echo "$out" | awk '/Transfer\/sec/ { v=$2; if (v ~ /GB/) {sub("GB","",v); v*=1024} else if (v ~ /MB/) {sub("MB","",v)} else if (v ~ /KB/) {sub("KB","",v); v/=1024}; printf "%.0f", v }')"
+}
+
+start_nginx origin; wait_http "http://127.0.0.1:18481/obj64k.bin"
+SERVERS=(nginx slice varnish ispcache)
+declare -A R
+for s in "${SERVERS[@]}"; do
+  echo "== $s" >&2
+  restart "$s"
+  # cold 1 GiB miss
+  read -r bytes secs ttfb hash < <(fetch "$(url $s /obj1g.bin)")
+  [[ "$hash" == "$sum1g" ]] || { echo "WRONG BYTES from $s on cold 1 GiB"; exit 1; }
+  R[$s,cold]=$(awk -v b="$bytes" -v t="$secs" 'BEGIN { printf "%.0f", b / 1048576 / t }'); R[$s,coldttfb]=$ttfb
+  # warm rows
+  fetch "$(url $s /obj100m.bin)" --no-hash >/dev/null; fetch "$(url $s /obj64k.bin)" --no-hash >/dev/null
+  c0=$(cpu_ticks $s)
+  read -r _ R[$s,hit100m] < <(wrk_rate -t2 -c8 -d"$DURATION" "$(url $s /obj100m.bin)")
+  c1=$(cpu_ticks $s)
+  R[$s,cpu]=$(awk -v d="$((c1 - c0))" -v t="$(getconf CLK_TCK)" -v m="${R[$s,hit100m]}" -v s="${DURATION%s}" 'BEGIN { g = m * s / 1024; printf "%.2f", (g > 0 ? d / t / g : 0) }')
+  read -r R[$s,rps64k] _ < <(wrk_rate -t2 -c64 -d"$DURATION" "$(url $s /obj64k.bin)")
+  read -r _ R[$s,ranges] < <(PATH_SUFFIX="$(suffix $s)" wrk_rate -t2 -c8 -d"$DURATION" -s "$here/ranges.lua" "http://127.0.0.1:$(port $s)")
+  # herd on a cold 100 MiB object
+  restart "$s"
+  : >"$work/origin/access.log"; kill -USR1 "${PIDS[origin]}"; sleep 0.2
+  read -r hmed hmax hsecs htotal < <(java "$here/Herd.java" "$(url $s /obj100m.bin)" 32)
+  sleep 0.5
+  R[$s,herdorigin]=$(awk '{s += $1} END {printf "%.2f", s / 104857600}' "$work/origin/access.log")
+  R[$s,herdttfb]=$hmed
+  [[ "$htotal" == "$((32 * 104857600))" ]] || echo "herd on $s delivered $htotal bytes" >&2
+done
+read -r bytes secs ttfb _ < <(fetch "http://127.0.0.1:18481/obj1g.bin" --no-hash)
+direct=$(awk -v b="$bytes" -v t="$secs" 'BEGIN { printf "%.0f", b / 1048576 / t }')
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
+inv() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == 0) print "-"; else printf "%.2f", b / a }'; }
+echo "| row | nginx | nginx slice 1m | Varnish | ispcache | ispcache/nginx | ispcache/slice | ispcache/Varnish |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+row() { # label key unit higher-is-better(1/0)
+  local f=ratio; [[ $4 == 0 ]] && f=inv
+  echo "| $1 | ${R[nginx,$2]} $3 | ${R[slice,$2]} $3 | ${R[varnish,$2]} $3 | ${R[ispcache,$2]} $3 | $($f "${R[ispcache,$2]}" "${R[nginx,$2]}") | $($f "${R[ispcache,$2]}" "${R[slice,$2]}") | $($f "${R[ispcache,$2]}" "${R[varnish,$2]}") |"
+}
+row "hit, 100 MiB object, wrk -c8" hit100m MiB/s 1
+row "64 KiB hits, wrk -c64" rps64k req/s 1
+row "random 1 MiB ranges in 1 GiB (warm), wrk -c8" ranges MiB/s 1
+row "cold 1 GiB miss (direct origin: $direct MiB/s)" cold MiB/s 1
+row "cold 1 GiB miss, time to first byte" coldttfb ms 0
+row "32-client herd, cold 100 MiB: origin bytes / object" herdorigin x 0
+row "32-client herd: TTFB median" herdttfb ms 0
+row "server CPU seconds per GiB of 100 MiB hits" cpu s 0
+echo
+echo "cold miss vs direct origin: ispcache $(ratio "${R[ispcache,cold]}" "$direct")x, nginx $(ratio "${R[nginx,cold]}" "$direct")x, slice $(ratio "${R[slice,cold]}" "$direct")x, Varnish $(ratio "${R[varnish,cold]}" "$direct")x"
+echo "(ratios are ispcache/peer, inverted for rows where lower is better, so above 1 means ispcache is ahead)"
