@@ -45,6 +45,7 @@ public final class ContentService {
   private final ContentSettings settings;
   private final ChunkSupply supply;
   private final NodeMetrics metrics;
+  private final InFlight inFlight = new InFlight();
 
   public ContentService(
       OriginSettings origins, ContentSettings settings, ChunkSupply supply, NodeMetrics metrics) {
@@ -52,6 +53,11 @@ public final class ContentService {
     this.settings = settings;
     this.supply = supply;
     this.metrics = metrics;
+  }
+
+  /** Response bodies being streamed right now; a graceful leave waits for them. */
+  public InFlight inFlight() {
+    return inFlight;
   }
 
   public CompletionStage<HttpResponse> serve(HttpRequest request) {
@@ -209,8 +215,10 @@ public final class ContentService {
             s -> supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted))
         .watchTermination(
             (mat, done) -> {
+              inFlight.opened();
               done.whenComplete(
                   (d, e) -> {
+                    inFlight.closed();
                     if (e != null && !(e instanceof akka.stream.AbruptTerminationException)) {
                       log.warn("response for {} cut off: {}", address.key(), describe(e));
                     }

@@ -124,8 +124,13 @@ public final class CacheNode {
                             metrics)
                         .route())
                 .toCompletableFuture()
-                .join()
-                .addToCoordinatedShutdown(Duration.ofSeconds(30), system);
+                .join();
+        // Peers may still be pulling chunks from this node while its own clients drain.
+        CoordinatedShutdown.get(system)
+            .addTask(
+                CoordinatedShutdown.PhaseServiceStop(),
+                "stop-peer-transfer",
+                () -> peerBinding.terminate(Duration.ofSeconds(5)).thenApply(t -> akka.Done.getInstance()));
         String selfNode =
             new PeerNode(
                     cluster.selfMember().address().toString(),
@@ -156,7 +161,8 @@ public final class CacheNode {
                     b -> {
                       status.contentServing.set(true);
                       log.info("content server listening on {}, peer transfer on {}", b.localAddress(), peerBinding.localAddress());
-                      return Optional.of(b.addToCoordinatedShutdown(Duration.ofSeconds(30), system));
+                      drainOnLeave(system, b, service, status);
+                      return Optional.of(b);
                     });
       } else {
         contentBinding = CompletableFuture.completedFuture(Optional.empty());
@@ -197,6 +203,26 @@ public final class CacheNode {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * A graceful leave: stop accepting connections, let every download in flight finish (up to the
+   * service-requests-done phase timeout), then close what is left.
+   */
+  private static void drainOnLeave(ActorSystem<?> system, ServerBinding binding, ContentService service, NodeStatus status) {
+    CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+    cs.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "unbind-content",
+        () -> {
+          status.contentServing.set(false);
+          log.info("leaving: content port closed, {} downloads in flight", service.inFlight().count());
+          return binding.unbind().thenApply(d -> akka.Done.getInstance());
+        });
+    cs.addTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "drain-content",
+        () -> service.inFlight().drained().thenCompose(d -> binding.terminate(Duration.ofSeconds(1))).thenApply(t -> akka.Done.getInstance()));
   }
 
   private static NodeFigures figures(NodeStatus status) {
