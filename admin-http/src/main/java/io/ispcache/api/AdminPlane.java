@@ -60,7 +60,7 @@ public final class AdminPlane {
                     .withSettings(ClusterSingletonSettings.create(system).withRole("admin")));
     RoutingTables.View routing = RoutingTables.subscribe(system);
     HealthBoard health = new HealthBoard(settings.heartbeatTimeout(), Clock.systemUTC());
-    AdminRoutes api = new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, routing);
+    AdminRoutes api = new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, routing, new ClusterOperations(system));
     return Http.get(system)
         .newServerAt(settings.iface(), settings.port())
         .bind(concat(new PortalRoutes().route(), api.route()))

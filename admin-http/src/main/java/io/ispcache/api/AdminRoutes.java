@@ -59,8 +59,10 @@ final class AdminRoutes {
   private final RoutingTables.View routing;
   private final Steering steering;
   private final Clock clock = Clock.systemUTC();
+  private final ClusterOperations cluster;
 
-  AdminRoutes(RegistryClient registry, AdminSettings settings, HealthBoard health, RoutingTables.View routing) {
+  AdminRoutes(RegistryClient registry, AdminSettings settings, HealthBoard health, RoutingTables.View routing, ClusterOperations cluster) {
+    this.cluster = cluster;
     this.registry = registry;
     this.settings = settings;
     this.health = health;
@@ -133,7 +135,21 @@ final class AdminRoutes {
             pathPrefix("review", () -> pathPrefix(segment(), id -> concat(
                 path("approve", () -> post(() -> answer(request, c -> review(c, id, true, null)))),
                 path("reject", () -> post(() -> body(ApiTypes.Rejection.class, b -> answer(request, c -> review(c, id, false, b.reason())))))))),
-            path(segment("report").slash("summary"), () -> get(() -> answer(request, this::summary))))));
+            path(segment("report").slash("summary"), () -> get(() -> answer(request, this::summary))),
+            path(segment("cluster").slash("members"), () -> get(() -> answer(request, c -> {
+              c.requireOperator();
+              return cluster.members();
+            }))),
+            path(segment("cluster").slash("members").slash("leave"), () -> post(() -> body(ApiTypes.MemberAddress.class, b -> answer(request, c -> {
+              c.requireOperator();
+              cluster.leave(b.address());
+              return CompletableFuture.completedFuture(Map.of("leaving", b.address()));
+            })))),
+            path(segment("cluster").slash("members").slash("down"), () -> post(() -> body(ApiTypes.MemberAddress.class, b -> answer(request, c -> {
+              c.requireOperator();
+              cluster.down(b.address());
+              return CompletableFuture.completedFuture(Map.of("downed", b.address()));
+            })))))));
   }
 
   // --- plumbing -------------------------------------------------------------------------------

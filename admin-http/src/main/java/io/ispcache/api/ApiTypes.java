@@ -18,6 +18,8 @@ public final class ApiTypes {
 
   public record Rejection(String reason) {}
 
+  public record MemberAddress(String address) {}
+
   public record ApiKey(String customerId, String apiKey) {}
 
   /** Shown once: at creation and on rotation. */

@@ -238,4 +238,17 @@ class AdminApiTest {
     assertProblem(h.call("GET", "/api/v1/nodes", t.key(), null), 401, null);
     assertEquals(200, h.call("GET", "/api/v1/nodes", fresh, null).status());
   }
+
+  @Test
+  void operatorsListClusterMembersAndBadMemberAddressesAreRefused() throws Exception {
+    var members = h.call("GET", "/api/v1/cluster/members", OP, null);
+    assertEquals(200, members.status());
+    assertEquals("Up", members.body().get(0).get("status").asText());
+    assertEquals("admin", members.body().get(0).get("roles").get(0).asText());
+    assertTrue(members.body().get(0).get("reachable").asBoolean());
+    assertProblem(h.call("POST", "/api/v1/cluster/members/leave", OP, "{\"address\":\"not an address\"}"), 400, "address");
+    assertProblem(h.call("POST", "/api/v1/cluster/members/down", OP, "{\"address\":\"akka://admin-test@127.0.0.1:1\"}"), 404, null);
+    Tenant t = tenant();
+    assertProblem(h.call("GET", "/api/v1/cluster/members", t.key(), null), 403, null);
+  }
 }

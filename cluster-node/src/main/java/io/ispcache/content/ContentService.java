@@ -47,8 +47,11 @@ public final class ContentService {
   private final NodeMetrics metrics;
   private final InFlight inFlight = new InFlight();
 
+  private final ClientAcl acl;
+
   public ContentService(
-      OriginSettings origins, ContentSettings settings, ChunkSupply supply, NodeMetrics metrics) {
+      OriginSettings origins, ContentSettings settings, ChunkSupply supply, NodeMetrics metrics, ClientAcl acl) {
+    this.acl = acl;
     this.origins = origins;
     this.settings = settings;
     this.supply = supply;
@@ -67,6 +70,11 @@ public final class ContentService {
         return done(
             ErrorResponses.of(405, "method_not_allowed", "only GET and HEAD are served")
                 .addHeader(RawHeader.create("Allow", "GET, HEAD")));
+      }
+      String refused =
+          acl.refusal(request.getAttribute(akka.http.javadsl.model.AttributeKeys.remoteAddress).flatMap(a -> a.getAddress()));
+      if (refused != null) {
+        return done(error(403, "client_not_served", refused, Map.of()));
       }
       ObjectAddress address =
           ContentTarget.resolve(

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.ispcache.settings.InvalidSettingException;
 
 /** The content port, read once from {@code ispcache.content}. */
-public record ContentSettings(String iface, int port, int maxRanges) {
+public record ContentSettings(String iface, int port, int maxRanges, boolean clientAcl) {
 
   public static ContentSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.content");
@@ -23,7 +23,7 @@ public record ContentSettings(String iface, int port, int maxRanges) {
     if (maxRanges < 1 || maxRanges > 100) {
       throw new InvalidSettingException("ispcache.content.max-ranges", maxRanges, "must be 1 to 100");
     }
-    return new ContentSettings(iface, port, maxRanges);
+    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"));
   }
 
   /** A TCP port 0-65535 (0: any free port, for tests). */

@@ -12,6 +12,7 @@ import com.typesafe.config.Config;
 import io.ispcache.agent.AgentSettings;
 import io.ispcache.agent.NodeAgent;
 import io.ispcache.agent.NodeFigures;
+import io.ispcache.content.ClientAcl;
 import io.ispcache.content.ContentRoutes;
 import io.ispcache.content.ContentService;
 import io.ispcache.content.ContentSettings;
@@ -153,7 +154,17 @@ public final class CacheNode {
                 objectSettings.readAheadChunks(),
                 blockingIo);
         supplyRef.complete(supply);
-        ContentService service = new ContentService(originSettings, contentSettings, supply, metrics);
+        ClientAcl acl = ClientAcl.open();
+        if (contentSettings.clientAcl()) {
+          String nodeId =
+              agentSettings
+                  .map(AgentSettings::cacheNodeId)
+                  .orElseThrow(
+                      () -> new io.ispcache.settings.InvalidSettingException(
+                          "ispcache.content.client-acl", true, "needs the node agent (ispcache.agent.*) to know this node's id"));
+          acl = ClientAcl.of(io.ispcache.routing.RoutingTables.subscribe(system), nodeId);
+        }
+        ContentService service = new ContentService(originSettings, contentSettings, supply, metrics, acl);
         contentBinding =
             http.newServerAt(contentSettings.iface(), contentSettings.port())
                 .bind(new ContentRoutes(service).route())

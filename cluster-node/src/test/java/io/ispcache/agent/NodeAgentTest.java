@@ -67,4 +67,46 @@ class NodeAgentTest {
       }
     }
   }
+
+  @Test
+  void clientAclServesOnlyAddressesInTheNodesValidBlocks(@TempDir Path dir) throws Exception {
+    try (TestOrigin origin = new TestOrigin()) {
+      origin.put("/acl.bin", 1000, 5, "application/octet-stream", "\"a\"", null);
+      int adminPort = io.ispcache.testing.NodeProcess.freePort();
+      int seed = io.ispcache.testing.NodeProcess.freePort();
+      String cluster = "akka.cluster.seed-nodes = [\"akka://ispcache@127.0.0.1:" + seed + "\"]\n";
+      String adminConf = cluster + "akka.remote.artery.canonical.port = " + seed + "\nakka.cluster.roles = [\"admin\"]\n"
+          + "ispcache.admin { interface = \"127.0.0.1\", port = " + adminPort + ", operator-key = \"" + OP + "\" }\n";
+      try (InProcessNode admin = InProcessNode.startWithoutContent(dir.resolve("admin"), origin.port(), adminConf)) {
+        URI api = URI.create("http://127.0.0.1:" + adminPort + "/api/v1");
+        String customer = call("POST", URI.create(api + "/customers"), OP, "{\"name\":\"Acl ISP\"}").get("id").asText();
+        String key = call("POST", URI.create(api + "/customers/" + customer + "/keys"), OP, null).get("apiKey").asText();
+        String resource = call("POST", URI.create(api + "/resources"), key, "{\"name\":\"main\"}").get("id").asText();
+        JsonNode created = call("POST", URI.create(api + "/nodes"), key,
+            "{\"resourceId\":\"" + resource + "\",\"name\":\"acl\",\"serverIp\":\"20.41.0.1\",\"cidrBlocks\":\"127.0.0.0/24\"}");
+        JsonNode keys = created.get("activationKeys");
+        String edgeConf = cluster + "ispcache.content.client-acl = on\n"
+            + "ispcache.agent { registry-url = \"http://127.0.0.1:" + adminPort + "\", customer-id = \"" + keys.get("customerId").asText()
+            + "\", cache-node-id = \"" + keys.get("cacheNodeId").asText() + "\", node-key = \"" + keys.get("nodeKey").asText() + "\" }\n";
+        try (InProcessNode edge = InProcessNode.start(dir.resolve("edge"), origin.port(), edgeConf)) {
+          assertEquals(200, statusUntil(edge.url("/acl.bin"), 200), "127.0.0.1 is inside 127.0.0.0/24");
+          call("PATCH", URI.create(api + "/nodes/" + keys.get("cacheNodeId").asText()), key, "{\"cidrBlocks\":\"46.1.0.0/24\"}");
+          assertEquals(403, statusUntil(edge.url("/acl.bin"), 403), "no longer this node's client");
+        }
+      }
+    }
+  }
+
+  int statusUntil(URI uri, int wanted) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int status;
+    do {
+      status = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (status == wanted) {
+        return status;
+      }
+      LockSupport.parkNanos(100_000_000);
+    } while (System.nanoTime() < end);
+    return status;
+  }
 }
