@@ -135,6 +135,8 @@ public final class ChunkFill {
     }
     List<CompletableFuture<Void>> wake;
     try {
+      // On disk before it becomes visible, so a power cut cannot leave a full-length chunk of zeros.
+      channel.force(false);
       channel.close();
       synchronized (this) {
         if (state != State.WRITING) {

@@ -49,7 +49,15 @@ final class ChunkReader {
   }
 
   static Source<ByteString, NotUsed> tail(ChunkFill fill, long from, long to, int bufferSize, Executor io) {
-    return source(() -> new ChunkReader(fill.openForReading(), fill, from, to, bufferSize, io), io);
+    return source(
+        () -> {
+          try {
+            return new ChunkReader(fill.openForReading(), fill, from, to, bufferSize, io);
+          } catch (NoSuchFileException e) {
+            throw new ChunkMissingException(fill.id()); // committed and evicted before this reader opened it
+          }
+        },
+        io);
   }
 
   private static Source<ByteString, NotUsed> source(Blocking<ChunkReader> opener, Executor io) {

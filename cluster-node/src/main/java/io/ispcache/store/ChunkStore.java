@@ -39,6 +39,7 @@ public final class ChunkStore implements AutoCloseable {
   private final Set<String> metaFilesWritten = ConcurrentHashMap.newKeySet();
   private final LongAdder evictions = new LongAdder();
   private final LongAdder evictedBytes = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicLong tempCounter = new java.util.concurrent.atomic.AtomicLong();
 
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
@@ -151,11 +152,17 @@ public final class ChunkStore implements AutoCloseable {
             () -> {
               ChunkFill fill = fills.get(id);
               if (fill != null) {
+                if (from < 0 || from > toExclusive || toExclusive > fill.expectedLength()) {
+                  return Source.<ByteString>failed(badRange(id, from, toExclusive, fill.expectedLength()));
+                }
                 return ChunkReader.tail(fill, from, toExclusive, settings.readBufferSize(), io);
               }
               Stored s = chunks.get(id);
               if (s == null) {
                 return Source.<ByteString>failed(new ChunkMissingException(id));
+              }
+              if (from < 0 || from > toExclusive || toExclusive > s.length()) {
+                return Source.<ByteString>failed(badRange(id, from, toExclusive, s.length()));
               }
               s.drive().touch(id);
               return ChunkReader.committed(id, chunkPath(s.drive(), id), from, toExclusive, settings.readBufferSize(), io);
@@ -163,6 +170,11 @@ public final class ChunkStore implements AutoCloseable {
         // Read ahead a little so the disk read of the next buffer overlaps the socket write.
         .buffer(READ_AHEAD_BUFFERS, akka.stream.OverflowStrategy.backpressure())
         .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private static IllegalArgumentException badRange(ChunkId id, long from, long to, long length) {
+    return new IllegalArgumentException(
+        "bytes [" + from + ", " + to + ") are not within chunk " + id.index() + " of " + id.key() + " (" + length + " bytes)");
   }
 
   /** Buffers read ahead per response: memory per response is this times the read buffer size. */
@@ -173,6 +185,13 @@ public final class ChunkStore implements AutoCloseable {
    * for the reservation to fit.
    */
   public ChunkFill beginFill(ChunkId id, long expectedLength) throws StoreFullException {
+    if (expectedLength <= 0 || expectedLength > settings.chunkSize()) {
+      throw new IllegalArgumentException(
+          "chunk " + id.index() + " of " + id.key() + ": length " + expectedLength + " is not within 1.." + settings.chunkSize());
+    }
+    if (fills.containsKey(id)) {
+      throw new IllegalStateException("chunk " + id.index() + " of " + id.key() + " is already being filled");
+    }
     Drive drive = choose(id);
     List<ChunkId> victims;
     synchronized (drive) {
@@ -189,7 +208,9 @@ public final class ChunkStore implements AutoCloseable {
     Path dir = objectDir(drive, id.key());
     ChunkFill fill;
     try {
-      fill = new ChunkFill(id, expectedLength, drive, dir.resolve(name(id) + ".tmp"), dir.resolve(name(id)), io, this);
+      // A temp name of its own, so a second fill of the same chunk can never truncate the first's file.
+      Path temp = dir.resolve(name(id) + "." + tempCounter.incrementAndGet() + ".tmp");
+      fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this);
     } catch (IOException e) {
       drive.release(expectedLength);
       throw new UncheckedIOException("cannot create a chunk file on " + drive.root, e);
@@ -210,6 +231,18 @@ public final class ChunkStore implements AutoCloseable {
     ChunkId id = fill.id();
     Drive drive = fill.drive();
     Stored stored = new Stored(drive, fill.expectedLength());
+    // A chunk filled again (e.g. by a peer while this copy was being evicted) replaces the old copy.
+    Stored previous = chunks.get(id);
+    if (previous != null) {
+      synchronized (previous.drive()) {
+        if (chunks.remove(id, previous)) {
+          previous.drive().removed(id, previous.length());
+        }
+      }
+      if (previous.drive() != drive) {
+        delete(previous.drive(), id);
+      }
+    }
     synchronized (drive) {
       drive.committed(id, fill.expectedLength());
       chunks.put(id, stored);

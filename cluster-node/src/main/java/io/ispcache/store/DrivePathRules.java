@@ -36,6 +36,10 @@ final class DrivePathRules {
       throw new InvalidSettingException(setting, raw, "must not be the root directory");
     }
     String p = path.toString();
+    String top = "/" + path.getName(0);
+    if (top.startsWith("/lib")) {
+      throw new InvalidSettingException(setting, raw, "must not be inside the system directory " + top);
+    }
     for (String system : SYSTEM) {
       if (p.equals(system) || p.startsWith(system + "/")) {
         throw new InvalidSettingException(setting, raw, "must not be inside the system directory " + system);

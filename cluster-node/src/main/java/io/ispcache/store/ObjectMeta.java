@@ -17,6 +17,15 @@ public record ObjectMeta(
     String contentType,
     long storedAtEpochMillis) {
 
+  public ObjectMeta {
+    if (key == null || key.isEmpty()) {
+      throw new IllegalArgumentException("an object needs a cache key");
+    }
+    if (length < 0) {
+      throw new IllegalArgumentException("object " + key + ": length " + length + " is negative");
+    }
+  }
+
   /** A short stable hash over the validators and the length. */
   public String version() {
     String v = (etag == null ? "" : etag) + "\n" + (lastModified == null ? "" : lastModified) + "\n" + length;
