@@ -1,0 +1,343 @@
+package io.ispcache.store;
+
+import static io.ispcache.store.StoreHarness.WAIT;
+import static io.ispcache.store.StoreHarness.chunk;
+import static io.ispcache.store.StoreHarness.content;
+import static io.ispcache.store.StoreHarness.drive;
+import static io.ispcache.store.StoreHarness.failure;
+import static io.ispcache.store.StoreHarness.meta;
+import static io.ispcache.store.StoreHarness.pieces;
+import static io.ispcache.store.StoreHarness.usedBytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.Done;
+import akka.stream.javadsl.Keep;
+import akka.stream.javadsl.Source;
+import akka.stream.testkit.TestPublisher;
+import akka.stream.testkit.TestSubscriber;
+import akka.stream.testkit.javadsl.TestSink;
+import akka.stream.testkit.javadsl.TestSource;
+import akka.util.ByteString;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChunkStoreTest {
+  private static final int CHUNK = 4096;
+  private static StoreHarness h;
+  @TempDir Path dir;
+  private ChunkStore store;
+  private final ObjectMeta meta = meta("http://origin/video.mp4", 10_000, "\"v1\"");
+
+  @BeforeAll
+  static void start() {
+    h = new StoreHarness();
+  }
+
+  @AfterAll
+  static void stop() {
+    h.close();
+  }
+
+  @BeforeEach
+  void open() throws IOException {
+    store = h.open(CHUNK, drive(dir.resolve("d0"), 1 << 20));
+    store.putMeta(meta);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private static ByteString receive(TestSubscriber.Probe<ByteString> reader, int bytes) {
+    ByteString got = ByteString.emptyByteString();
+    while (got.size() < bytes) {
+      got = got.concat(reader.requestNext(scala.concurrent.duration.FiniteDuration.fromNanos(WAIT.toNanos())));
+    }
+    return got;
+  }
+
+  private static void awaitWritten(ChunkFill fill, long bytes) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (fill.written() < bytes) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("only " + fill.written() + " of " + bytes + " bytes written");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private List<Path> filesOf(ObjectMeta m) throws IOException {
+    Path objectDir = ChunkStore.objectDir(new Drive(0, dir.resolve("d0").toRealPath(), 1), m.key());
+    if (!Files.isDirectory(objectDir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(objectDir)) {
+      return s.sorted().toList();
+    }
+  }
+
+  @Test
+  void committedChunkIsReadBackByteForByte() throws Exception {
+    ByteString bytes = content(1, CHUNK);
+    h.fill(store, chunk(meta, 0), bytes);
+    assertTrue(store.has(chunk(meta, 0)));
+    assertEquals(bytes, h.read(store, chunk(meta, 0), 0, CHUNK));
+  }
+
+  @Test
+  void partialRangeOfAChunkIsExactlyThoseBytes() throws Exception {
+    ByteString bytes = content(2, CHUNK);
+    h.fill(store, chunk(meta, 0), bytes);
+    assertEquals(bytes.slice(1000, 3001), h.read(store, chunk(meta, 0), 1000, 3001));
+    assertEquals(ByteString.emptyByteString(), h.read(store, chunk(meta, 0), 5, 5));
+  }
+
+  @Test
+  void lastShortChunkHasItsOwnLength() throws Exception {
+    ByteString last = content(3, 10_000 - 2 * CHUNK);
+    h.fill(store, chunk(meta, 2), last);
+    assertEquals(last, h.read(store, chunk(meta, 2), 0, last.size()));
+  }
+
+  @Test
+  void readsComeInBuffersNoLargerThanTheReadBufferSize() throws Exception {
+    h.fill(store, chunk(meta, 0), content(4, CHUNK));
+    List<ByteString> buffers =
+        store.read(chunk(meta, 0), 0, CHUNK).runWith(akka.stream.javadsl.Sink.seq(), h.mat).toCompletableFuture().get();
+    assertEquals(4, buffers.size());
+    assertTrue(buffers.stream().allMatch(b -> b.size() == 1024));
+  }
+
+  @Test
+  void readOfAChunkNeitherStoredNorFillingFailsWithChunkMissing() {
+    assertInstanceOf(ChunkMissingException.class, failure(h.readStage(store, chunk(meta, 1), 0, 10)));
+    assertFalse(store.has(chunk(meta, 1)));
+  }
+
+  @Test
+  void rangeBeyondTheChunkIsRefused() throws Exception {
+    h.fill(store, chunk(meta, 0), content(5, CHUNK));
+    assertInstanceOf(IllegalArgumentException.class, failure(h.readStage(store, chunk(meta, 0), 0, CHUNK + 1)));
+    assertInstanceOf(IllegalArgumentException.class, failure(h.readStage(store, chunk(meta, 0), -1, 10)));
+    assertInstanceOf(IllegalArgumentException.class, failure(h.readStage(store, chunk(meta, 0), 20, 10)));
+  }
+
+  @Test
+  void fillOfImpossibleLengthIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> store.beginFill(chunk(meta, 0), 0));
+    assertThrows(IllegalArgumentException.class, () -> store.beginFill(chunk(meta, 0), CHUNK + 1));
+    assertEquals(0, usedBytes(store));
+  }
+
+  @Test
+  void tooFewBytesAbortTheFillAndLeaveNothingBehind() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    assertEquals(CHUNK, usedBytes(store));
+    Throwable e = failure(Source.single(content(6, CHUNK - 1)).runWith(fill.sink(), h.mat));
+    assertTrue(e.getMessage().contains("4095 of 4096 bytes"), e.getMessage());
+    assertFalse(store.has(chunk(meta, 0)));
+    assertTrue(store.fillInProgress(chunk(meta, 0)).isEmpty());
+    assertEquals(0, usedBytes(store));
+    assertEquals(List.of(), filesOf(meta));
+    assertInstanceOf(ChunkMissingException.class, failure(h.readStage(store, chunk(meta, 0), 0, 1)));
+  }
+
+  @Test
+  void tooManyBytesAbortTheFillAndLeaveNothingBehind() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    Throwable e = failure(pieces(content(7, CHUNK + 1), 500).runWith(fill.sink(), h.mat));
+    assertTrue(e.getMessage().contains("more than 4096 bytes"), e.getMessage());
+    assertFalse(store.has(chunk(meta, 0)));
+    assertEquals(0, usedBytes(store));
+    assertEquals(List.of(), filesOf(meta));
+  }
+
+  @Test
+  void upstreamFailureAbortsTheFill() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    CompletionStage<Done> done =
+        Source.single(content(8, 100)).concat(Source.failed(new IOException("origin reset"))).runWith(fill.sink(), h.mat);
+    assertEquals("origin reset", failure(done).getMessage());
+    assertEquals("origin reset", failure(fill.committed()).getMessage());
+    assertFalse(store.has(chunk(meta, 0)));
+    assertEquals(0, usedBytes(store));
+    assertEquals(List.of(), filesOf(meta));
+  }
+
+  @Test
+  void tailReaderSeesBytesAsTheyAreWrittenAndCompletesWithTheRange() throws Exception {
+    ByteString bytes = content(9, CHUNK);
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    origin.sendNext(bytes.slice(0, 1500));
+    awaitWritten(fill, 1500);
+    assertTrue(store.fillInProgress(chunk(meta, 0)).isPresent());
+    assertFalse(store.has(chunk(meta, 0)));
+
+    TestSubscriber.Probe<ByteString> reader = store.read(chunk(meta, 0), 0, CHUNK).runWith(TestSink.probe(h.classic), h.mat);
+    assertEquals(bytes.slice(0, 1500), receive(reader, 1500));
+    origin.sendNext(bytes.slice(1500, 3000));
+    assertEquals(bytes.slice(1500, 3000), receive(reader, 1500));
+    origin.sendNext(bytes.slice(3000, CHUNK));
+    origin.sendComplete();
+    assertEquals(bytes.slice(3000, CHUNK), receive(reader, CHUNK - 3000));
+    reader.request(1);
+    reader.expectComplete();
+    fill.committed().toCompletableFuture().get();
+    assertTrue(store.has(chunk(meta, 0)));
+  }
+
+  @Test
+  void tailReaderOfAPartialRangeCompletesBeforeTheFillDoes() throws Exception {
+    ByteString bytes = content(10, CHUNK);
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    CompletionStage<ByteString> head = h.readStage(store, chunk(meta, 0), 100, 600);
+    origin.sendNext(bytes.slice(0, 2000));
+    assertEquals(bytes.slice(100, 600), head.toCompletableFuture().get());
+    assertFalse(store.has(chunk(meta, 0)));
+    origin.sendNext(bytes.slice(2000, CHUNK));
+    origin.sendComplete();
+    fill.committed().toCompletableFuture().get();
+  }
+
+  @Test
+  void tailReaderFailsWhenTheFillAborts() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    origin.sendNext(content(11, 1000));
+    awaitWritten(fill, 1000);
+    CompletionStage<ByteString> reader = h.readStage(store, chunk(meta, 0), 0, CHUNK);
+    origin.sendError(new IOException("origin went away"));
+    assertTrue(failure(reader).getMessage().contains("origin went away"), failure(reader).getMessage());
+    assertInstanceOf(ChunkMissingException.class, failure(h.readStage(store, chunk(meta, 0), 0, 1)));
+  }
+
+  @Test
+  void explicitAbortFailsTheFillAndFreesItsReservation() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    fill.abort(new IOException("client asked to stop"));
+    assertEquals("client asked to stop", failure(fill.committed()).getMessage());
+    assertEquals(0, usedBytes(store));
+    assertTrue(store.fillInProgress(chunk(meta, 0)).isEmpty());
+    assertEquals(List.of(), filesOf(meta));
+  }
+
+  @Test
+  void readerArrivingJustAfterTheRenameReadsTheFinalFile() throws Exception {
+    ByteString bytes = content(12, CHUNK);
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    origin.sendNext(bytes);
+    origin.sendComplete();
+    fill.committed().toCompletableFuture().get();
+    // A reader that found the fill before it was unregistered opens the renamed file.
+    assertEquals(bytes.slice(7, 4000), h.runTail(fill, 7, 4000));
+  }
+
+  @Test
+  void secondFillOfTheSameChunkIsRefusedWhileTheFirstRuns() throws Exception {
+    ByteString bytes = content(13, CHUNK);
+    ChunkFill first = store.beginFill(chunk(meta, 0), CHUNK);
+    assertThrows(IllegalStateException.class, () -> store.beginFill(chunk(meta, 0), CHUNK));
+    assertEquals(CHUNK, usedBytes(store));
+    Source.single(bytes).runWith(first.sink(), h.mat).toCompletableFuture().get();
+    assertEquals(bytes, h.read(store, chunk(meta, 0), 0, CHUNK));
+  }
+
+  @Test
+  void chunkFilledAgainReplacesTheOldCopyWithoutCountingItTwice() throws Exception {
+    h.fill(store, chunk(meta, 0), content(14, CHUNK));
+    h.fill(store, chunk(meta, 0), content(14, CHUNK));
+    assertEquals(CHUNK, usedBytes(store));
+    assertEquals(1, store.stats().drives().get(0).chunkCount());
+    assertEquals(content(14, CHUNK), h.read(store, chunk(meta, 0), 0, CHUNK));
+  }
+
+  @Test
+  void newVersionHidesAndDeletesTheOldVersionsChunksAtOnce() throws Exception {
+    h.fill(store, chunk(meta, 0), content(15, CHUNK));
+    h.fill(store, chunk(meta, 1), content(16, CHUNK));
+    assertTrue(filesOf(meta).stream().anyMatch(p -> p.getFileName().toString().equals(meta.version() + ".0")));
+    ObjectMeta changed = meta("http://origin/video.mp4", 10_000, "\"v2\"");
+    store.putMeta(changed);
+    assertEquals(changed, store.meta(meta.key()).orElseThrow());
+    assertFalse(store.has(chunk(meta, 0)));
+    assertFalse(store.has(chunk(meta, 1)));
+    assertInstanceOf(ChunkMissingException.class, failure(h.readStage(store, chunk(meta, 0), 0, 1)));
+    assertEquals(List.of(), filesOf(meta));
+    assertEquals(0, usedBytes(store));
+
+    h.fill(store, chunk(changed, 0), content(17, CHUNK));
+    assertEquals(content(17, CHUNK), h.read(store, chunk(changed, 0), 0, CHUNK));
+    assertEquals(List.of(changed.version() + ".0", changed.version() + ".meta"),
+        filesOf(changed).stream().map(p -> p.getFileName().toString()).toList());
+  }
+
+  @Test
+  void sameVersionAgainKeepsTheChunks() throws Exception {
+    h.fill(store, chunk(meta, 0), content(18, CHUNK));
+    store.putMeta(meta("http://origin/video.mp4", 10_000, "\"v1\""));
+    assertTrue(store.has(chunk(meta, 0)));
+  }
+
+  @Test
+  void fillOfAnOldVersionThatCommitsAfterTheChangeIsNeverVisible() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    origin.sendNext(content(19, CHUNK));
+    store.putMeta(meta("http://origin/video.mp4", 10_000, "\"v2\""));
+    origin.sendComplete();
+    fill.committed().toCompletableFuture().get();
+    assertFalse(store.has(chunk(meta, 0)));
+    assertEquals(0, usedBytes(store));
+    assertEquals(List.of(), filesOf(meta));
+  }
+
+  @Test
+  void forgottenObjectHasNoMetaNoChunksAndNoFiles() throws Exception {
+    h.fill(store, chunk(meta, 0), content(20, CHUNK));
+    store.forget(meta.key());
+    assertTrue(store.meta(meta.key()).isEmpty());
+    assertFalse(store.has(chunk(meta, 0)));
+    assertEquals(List.of(), filesOf(meta));
+    assertEquals(0, usedBytes(store));
+    store.forget("never-seen");
+  }
+
+  @Test
+  void statsCountChunksAndBytesAndHealthyDrivesAreWritable() throws Exception {
+    h.fill(store, chunk(meta, 0), content(21, CHUNK));
+    h.fill(store, chunk(meta, 2), content(22, 10_000 - 2 * CHUNK));
+    StoreStats.DriveStats d = store.stats().drives().get(0);
+    assertEquals(dir.resolve("d0").toRealPath(), d.path());
+    assertEquals(1 << 20, d.maxBytes());
+    assertEquals(10_000 - CHUNK, d.usedBytes());
+    assertEquals(2, d.chunkCount());
+    assertTrue(d.writable());
+    assertTrue(store.healthy());
+  }
+
+  @Test
+  void closeAbortsFillsInProgress() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    store.close();
+    assertTrue(failure(fill.committed()).getMessage().contains("store closing"));
+    assertEquals(List.of(), filesOf(meta));
+  }
+}
