@@ -46,7 +46,7 @@ nginx_conf origin 18481 "access_log $work/origin/access.log bytes; server { list
 nginx_conf nginx 18482 "access_log off; proxy_cache_path $work/nginx/cache levels=1:2 keys_zone=c:64m max_size=8g inactive=1d use_temp_path=off;
   server { listen 127.0.0.1:18482; location / { proxy_pass http://127.0.0.1:18481; proxy_cache c; proxy_cache_lock on; proxy_cache_lock_timeout 60s; proxy_cache_valid 200 206 1d; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
 nginx_conf slice 18483 "access_log off; proxy_cache_path $work/slice/cache levels=1:2 keys_zone=s:64m max_size=8g inactive=1d use_temp_path=off;
-  server { listen 127.0.0.1:18483; location / { slice 1m; proxy_cache s; proxy_cache_key \$uri\$slice_range; proxy_set_header Range \$slice_range; proxy_cache_lock on; proxy_cache_valid 200 206 1d; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+  server { listen 127.0.0.1:18483; location / { slice 1m; proxy_pass http://127.0.0.1:18481; proxy_cache s; proxy_cache_key \$uri\$slice_range; proxy_set_header Range \$slice_range; proxy_cache_lock on; proxy_cache_valid 200 206 1d; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
 
 start_nginx() { nginx -c "$work/$1/nginx.conf" -p "$work/$1" -g 'daemon off;' & PIDS[$1]=$!; }
 start_varnish() {
@@ -79,7 +79,7 @@ restart() { # a cold cache for the named server
   if [[ -n "${PIDS[$s]:-}" ]]; then kill "${PIDS[$s]}" 2>/dev/null || true; wait "${PIDS[$s]}" 2>/dev/null || true; fi
   case $s in
     nginx|slice) rm -rf "$work/$s/cache"; start_nginx $s; wait_http "http://127.0.0.1:$(port $s)/none" ;;
-    varnish) [[ -f "$work/varnish.pid" ]] && kill "$(cat "$work/varnish.pid")" 2>/dev/null; sleep 0.5; start_varnish; wait_http "http://127.0.0.1:18484/none" ;;
+    varnish) { [[ -f "$work/varnish.pid" ]] && kill "$(cat "$work/varnish.pid")" 2>/dev/null; } || true; sleep 0.5; start_varnish; wait_http "http://127.0.0.1:18484/none" ;;
     ispcache) start_ispcache; wait_http "http://127.0.0.1:18491/health"; until curl -sf http://127.0.0.1:18491/health >/dev/null; do sleep 0.25; done ;;
   esac
 }
@@ -101,7 +101,7 @@ wrk_rate() { # prints "requests/s MiB/s"
 }
 
 start_nginx origin; wait_http "http://127.0.0.1:18481/obj64k.bin"
-SERVERS=(nginx slice varnish ispcache)
+read -r -a SERVERS <<<"${SERVERS:-nginx slice varnish ispcache}"
 declare -A R
 for s in "${SERVERS[@]}"; do
   echo "== $s" >&2
