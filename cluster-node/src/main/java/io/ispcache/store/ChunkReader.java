@@ -1,7 +1,11 @@
 package io.ispcache.store;
 
 import akka.NotUsed;
+import akka.japi.pf.PFBuilder;
+import akka.stream.javadsl.FileIO;
+import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Source;
+import java.util.List;
 import akka.util.ByteString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,17 +40,40 @@ final class ChunkReader {
     this.blockingIo = blockingIo;
   }
 
+  /**
+   * A committed chunk: Akka's file source reads ahead on the blocking I/O dispatcher by itself,
+   * without a hop per buffer. A file evicted before it was opened fails with
+   * {@link ChunkMissingException}, before any bytes.
+   */
   static Source<ByteString, NotUsed> committed(ChunkId id, Path file, long from, long to, int bufferSize, Executor io) {
-    return source(
-        () -> {
-          try {
-            return new ChunkReader(FileChannel.open(file, StandardOpenOption.READ), null, from, to, bufferSize, io);
-          } catch (NoSuchFileException e) {
-            throw new ChunkMissingException(id);
-          }
-        },
-        io);
+    long length = to - from;
+    return FileIO.fromPath(file, bufferSize, from)
+        .via(exactly(length))
+        .mapError(
+            new PFBuilder<Throwable, Throwable>()
+                .match(NoSuchFileException.class, e -> new ChunkMissingException(id))
+                .matchAny(e -> e.getCause() instanceof NoSuchFileException ? new ChunkMissingException(id) : e)
+                .build())
+        .mapMaterializedValue(m -> NotUsed.getInstance());
   }
+
+  /** Passes exactly {@code length} bytes, then completes (cancelling the file source). */
+  static Flow<ByteString, ByteString, NotUsed> exactly(long length) {
+    return Flow.of(ByteString.class)
+        .statefulMapConcat(
+            () -> {
+              long[] left = {length};
+              return bytes -> {
+                ByteString out = bytes.size() <= left[0] ? bytes : bytes.take((int) left[0]);
+                left[0] -= out.size();
+                return List.of(new Part(out, left[0] <= 0));
+              };
+            })
+        .takeWhile(p -> !p.last(), true)
+        .map(Part::bytes);
+  }
+
+  private record Part(ByteString bytes, boolean last) {}
 
   static Source<ByteString, NotUsed> tail(ChunkFill fill, long from, long to, int bufferSize, Executor io) {
     return source(

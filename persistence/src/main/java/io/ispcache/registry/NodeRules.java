@@ -10,7 +10,17 @@ final class NodeRules {
   static final long VALID_LIMIT = 50_000;
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]{1,64}");
 
+  /** Parsed block lists of stored nodes, so overlap checks over all IP space do not re-parse them. */
+  private static final java.util.Map<String, List<IPAddress>> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private NodeRules() {}
+
+  static List<IPAddress> stored(String canonicalBlocks) {
+    if (PARSED.size() > 200_000) {
+      PARSED.clear();
+    }
+    return PARSED.computeIfAbsent(canonicalBlocks, CidrBlocks::parse);
+  }
 
   static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -35,7 +45,7 @@ final class NodeRules {
         continue;
       }
       for (IPAddress mine : blocks) {
-        for (IPAddress theirs : CidrBlocks.parse(other.cidrBlocks())) {
+        for (IPAddress theirs : stored(other.cidrBlocks())) {
           if (CidrBlocks.overlap(mine, theirs)) {
             return new Evaluation(
                 IpSpaceStatus.ATTENTION_REQUIRED,
@@ -66,7 +76,7 @@ final class NodeRules {
         throw Rejection.conflict("serverIp", "server IP " + serverIp + " is already used by cache node " + other.name());
       }
       for (IPAddress mine : blocks) {
-        for (IPAddress theirs : CidrBlocks.parse(other.cidrBlocks())) {
+        for (IPAddress theirs : stored(other.cidrBlocks())) {
           if (CidrBlocks.overlap(mine, theirs)) {
             throw Rejection.conflict(
                 "cidrBlocks", "CIDR block " + mine.toCanonicalString() + " is already used by cache node " + other.name());

@@ -22,12 +22,12 @@ public final class RoutingTable {
   /** A block and the nodes it routes to, most specific first when several blocks contain an address. */
   public record Match(String block, List<NodeRoute> nodes) {}
 
-  private final IPv4AddressAssociativeTrie<List<NodeRoute>> v4;
-  private final IPv6AddressAssociativeTrie<List<NodeRoute>> v6;
+  private final IPv4AddressAssociativeTrie<Match> v4;
+  private final IPv6AddressAssociativeTrie<Match> v6;
   private final long version;
   private final int blocks;
 
-  private RoutingTable(IPv4AddressAssociativeTrie<List<NodeRoute>> v4, IPv6AddressAssociativeTrie<List<NodeRoute>> v6, long version, int blocks) {
+  private RoutingTable(IPv4AddressAssociativeTrie<Match> v4, IPv6AddressAssociativeTrie<Match> v6, long version, int blocks) {
     this.v4 = v4;
     this.v6 = v6;
     this.version = version;
@@ -54,26 +54,27 @@ public final class RoutingTable {
 
   /** Builds tables directly, as benchmarks and tests do. */
   public static final class Builder {
-    private final IPv4AddressAssociativeTrie<List<NodeRoute>> v4 = new IPv4AddressAssociativeTrie<>();
-    private final IPv6AddressAssociativeTrie<List<NodeRoute>> v6 = new IPv6AddressAssociativeTrie<>();
+    private final IPv4AddressAssociativeTrie<Match> v4 = new IPv4AddressAssociativeTrie<>();
+    private final IPv6AddressAssociativeTrie<Match> v6 = new IPv6AddressAssociativeTrie<>();
     private int blocks;
 
     public Builder add(IPAddress block, NodeRoute route) {
       blocks++;
+      // The value carries its block's text, so a lookup formats nothing.
       if (block.isIPv4()) {
         IPv4Address a = block.toIPv4();
-        List<NodeRoute> list = v4.get(a);
-        List<NodeRoute> next = new ArrayList<>(list == null ? List.of() : list);
-        next.add(route);
-        v4.put(a, List.copyOf(next));
+        v4.put(a, with(v4.get(a), a, route));
       } else {
         IPv6Address a = block.toIPv6();
-        List<NodeRoute> list = v6.get(a);
-        List<NodeRoute> next = new ArrayList<>(list == null ? List.of() : list);
-        next.add(route);
-        v6.put(a, List.copyOf(next));
+        v6.put(a, with(v6.get(a), a, route));
       }
       return this;
+    }
+
+    private static Match with(Match existing, IPAddress block, NodeRoute route) {
+      List<NodeRoute> next = new ArrayList<>(existing == null ? List.of() : existing.nodes());
+      next.add(route);
+      return new Match(block.toCanonicalString(), List.copyOf(next));
     }
 
     public RoutingTable build(long version) {
@@ -91,12 +92,8 @@ public final class RoutingTable {
 
   /** The most specific block containing {@code address}, if any. */
   public Optional<Match> longestMatch(IPAddress address) {
-    if (address.isIPv4()) {
-      var node = v4.longestPrefixMatchNode(address.toIPv4());
-      return node == null ? Optional.empty() : Optional.of(new Match(node.getKey().toCanonicalString(), node.getValue()));
-    }
-    var node = v6.longestPrefixMatchNode(address.toIPv6());
-    return node == null ? Optional.empty() : Optional.of(new Match(node.getKey().toCanonicalString(), node.getValue()));
+    var node = address.isIPv4() ? v4.longestPrefixMatchNode(address.toIPv4()) : v6.longestPrefixMatchNode(address.toIPv6());
+    return node == null ? Optional.empty() : Optional.of(node.getValue());
   }
 
   /** Every block containing {@code address}, most specific first. */
@@ -106,14 +103,14 @@ public final class RoutingTable {
       var containing = v4.elementsContaining(address.toIPv4());
       if (containing != null) {
         for (IPv4Address block : containing) {
-          out.add(new Match(block.toCanonicalString(), v4.get(block)));
+          out.add(v4.get(block));
         }
       }
     } else {
       var containing = v6.elementsContaining(address.toIPv6());
       if (containing != null) {
         for (IPv6Address block : containing) {
-          out.add(new Match(block.toCanonicalString(), v6.get(block)));
+          out.add(v6.get(block));
         }
       }
     }

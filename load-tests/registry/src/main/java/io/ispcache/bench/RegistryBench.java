@@ -78,11 +78,12 @@ public final class RegistryBench {
     long t0 = System.nanoTime();
     Customer c = ask(first, registry, r -> new Registry.CreateCustomer("Bench ISP", "bench", r));
     Resource res = ask(first, registry, r -> new Registry.CreateResource(c.id(), "main", "bench", r));
-    for (int i = 0; i < nodes; i++) {
+    for (int k = 0; k < nodes; k++) {
+      final int i = k;
       String cidr = (30 + i / 65536) + "." + ((i / 256) % 256) + "." + (i % 256) + ".0/24";
       CacheNode n = ask(first, registry, r -> new Registry.CreateCacheNode(
           new Registry.NodeSpec(c.id(), res.id(), "n" + Integer.toString(i), null, cidr, 1000, true, null), "h", "bench", r));
-      ask(first, registry, r -> new Registry.UpdateCacheNode(n.id(), new Registry.NodeChanges(null, null, 2000, null), "bench", r));
+      RegistryBench.<CacheNode>ask(first, registry, r -> new Registry.UpdateCacheNode(n.id(), new Registry.NodeChanges(null, null, 2000, null), "bench", r));
     }
     System.out.printf("wrote %d nodes' history (%d events) in %.1f s%n", nodes, 2 + 2 * nodes, (System.nanoTime() - t0) / 1e9);
     first.terminate();
