@@ -138,6 +138,7 @@ public final class ChunkFill {
       // On disk before it becomes visible, so a power cut cannot leave a full-length chunk of zeros.
       channel.force(false);
       channel.close();
+      store.beforeRename(this);
       synchronized (this) {
         if (state != State.WRITING) {
           return;

@@ -68,7 +68,11 @@ public final class ChunkStore implements AutoCloseable {
     if (Files.exists(path) && !Files.isDirectory(path)) {
       throw new InvalidSettingException(setting, path, "must be a directory, but is a file");
     }
-    Files.createDirectories(path);
+    try {
+      Files.createDirectories(path);
+    } catch (IOException e) {
+      throw new InvalidSettingException(setting, path, "cannot be created (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+    }
     Path real = path.toRealPath();
     // A symbolic link must not lead where the path itself may not be.
     DrivePathRules.checkAbsolute(setting, path.toString(), real);
@@ -80,7 +84,11 @@ public final class ChunkStore implements AutoCloseable {
               setting, path, "is a non-empty directory that is not an ispcache drive; give the cache an empty directory");
         }
       }
-      Files.writeString(marker, "ispcache cache drive: files here are deleted and replaced by the cache\n");
+      try {
+        Files.writeString(marker, "ispcache cache drive: files here are deleted and replaced by the cache\n");
+      } catch (IOException e) {
+        throw new InvalidSettingException(setting, path, "is not writable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      }
     }
     return real;
   }
@@ -226,6 +234,17 @@ public final class ChunkStore implements AutoCloseable {
     return Optional.ofNullable(fills.get(id));
   }
 
+  /**
+   * Called by a fill just before its file takes its final name: the object's meta goes to disk
+   * first, so a chunk that is visible on disk always has the meta the start-up scan checks it by.
+   */
+  void beforeRename(ChunkFill fill) {
+    ObjectMeta current = metas.get(fill.id().key());
+    if (current != null && current.version().equals(fill.id().version())) {
+      writeMetaFile(fill.drive(), current);
+    }
+  }
+
   /** Called by a fill once its file is in place. */
   void committed(ChunkFill fill) {
     ChunkId id = fill.id();
@@ -251,9 +270,7 @@ public final class ChunkStore implements AutoCloseable {
     ObjectMeta current = metas.get(id.key());
     if (current == null || !current.version().equals(id.version())) {
       drop(id); // the object changed while this chunk was on its way
-      return;
     }
-    writeMetaFile(drive, current);
   }
 
   /** Called by a fill that gave up. */
