@@ -20,6 +20,7 @@ final class Drive {
   private long stored;
   private long reserved;
   private long chunks;
+  private final Object probeLock = new Object();
   private volatile long healthCheckedAt;
   private volatile boolean writable = true;
 
@@ -100,8 +101,14 @@ final class Drive {
 
   /** Whether a small file can be written, checked at most every few seconds. */
   boolean writable() {
+    synchronized (probeLock) { // one probe at a time: two would trip over each other's file
+      return probe();
+    }
+  }
+
+  private boolean probe() {
     long now = System.nanoTime();
-    if (now - healthCheckedAt > 5_000_000_000L) {
+    if (healthCheckedAt == 0 || now - healthCheckedAt > 5_000_000_000L) {
       healthCheckedAt = now;
       Path probe = root.resolve(".health-probe");
       try {

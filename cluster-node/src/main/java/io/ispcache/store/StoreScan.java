@@ -46,7 +46,9 @@ final class StoreScan {
           }
           try (DirectoryStream<Path> dirs = Files.newDirectoryStream(prefix)) {
             for (Path dir : dirs) {
-              scanObject(drive, dir, newest, found, metaFiles);
+              if (Files.isDirectory(dir)) {
+                scanObject(drive, dir, newest, found, metaFiles);
+              }
             }
           }
         }
@@ -107,6 +109,16 @@ final class StoreScan {
           chunkPaths.add(p);
         }
       }
+    }
+    if (chunkPaths.isEmpty() && metas.isEmpty()) {
+      // Everything of this object was evicted or dropped earlier; the empty directory would only
+      // slow down every later scan. Not empty (an unknown file) means it stays.
+      try {
+        Files.deleteIfExists(dir);
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        // left alone
+      }
+      return;
     }
     for (Path p : chunkPaths) {
       String name = p.getFileName().toString();
