@@ -32,6 +32,7 @@ public final class ChunkStore implements AutoCloseable {
 
   private final StoreSettings settings;
   private final List<Drive> drives;
+  private final long[] driveSizes;
   private final Executor io;
   private final ConcurrentHashMap<String, ObjectMeta> metas = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ChunkId, Stored> chunks = new ConcurrentHashMap<>();
@@ -44,6 +45,7 @@ public final class ChunkStore implements AutoCloseable {
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
     this.drives = drives;
+    this.driveSizes = drives.stream().mapToLong(d -> d.maxBytes).toArray();
     this.io = io;
   }
 
@@ -200,14 +202,27 @@ public final class ChunkStore implements AutoCloseable {
     if (fills.containsKey(id)) {
       throw new IllegalStateException("chunk " + id.index() + " of " + id.key() + " is already being filled");
     }
-    Drive drive = choose(id);
-    List<ChunkId> victims;
-    synchronized (drive) {
-      victims = drive.reserve(expectedLength, v -> chunks.get(v).length());
-      for (ChunkId v : victims) {
-        Stored s = chunks.remove(v);
-        evictedBytes.add(s.length());
+    Drive drive = null;
+    List<ChunkId> victims = null;
+    StoreFullException full = null;
+    for (int d : DrivePlacement.ranked(id, driveSizes)) {
+      Drive candidate = drives.get(d);
+      try {
+        synchronized (candidate) {
+          victims = candidate.reserve(expectedLength, v -> chunks.get(v).length());
+          for (ChunkId v : victims) {
+            Stored s = chunks.remove(v);
+            evictedBytes.add(s.length());
+          }
+        }
+        drive = candidate;
+        break;
+      } catch (StoreFullException e) {
+        full = full == null ? e : full; // its preferred drive is all fills in progress: try the next
       }
+    }
+    if (drive == null) {
+      throw drives.size() == 1 ? full : new StoreFullException("no drive has room for " + expectedLength + " more bytes: " + full.getMessage());
     }
     evictions.add(victims.size());
     for (ChunkId v : victims) {
@@ -324,25 +339,6 @@ public final class ChunkStore implements AutoCloseable {
     } catch (IOException e) {
       log.warn("cannot delete chunk {} of {}: {}", id.index(), id.key(), e.toString());
     }
-  }
-
-  /** Weighted rendezvous hashing: each chunk has a stable drive, shares follow drive sizes. */
-  private Drive choose(ChunkId id) {
-    Drive best = drives.get(0);
-    double bestScore = Double.NEGATIVE_INFINITY;
-    long h = id.key().hashCode() * 0x9E3779B97F4A7C15L + id.index() * 0xC2B2AE3D27D4EB4FL;
-    for (Drive d : drives) {
-      long x = (h ^ (d.number + 1) * 0xFF51AFD7ED558CCDL);
-      x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
-      x ^= x >>> 33;
-      double u = ((x >>> 11) + 0.5) / (double) (1L << 53);
-      double score = d.maxBytes / -Math.log(u);
-      if (score > bestScore) {
-        bestScore = score;
-        best = d;
-      }
-    }
-    return best;
   }
 
   static String keyHash(String key) {

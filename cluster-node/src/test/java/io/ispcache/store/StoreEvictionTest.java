@@ -223,4 +223,32 @@ class StoreEvictionTest {
       workers.shutdownNow();
     }
   }
+
+  @Test
+  void fillsInProgressSpillToAnotherDriveBeforeTheStoreIsFull() throws Exception {
+    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("a"), 2L * CHUNK), drive(dir.resolve("b"), 2L * CHUNK))) {
+      ObjectMeta m = object(1);
+      store.putMeta(m);
+      // Five chunks that all prefer drive a.
+      List<ChunkId> preferA = new ArrayList<>();
+      for (int i = 0; preferA.size() < 5; i++) {
+        if (DrivePlacement.ranked(chunk(m, i), new long[] {2L * CHUNK, 2L * CHUNK})[0] == 0) {
+          preferA.add(chunk(m, i));
+        }
+      }
+      List<ChunkFill> fills = new ArrayList<>();
+      for (ChunkId id : preferA.subList(0, 4)) {
+        fills.add(store.beginFill(id, CHUNK));
+      }
+      assertEquals(List.of(2L * CHUNK, 2L * CHUNK), store.stats().drives().stream().map(StoreStats.DriveStats::usedBytes).toList());
+      StoreFullException e = assertThrows(StoreFullException.class, () -> store.beginFill(preferA.get(4), CHUNK));
+      assertTrue(e.getMessage().startsWith("no drive has room"), e.getMessage());
+      for (ChunkFill f : fills) {
+        Source.single(content(f.id().index(), CHUNK)).runWith(f.sink(), h.mat).toCompletableFuture().get();
+      }
+      for (ChunkId id : preferA.subList(0, 4)) {
+        assertEquals(content(id.index(), CHUNK), h.read(store, id, 0, CHUNK));
+      }
+    }
+  }
 }
