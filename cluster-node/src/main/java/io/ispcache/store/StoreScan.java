@@ -1,29 +1,51 @@
 package io.ispcache.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the index at start. Whatever a crash can leave is removed: temp files, chunks whose
  * length does not match their object's meta, chunks of a revision that is not the newest, meta
- * files without chunks. Only complete chunks of the current revision are adopted.
+ * files without chunks. Only complete chunks of the current revision are adopted, oldest first, so
+ * the eviction order starts close to what it was. Files whose names the store never writes are
+ * left alone. Drives are listed in parallel (each is usually its own disk).
  */
 final class StoreScan {
   private static final Logger log = LoggerFactory.getLogger(StoreScan.class);
+  private static final Pattern CHUNK = Pattern.compile("[0-9a-f]{16}\\.[0-9]{1,18}");
+  private static final Pattern META = Pattern.compile("[0-9a-f]{16}\\.meta");
+  private static final Pattern TEMP = Pattern.compile("[0-9a-f]{16}\\.([0-9]{1,18}\\.[0-9]{1,19}|meta)\\.tmp");
 
-  private record ChunkFile(Drive drive, Path path, String version, long index, long size, Map<String, ObjectMeta> dirMetas) {}
+  private record ChunkFile(Drive drive, Path path, String version, long index, long size, long modified, Map<String, ObjectMeta> dirMetas) {}
+
+  private record MetaFound(Drive drive, Path path, ObjectMeta meta) {}
+
+  /** What one drive holds. */
+  private record DriveContent(List<ChunkFile> chunks, List<MetaFound> metas) {}
 
   private final int chunkSize;
-  private int removed;
+  private final AtomicInteger removed = new AtomicInteger();
 
   StoreScan(int chunkSize) {
     this.chunkSize = chunkSize;
@@ -31,30 +53,17 @@ final class StoreScan {
 
   void run(List<Drive> drives, ChunkStore store) throws IOException {
     long started = System.nanoTime();
+    List<DriveContent> contents = listAll(drives);
     Map<String, ObjectMeta> newest = new HashMap<>();
     List<ChunkFile> found = new ArrayList<>();
-    List<Path> metaFiles = new ArrayList<>();
-    for (Drive drive : drives) {
-      Path objects = drive.objects();
-      if (!Files.isDirectory(objects)) {
-        continue;
+    for (DriveContent c : contents) {
+      for (MetaFound m : c.metas()) {
+        newest.merge(m.meta().key(), m.meta(), (a, b) -> b.storedAtEpochMillis() > a.storedAtEpochMillis() ? b : a);
       }
-      try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(objects)) {
-        for (Path prefix : prefixes) {
-          if (!Files.isDirectory(prefix)) {
-            continue;
-          }
-          try (DirectoryStream<Path> dirs = Files.newDirectoryStream(prefix)) {
-            for (Path dir : dirs) {
-              if (Files.isDirectory(dir)) {
-                scanObject(drive, dir, newest, found, metaFiles);
-              }
-            }
-          }
-        }
-      }
+      found.addAll(c.chunks());
     }
-    Map<String, Boolean> used = new HashMap<>();
+    found.sort(Comparator.comparingLong(ChunkFile::modified));
+    Set<String> used = new HashSet<>();
     int adopted = 0;
     for (ChunkFile f : found) {
       ObjectMeta own = f.dirMetas().get(f.version());
@@ -65,90 +74,130 @@ final class StoreScan {
         continue;
       }
       store.adopt(f.drive(), best, f.index(), f.size());
-      used.put(f.drive().number + "/" + best.key() + "/" + best.version(), true);
+      used.add(f.drive().number + "/" + best.key() + "/" + best.version());
       adopted++;
     }
-    for (Path metaFile : metaFiles) {
-      Optional<ObjectMeta> m = MetaFile.read(metaFile);
-      Drive drive = drives.stream().filter(d -> metaFile.startsWith(d.root)).findFirst().orElseThrow();
-      if (m.isEmpty() || !used.containsKey(drive.number + "/" + m.get().key() + "/" + m.get().version())) {
-        delete(metaFile);
+    for (DriveContent c : contents) {
+      for (MetaFound m : c.metas()) {
+        if (!used.contains(m.drive().number + "/" + m.meta().key() + "/" + m.meta().version())) {
+          delete(m.path());
+        }
       }
     }
     for (Drive drive : drives) {
       // A drive whose size limit was lowered sheds its least valuable chunks now.
-      shrink(drive, store);
+      store.shed(drive);
     }
     log.info(
         "store scan: {} chunks adopted, {} leftover files removed, in {} ms",
         adopted,
-        removed,
+        removed.get(),
         (System.nanoTime() - started) / 1_000_000);
   }
 
-  private void scanObject(Drive drive, Path dir, Map<String, ObjectMeta> newest, List<ChunkFile> found, List<Path> metaFiles)
-      throws IOException {
+  private List<DriveContent> listAll(List<Drive> drives) throws IOException {
+    if (drives.size() == 1) {
+      return List.of(list(drives.get(0)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(drives.size(), 4), r -> new Thread(r, "ispcache-store-scan"));
+    try {
+      List<CompletableFuture<DriveContent>> lists = new ArrayList<>();
+      for (Drive d : drives) {
+        lists.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return list(d);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }, pool));
+      }
+      List<DriveContent> result = new ArrayList<>();
+      for (CompletableFuture<DriveContent> l : lists) {
+        result.add(l.join());
+      }
+      return result;
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw e;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private DriveContent list(Drive drive) throws IOException {
+    DriveContent content = new DriveContent(new ArrayList<>(), new ArrayList<>());
+    Path objects = drive.objects();
+    if (!Files.isDirectory(objects)) {
+      return content;
+    }
+    try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(objects)) {
+      for (Path prefix : prefixes) {
+        if (!Files.isDirectory(prefix)) {
+          continue;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(prefix)) {
+          for (Path dir : dirs) {
+            if (Files.isDirectory(dir)) {
+              scanObject(drive, dir, content);
+            }
+          }
+        }
+      }
+    }
+    return content;
+  }
+
+  private void scanObject(Drive drive, Path dir, DriveContent content) throws IOException {
     Map<String, ObjectMeta> metas = new HashMap<>();
     List<Path> chunkPaths = new ArrayList<>();
+    boolean foreign = false;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
-        if (name.endsWith(".tmp")) {
+        if (TEMP.matcher(name).matches()) {
           delete(p); // a fill that never finished
-        } else if (name.endsWith(".meta")) {
+        } else if (META.matcher(name).matches()) {
           Optional<ObjectMeta> m = MetaFile.read(p);
           String version = name.substring(0, name.length() - 5);
           if (m.isPresent() && m.get().version().equals(version) && ChunkStore.keyHash(m.get().key()).equals(dir.getFileName().toString())) {
             metas.put(version, m.get());
-            newest.merge(m.get().key(), m.get(), (a, b) -> b.storedAtEpochMillis() > a.storedAtEpochMillis() ? b : a);
-            metaFiles.add(p);
+            content.metas().add(new MetaFound(drive, p, m.get()));
           } else {
             delete(p);
           }
-        } else {
+        } else if (CHUNK.matcher(name).matches()) {
           chunkPaths.add(p);
+        } else {
+          foreign = true;
+          log.warn("unknown file {} in the cache drive left alone", p);
         }
       }
     }
-    if (chunkPaths.isEmpty() && metas.isEmpty()) {
+    if (chunkPaths.isEmpty() && metas.isEmpty() && !foreign) {
       // Everything of this object was evicted or dropped earlier; the empty directory would only
-      // slow down every later scan. Not empty (an unknown file) means it stays.
+      // slow down every later scan.
       try {
         Files.deleteIfExists(dir);
-      } catch (java.nio.file.DirectoryNotEmptyException e) {
-        // left alone
+      } catch (DirectoryNotEmptyException e) {
+        // something appeared meanwhile: left alone
       }
       return;
     }
     for (Path p : chunkPaths) {
       String name = p.getFileName().toString();
-      int dot = name.lastIndexOf('.');
-      long index;
-      try {
-        index = dot > 0 ? Long.parseLong(name.substring(dot + 1)) : -1;
-      } catch (NumberFormatException e) {
-        index = -1;
-      }
-      if (index < 0) {
-        log.warn("unknown file {} in the cache drive left alone", p);
-        continue;
-      }
-      found.add(new ChunkFile(drive, p, name.substring(0, dot), index, Files.size(p), metas));
-    }
-  }
-
-  private void shrink(Drive drive, ChunkStore store) {
-    try {
-      store.shed(drive);
-    } catch (StoreFullException e) {
-      throw new IllegalStateException(e);
+      int dot = name.indexOf('.');
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      content.chunks().add(
+          new ChunkFile(drive, p, name.substring(0, dot), Long.parseLong(name.substring(dot + 1)), a.size(), a.lastModifiedTime().toMillis(), metas));
     }
   }
 
   private void delete(Path p) {
     try {
       Files.deleteIfExists(p);
-      removed++;
+      removed.incrementAndGet();
     } catch (IOException e) {
       log.warn("cannot remove {}: {}", p, e.toString());
     }

@@ -189,4 +189,42 @@ class StoreRestartTest {
       assertEquals(4 * CHUNK, usedBytes(store));
     }
   }
+
+  @Test
+  void afterARestartTheLeastRecentlyWrittenChunksGoFirst() throws Exception {
+    ObjectMeta a = meta("http://o/a", 4L * CHUNK, "\"a\"");
+    Path d = dir.resolve("only");
+    try (ChunkStore store = h.open(CHUNK, drive(d, 1 << 20))) {
+      fillAll(store, a, 1);
+    }
+    // Chunk 3 is the oldest, chunk 0 the newest.
+    for (int i = 0; i < 4; i++) {
+      Files.setLastModifiedTime(chunkFile(a, i), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L - i * 60_000L));
+    }
+    try (ChunkStore store = h.open(CHUNK, drive(d, 2L * CHUNK))) {
+      assertTrue(store.has(chunk(a, 0)));
+      assertTrue(store.has(chunk(a, 1)));
+      assertFalse(store.has(chunk(a, 2)));
+      assertFalse(store.has(chunk(a, 3)));
+    }
+  }
+
+  @Test
+  void filesWithNamesTheStoreNeverWritesSurviveTheScan() throws Exception {
+    ObjectMeta a = meta("http://o/a", CHUNK, "\"a\"");
+    try (ChunkStore store = h.open(CHUNK, drives())) {
+      fillAll(store, a, 1);
+    }
+    Path objectDir = chunkFile(a, 0).getParent();
+    List<String> foreign = List.of("notes.7", "backup.tmp", "x.meta", "ABCDEF0123456789.0");
+    for (String name : foreign) {
+      Files.writeString(objectDir.resolve(name), "not the cache's");
+    }
+    try (ChunkStore store = h.open(CHUNK, drives())) {
+      assertTrue(store.has(chunk(a, 0)));
+    }
+    for (String name : foreign) {
+      assertEquals("not the cache's", Files.readString(objectDir.resolve(name)));
+    }
+  }
 }
