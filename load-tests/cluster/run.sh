@@ -7,6 +7,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 jar="$repo/cluster-node/target/ispcache-node.jar"
 [[ -f "$jar" ]] || (cd "$repo" && mvn -B -q -DskipTests package)
 work="$(mktemp -d)"
+chmod 755 "$work"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -14,6 +15,7 @@ trap cleanup EXIT
 mkdir -p "$work/www" "$work/nginx"
 head -c 1073741824 /dev/urandom >"$work/www/a.bin"
 head -c 1073741824 /dev/urandom >"$work/www/b.bin"
+chmod -R a+rX "$work/www"
 want_a=$(sha256sum "$work/www/a.bin" | cut -d' ' -f1)
 want_b=$(sha256sum "$work/www/b.bin" | cut -d' ' -f1)
 cat >"$work/nginx/nginx.conf" <<CONF

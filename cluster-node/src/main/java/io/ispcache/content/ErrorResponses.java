@@ -29,6 +29,16 @@ public final class ErrorResponses {
     }
   }
 
+  /** Rejections of a GET-only port as JSON errors: unknown paths (with a hint) and other methods. */
+  public static akka.http.javadsl.server.RejectionHandler getOnly(String notFoundHint) {
+    return akka.http.javadsl.server.RejectionHandler.newBuilder()
+        .handleNotFound(akka.http.javadsl.server.Directives.complete(of(404, "not_found", notFoundHint)))
+        .handleAll(
+            akka.http.javadsl.server.MethodRejection.class,
+            r -> akka.http.javadsl.server.Directives.complete(of(405, "method_not_allowed", "only GET is served here")))
+        .build();
+  }
+
   public static HttpResponse of(int status, String code, String message) {
     return of(status, code, message, Map.of());
   }

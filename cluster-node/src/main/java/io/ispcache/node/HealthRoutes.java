@@ -29,13 +29,7 @@ final class HealthRoutes {
   }
 
   Route route() {
-    RejectionHandler rejections =
-        RejectionHandler.newBuilder()
-            .handleNotFound(complete(ErrorResponses.of(404, "not_found", "try /health, /summary or /metrics")))
-            .handleAll(
-                akka.http.javadsl.server.MethodRejection.class,
-                r -> complete(ErrorResponses.of(405, "method_not_allowed", "only GET is served here")))
-            .build();
+    RejectionHandler rejections = ErrorResponses.getOnly("try /health, /summary or /metrics");
     return handleRejections(
         rejections,
         () ->

@@ -43,13 +43,7 @@ public final class PeerRoutes {
   }
 
   public Route route() {
-    RejectionHandler rejections =
-        RejectionHandler.newBuilder()
-            .handleNotFound(complete(ErrorResponses.of(404, "not_found", "no such peer endpoint")))
-            .handleAll(
-                akka.http.javadsl.server.MethodRejection.class,
-                r -> complete(ErrorResponses.of(405, "method_not_allowed", "only GET is served here")))
-            .build();
+    RejectionHandler rejections = ErrorResponses.getOnly("no such peer endpoint");
     return handleRejections(
         rejections,
         () ->
