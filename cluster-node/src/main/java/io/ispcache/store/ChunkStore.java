@@ -192,7 +192,13 @@ public final class ChunkStore implements AutoCloseable {
 
   /**
    * Starts writing a chunk on the drive its id hashes to (by weight), first evicting what must go
-   * for the reservation to fit.
+   * for the reservation to fit; when that drive is all fills in progress, the next drive in the
+   * chunk's ranking takes it. Creates the temp file on the calling thread.
+   *
+   * @throws StoreFullException no drive can make room (everything left is being filled)
+   * @throws IllegalArgumentException the length is not 1 to chunk-size bytes
+   * @throws IllegalStateException the chunk is already being filled (join it with {@link #read})
+   * @throws java.io.UncheckedIOException the temp file cannot be created
    */
   public ChunkFill beginFill(ChunkId id, long expectedLength) throws StoreFullException {
     if (expectedLength <= 0 || expectedLength > settings.chunkSize()) {
