@@ -3,7 +3,6 @@ package io.ispcache.routing;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.ipv4.IPv4Address;
-import inet.ipaddr.ipv4.IPv4AddressAssociativeTrie;
 import inet.ipaddr.ipv6.IPv6Address;
 import inet.ipaddr.ipv6.IPv6AddressAssociativeTrie;
 import io.ispcache.registry.CacheNode;
@@ -22,12 +21,12 @@ public final class RoutingTable {
   /** A block and the nodes it routes to, most specific first when several blocks contain an address. */
   public record Match(String block, List<NodeRoute> nodes) {}
 
-  private final IPv4AddressAssociativeTrie<Match> v4;
+  private final Ipv4Prefixes<Match> v4;
   private final IPv6AddressAssociativeTrie<Match> v6;
   private final long version;
   private final int blocks;
 
-  private RoutingTable(IPv4AddressAssociativeTrie<Match> v4, IPv6AddressAssociativeTrie<Match> v6, long version, int blocks) {
+  private RoutingTable(Ipv4Prefixes<Match> v4, IPv6AddressAssociativeTrie<Match> v6, long version, int blocks) {
     this.v4 = v4;
     this.v6 = v6;
     this.version = version;
@@ -35,7 +34,7 @@ public final class RoutingTable {
   }
 
   public static RoutingTable empty() {
-    return new RoutingTable(new IPv4AddressAssociativeTrie<>(), new IPv6AddressAssociativeTrie<>(), 0, 0);
+    return new RoutingTable(new Ipv4Prefixes<>(), new IPv6AddressAssociativeTrie<>(), 0, 0);
   }
 
   public static RoutingTable from(RegistryState state, long version) {
@@ -54,7 +53,7 @@ public final class RoutingTable {
 
   /** Builds tables directly, as benchmarks and tests do. */
   public static final class Builder {
-    private final IPv4AddressAssociativeTrie<Match> v4 = new IPv4AddressAssociativeTrie<>();
+    private final Ipv4Prefixes<Match> v4 = new Ipv4Prefixes<>();
     private final IPv6AddressAssociativeTrie<Match> v6 = new IPv6AddressAssociativeTrie<>();
     private int blocks;
 
@@ -63,7 +62,8 @@ public final class RoutingTable {
       // The value carries its block's text, so a lookup formats nothing.
       if (block.isIPv4()) {
         IPv4Address a = block.toIPv4();
-        v4.put(a, with(v4.get(a), a, route));
+        int len = a.getNetworkPrefixLength();
+        v4.put(a.intValue(), len, with(v4.get(a.intValue(), len), a, route));
       } else {
         IPv6Address a = block.toIPv6();
         v6.put(a, with(v6.get(a), a, route));
@@ -92,7 +92,10 @@ public final class RoutingTable {
 
   /** The most specific block containing {@code address}, if any. */
   public Optional<Match> longestMatch(IPAddress address) {
-    var node = address.isIPv4() ? v4.longestPrefixMatchNode(address.toIPv4()) : v6.longestPrefixMatchNode(address.toIPv6());
+    if (address.isIPv4()) {
+      return Optional.ofNullable(v4.longest(address.toIPv4().intValue()));
+    }
+    var node = v6.longestPrefixMatchNode(address.toIPv6());
     return node == null ? Optional.empty() : Optional.of(node.getValue());
   }
 
@@ -100,12 +103,7 @@ public final class RoutingTable {
   public List<Match> matches(IPAddress address) {
     List<Match> out = new ArrayList<>();
     if (address.isIPv4()) {
-      var containing = v4.elementsContaining(address.toIPv4());
-      if (containing != null) {
-        for (IPv4Address block : containing) {
-          out.add(v4.get(block));
-        }
-      }
+      out.addAll(v4.containing(address.toIPv4().intValue()));
     } else {
       var containing = v6.elementsContaining(address.toIPv6());
       if (containing != null) {
