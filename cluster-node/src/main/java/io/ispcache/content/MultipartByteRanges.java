@@ -34,10 +34,22 @@ public final class MultipartByteRanges {
     this.closing = ByteString.fromString("\r\n--" + boundary + "--\r\n", "ISO-8859-1");
   }
 
+  /** A body for {@code ranges} (each inside {@code length}) with a fresh random boundary. */
   public static MultipartByteRanges of(List<ByteRange> ranges, String contentType, long length) {
+    if (ranges.isEmpty()) {
+      throw new IllegalArgumentException("a multipart/byteranges body needs at least one range");
+    }
+    for (ByteRange r : ranges) {
+      if (r.last() >= length) {
+        throw new IllegalArgumentException("range " + r.first() + "-" + r.last() + " is outside " + length + " bytes");
+      }
+    }
     byte[] b = new byte[12];
     RANDOM.nextBytes(b);
-    String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
+    // A stored type with a line break would split the part header; it never reaches the body.
+    String type = contentType == null || contentType.isBlank() || contentType.matches("(?s).*[\\r\\n].*")
+        ? "application/octet-stream"
+        : contentType.strip();
     return new MultipartByteRanges(ranges, type, length, "ispcache-" + HexFormat.of().formatHex(b));
   }
 

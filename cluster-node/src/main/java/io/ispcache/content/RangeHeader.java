@@ -1,7 +1,6 @@
 package io.ispcache.content;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,33 +28,55 @@ public final class RangeHeader {
   /**
    * The specs of a {@code bytes=} ranges-specifier; empty when the header is malformed, uses
    * another unit, or has more than {@code maxRanges} specs (then the server ignores it, §14.2).
+   * Whitespace (SP or HTAB) is allowed around the whole value, around {@code =} and around list
+   * elements (§5.6.1 OWS), never inside a spec.
    */
   public static Optional<List<RangeSpec>> parse(String value, int maxRanges) {
+    if (maxRanges < 1) {
+      throw new IllegalArgumentException("maxRanges must be at least 1, was " + maxRanges);
+    }
     if (value == null) {
       return Optional.empty();
     }
-    String v = value.strip();
-    int eq = v.indexOf('=');
-    if (eq <= 0 || !v.substring(0, eq).strip().equalsIgnoreCase("bytes")) {
+    int eq = value.indexOf('=');
+    if (eq < 0 || !ows(value, 0, eq).equalsIgnoreCase("bytes")) {
       return Optional.empty();
     }
-    String[] parts = v.substring(eq + 1).split(",", -1);
     List<RangeSpec> specs = new ArrayList<>();
-    for (String raw : parts) {
-      String part = raw.strip();
-      if (part.isEmpty()) {
-        continue; // §5.6.1: empty list elements are allowed and ignored
+    // Scans element by element, so a hostile header with thousands of specs costs no more than
+    // maxRanges + 1 of them before it is ignored.
+    int from = eq + 1;
+    while (from <= value.length()) {
+      int comma = value.indexOf(',', from);
+      int to = comma < 0 ? value.length() : comma;
+      String part = ows(value, from, to);
+      if (!part.isEmpty()) { // §5.6.1: empty list elements are allowed and ignored
+        Optional<RangeSpec> spec = spec(part);
+        if (spec.isEmpty() || specs.size() == maxRanges) {
+          return Optional.empty();
+        }
+        specs.add(spec.get());
       }
-      Optional<RangeSpec> spec = spec(part);
-      if (spec.isEmpty()) {
-        return Optional.empty();
-      }
-      specs.add(spec.get());
-      if (specs.size() > maxRanges) {
-        return Optional.empty();
-      }
+      from = to + 1;
     }
     return specs.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(specs));
+  }
+
+  /** {@code value[from, to)} without the SP/HTAB around it. */
+  private static String ows(String value, int from, int to) {
+    int a = from;
+    int b = to;
+    while (a < b && isOws(value.charAt(a))) {
+      a++;
+    }
+    while (b > a && isOws(value.charAt(b - 1))) {
+      b--;
+    }
+    return value.substring(a, b);
+  }
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
   }
 
   private static Optional<RangeSpec> spec(String part) {
@@ -78,23 +99,28 @@ public final class RangeHeader {
     }
     OptionalLong last = digits(b);
     if (last.isEmpty() || last.getAsLong() < first.getAsLong()) {
-      return Optional.empty();
+      return Optional.empty(); // §14.1.1: last-pos < first-pos makes the whole set invalid
     }
     return Optional.of(new FromTo(first.getAsLong(), last));
   }
 
-  /** 1*DIGIT that fits a long. */
+  /** 1*DIGIT (ASCII only; leading zeros allowed) that fits a long; empty otherwise. */
   private static OptionalLong digits(String s) {
-    if (s.isEmpty() || s.length() > 18) {
+    if (s.isEmpty()) {
       return OptionalLong.empty();
     }
+    long n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < '0' || c > '9') {
         return OptionalLong.empty();
       }
+      if (n > (Long.MAX_VALUE - (c - '0')) / 10) {
+        return OptionalLong.empty(); // would overflow: treated as malformed
+      }
+      n = n * 10 + (c - '0');
     }
-    return OptionalLong.of(Long.parseLong(s));
+    return OptionalLong.of(n);
   }
 
   /**
@@ -104,6 +130,9 @@ public final class RangeHeader {
    * otherwise.
    */
   public static Resolution resolve(List<RangeSpec> specs, long length) {
+    if (length < 0) {
+      throw new IllegalArgumentException("representation length must not be negative, was " + length);
+    }
     List<ByteRange> ranges = new ArrayList<>();
     for (RangeSpec spec : specs) {
       if (spec instanceof FromTo f) {
@@ -125,34 +154,42 @@ public final class RangeHeader {
     return new Satisfiable(coalesce(ranges));
   }
 
+  /**
+   * Merges overlapping or adjacent ranges; each merged range takes the place of the earliest
+   * requested range it absorbed, so untouched ranges keep the client's order.
+   */
   private static List<ByteRange> coalesce(List<ByteRange> ranges) {
-    if (ranges.size() == 1) {
-      return List.copyOf(ranges);
-    }
-    List<ByteRange> sorted = new ArrayList<>(ranges);
-    sorted.sort(Comparator.comparingLong(ByteRange::first));
-    boolean touching = false;
-    for (int i = 1; i < sorted.size(); i++) {
-      if (sorted.get(i).first() <= sorted.get(i - 1).last() + 1) {
-        touching = true;
-        break;
+    List<ByteRange> merged = new ArrayList<>(ranges.size());
+    for (ByteRange next : ranges) {
+      ByteRange current = next;
+      int at = -1;
+      boolean grew = true;
+      while (grew) { // a union may now touch ranges it did not touch before
+        grew = false;
+        for (int i = 0; i < merged.size(); i++) {
+          ByteRange m = merged.get(i);
+          if (touch(m, current)) {
+            current = new ByteRange(Math.min(m.first(), current.first()), Math.max(m.last(), current.last()));
+            merged.remove(i);
+            at = at < 0 ? i : Math.min(at, i);
+            grew = true;
+            break;
+          }
+        }
       }
-    }
-    if (!touching) {
-      return List.copyOf(ranges);
-    }
-    List<ByteRange> merged = new ArrayList<>();
-    ByteRange current = sorted.get(0);
-    for (int i = 1; i < sorted.size(); i++) {
-      ByteRange next = sorted.get(i);
-      if (next.first() <= current.last() + 1) {
-        current = new ByteRange(current.first(), Math.max(current.last(), next.last()));
-      } else {
+      if (at < 0) {
         merged.add(current);
-        current = next;
+      } else {
+        merged.add(at, current);
       }
     }
-    merged.add(current);
     return List.copyOf(merged);
+  }
+
+  private static boolean touch(ByteRange a, ByteRange b) {
+    // Adjacent counts as touching; compared without +1 so Long.MAX_VALUE cannot overflow.
+    return a.first() <= b.last() && b.first() <= a.last()
+        || a.last() < b.first() && b.first() - a.last() == 1
+        || b.last() < a.first() && a.first() - b.last() == 1;
   }
 }
