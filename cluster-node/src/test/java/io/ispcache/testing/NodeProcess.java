@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -42,6 +44,22 @@ public final class NodeProcess implements AutoCloseable {
     return new NodeProcess(p, log);
   }
 
+  /** Starts the node with {@code jvmArgs} (e.g. -Xmx256m) and each entry as a {@code -Dkey=value}. */
+  public static NodeProcess start(Path config, Path log, List<String> jvmArgs, Map<String, String> systemProperties)
+      throws IOException {
+    List<String> args = new ArrayList<>(jvmArgs);
+    new TreeMap<>(systemProperties).forEach((k, v) -> args.add("-D" + k + "=" + v));
+    return start(config, log, args.toArray(String[]::new));
+  }
+
+  /** A fresh log file for a forked node under the build's target directory, named after the test. */
+  public static Path logFile(String name) throws IOException {
+    Path dir = Path.of("target", "node-logs");
+    Files.createDirectories(dir);
+    return dir.resolve(name + ".log");
+  }
+
+  /** A port free at the moment of asking (another process could take it before the node binds). */
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
