@@ -110,6 +110,13 @@ public final class ContentService {
       long discovered) {
     List<ByteRange> planned = plan(meta, ranges, ifRange);
     String status = cacheStatus(meta, planned, discovered);
+    if (status.equals("HIT") && planned.size() == 1 && planned.get(0).length() <= settings.strictHitLimit()) {
+      // A small hit: read it whole and answer with a strict entity; a streamed body would cost
+      // more than the bytes. An eviction in between falls back to the streamed answer.
+      return small(meta, planned.get(0))
+          .thenApply(bytes -> strict(respond(address, meta, ranges, ifRange, status), bytes))
+          .exceptionally(e -> respond(address, meta, ranges, ifRange, "PARTIAL"));
+    }
     if (planned.isEmpty() || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
       return done(respond(address, meta, ranges, ifRange, status));
     }
@@ -131,6 +138,19 @@ public final class ContentService {
               return CompletableFuture.<HttpResponse>failedFuture(cause);
             })
         .thenCompose(r -> r);
+  }
+
+  private CompletionStage<ByteString> small(ObjectMeta meta, ByteRange range) {
+    CompletionStage<ByteString> all = CompletableFuture.completedFuture(ByteString.emptyByteString());
+    for (ChunkSlice s : ChunkMath.slices(range, supply.chunkSize())) {
+      all = all.thenCompose(acc -> supply.readLocal(meta, s.index(), s.from(), s.toExclusive()).thenApply(acc::concat));
+    }
+    return all;
+  }
+
+  /** The same response with its body replaced by bytes already in memory. */
+  private static HttpResponse strict(HttpResponse streamed, ByteString bytes) {
+    return streamed.withEntity(HttpEntities.create(streamed.entity().getContentType(), bytes));
   }
 
   /** The byte ranges the response will carry, in order (empty for an empty body or a 416). */

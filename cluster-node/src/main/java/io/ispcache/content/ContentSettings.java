@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.ispcache.settings.InvalidSettingException;
 
 /** The content port, read once from {@code ispcache.content}. */
-public record ContentSettings(String iface, int port, int maxRanges, boolean clientAcl) {
+public record ContentSettings(String iface, int port, int maxRanges, boolean clientAcl, long strictHitLimit) {
 
   public static ContentSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.content");
@@ -23,7 +23,16 @@ public record ContentSettings(String iface, int port, int maxRanges, boolean cli
     if (maxRanges < 1 || maxRanges > 100) {
       throw new InvalidSettingException("ispcache.content.max-ranges", maxRanges, "must be 1 to 100");
     }
-    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"));
+    long strict;
+    try {
+      strict = c.getBytes("strict-hit-limit");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.content.strict-hit-limit", null, "must be a size such as 256KiB");
+    }
+    if (strict < 0 || strict > 16L * 1024 * 1024) {
+      throw new InvalidSettingException("ispcache.content.strict-hit-limit", strict, "must be 0 to 16MiB");
+    }
+    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), strict);
   }
 
   /** A TCP port 0-65535 (0: any free port, for tests). */

@@ -135,6 +135,12 @@ public final class ChunkSupply {
                 : Optional.<ObjectMeta>empty());
   }
 
+  /** Bytes of a stored chunk read whole (small hits); fails with ChunkMissingException if evicted. */
+  public CompletionStage<ByteString> readLocal(ObjectMeta meta, long chunk, long from, long to) {
+    return store.readCommitted(new ChunkId(meta.key(), meta.version(), chunk), from, to)
+        .thenApply(this::countHit);
+  }
+
   public boolean isLocal(ObjectMeta meta, long chunk) {
     return store.has(new ChunkId(meta.key(), meta.version(), chunk));
   }
@@ -162,10 +168,18 @@ public final class ChunkSupply {
     return fillSource(address, meta, chunk, from, to, lastWanted);
   }
 
+  /** Times a chunk evicted between its fill and its reader is fetched again for that reader. */
+  private static final int EVICTED_REFILLS = 2;
+
   private Source<ByteString, NotUsed> fillSource(
       ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
+    return fillSource(address, meta, chunk, from, to, lastWanted, EVICTED_REFILLS);
+  }
+
+  private Source<ByteString, NotUsed> fillSource(
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills) {
     ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
-    return Source.lazySource(
+    Source<ByteString, NotUsed> filled = Source.lazySource(
             () -> {
               for (long next = chunk + 1; next <= Math.min(lastWanted, chunk + readAhead); next++) {
                 prefetch(address, meta, next);
@@ -182,6 +196,16 @@ public final class ChunkSupply {
             })
         .map(this::countMiss)
         .mapMaterializedValue(m -> NotUsed.getInstance());
+    if (refills == 0) {
+      return filled;
+    }
+    // On a drive too small for the working set the chunk can be evicted before this reader opens
+    // it; nothing was sent yet, so fetch it again.
+    return filled.recoverWithRetries(
+        1,
+        new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
+            .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, refills - 1))
+            .build());
   }
 
   private ByteString countHit(ByteString bytes) {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
@@ -180,6 +182,41 @@ public final class ChunkStore implements AutoCloseable {
         // Read ahead a little so the disk read of the next buffer overlaps the socket write.
         .buffer(READ_AHEAD_BUFFERS, akka.stream.OverflowStrategy.backpressure())
         .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  /**
+   * Bytes {@code [from, toExclusive)} of a committed chunk, read whole on the blocking executor:
+   * for small hits, where a streamed body costs more than the bytes. Fails with
+   * {@link ChunkMissingException} when the chunk is not (or no longer) stored.
+   */
+  public CompletionStage<ByteString> readCommitted(ChunkId id, long from, long toExclusive) {
+    Stored s = chunks.get(id);
+    if (s == null) {
+      return CompletableFuture.failedFuture(new ChunkMissingException(id));
+    }
+    if (from < 0 || from > toExclusive || toExclusive > s.length() || toExclusive - from > Integer.MAX_VALUE) {
+      return CompletableFuture.failedFuture(badRange(id, from, toExclusive, s.length()));
+    }
+    s.drive().touch(id);
+    Path file = chunkPath(s.drive(), id);
+    CompletableFuture<ByteString> result = new CompletableFuture<>();
+    io.execute(
+        () -> {
+          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (toExclusive - from));
+            while (buffer.hasRemaining()) {
+              if (ch.read(buffer, from + buffer.position()) < 0) {
+                throw new IOException("chunk file " + file + " ended early");
+              }
+            }
+            result.complete(ByteString.fromArrayUnsafe(buffer.array()));
+          } catch (java.nio.file.NoSuchFileException e) {
+            result.completeExceptionally(new ChunkMissingException(id));
+          } catch (Throwable e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
   }
 
   private static IllegalArgumentException badRange(ChunkId id, long from, long to, long length) {
