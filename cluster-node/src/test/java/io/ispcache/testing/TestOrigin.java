@@ -346,9 +346,10 @@ public final class TestOrigin implements AutoCloseable {
       }
       if (n > 0) {
         TestContent.fill(item.seed(), first + sent, buf, 0, n);
+        // Counted before the write: a client may read the last bytes before write() returns here.
+        counter.addAndGet(n);
         out.write(buf, 0, n);
         sent += n;
-        counter.addAndGet(n);
       }
       if (sent >= resetAfter) {
         out.flush();
