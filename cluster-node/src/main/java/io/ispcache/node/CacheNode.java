@@ -192,7 +192,14 @@ public final class CacheNode {
                     view -> {
                       log.info("activated with the registry as cache node {} ({})", view.path("name").asText(), view.path("ipSpaceStatus").asText());
                       agent.startHeartbeats();
-                      CoordinatedShutdown.get(system).addJvmShutdownHook(agent::close);
+                      CoordinatedShutdown.get(system)
+                          .addTask(
+                              CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+                              "stop-node-agent",
+                              () -> {
+                                agent.close();
+                                return CompletableFuture.completedFuture(akka.Done.getInstance());
+                              });
                       return view;
                     });
       }

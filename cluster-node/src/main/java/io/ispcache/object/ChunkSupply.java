@@ -264,6 +264,22 @@ public final class ChunkSupply {
       mine.complete(now);
       return mine;
     }
+    if (known == null && now != null) {
+      // The meta became known meanwhile and this chunk may already be starting under it.
+      CompletableFuture<ObjectMeta> versioned = starting.get(address.key() + '\n' + now.version() + '\n' + chunk);
+      if (versioned != null) {
+        starting.remove(slot, mine);
+        metrics.coalescedWaits.increment();
+        versioned.whenComplete((m, e) -> {
+          if (e != null) {
+            mine.completeExceptionally(e);
+          } else {
+            mine.complete(m);
+          }
+        });
+        return mine;
+      }
+    }
     try {
       start(address, known, chunk)
           .whenComplete(
