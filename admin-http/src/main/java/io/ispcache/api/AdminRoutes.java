@@ -268,7 +268,10 @@ final class AdminRoutes {
   private ApiTypes.NodeView view(CacheNode n, ApiTypes.ActivationKeys keys) {
     return new ApiTypes.NodeView(
         n.id(), n.customerId(), n.resourceId(), n.name(), n.serverIp(), n.cidrBlocks(), n.maxEgressMbps(), n.enabled(),
-        n.drives(), n.status().name(), n.statusReason(), n.ipv4Addresses(), n.ipv6Networks(), health.healthy(n.id()), keys);
+        n.drives(), n.status().name(), n.statusReason(), n.ipv4Addresses(), n.ipv6Networks(), health.healthy(n.id()),
+        health.last(n.id()).map(r -> new ApiTypes.Usage(r.at().toString(), r.diskUsedBytes(), r.diskCapacityBytes(), r.hitBytes(),
+            r.missBytes(), r.egressBytes(), r.requests())).orElse(null),
+        keys);
   }
 
   private CompletionStage<?> nodes(Caller c) {

@@ -40,7 +40,11 @@ public final class ApiTypes {
       long ipv4Addresses,
       String ipv6Networks,
       boolean healthy,
+      Usage usage,
       ActivationKeys activationKeys) {}
+
+  /** The node's last heartbeat: cache usage and traffic; null before the first. */
+  public record Usage(String reportedAt, long diskUsedBytes, long diskCapacityBytes, long hitBytes, long missBytes, long egressBytes, long requests) {}
 
   public record Activate(String customerId, String cacheNodeId, String nodeKey) {}
 

@@ -215,6 +215,9 @@ class AdminApiTest {
     assertEquals(200, rotated.status());
     assertProblem(h.call("POST", "/api/v1/agent/activate", null, good), 401, null);
     heartbeat(rotated.body(), true);
+    var usage = h.call("GET", "/api/v1/nodes/" + keys.get("cacheNodeId").asText(), t.key(), null).body().get("usage");
+    assertEquals(1, usage.get("diskUsedBytes").asLong());
+    assertEquals(2, usage.get("diskCapacityBytes").asLong());
     var summary = h.call("GET", "/api/v1/report/summary", t.key(), null);
     assertEquals(700, summary.body().get("hitBytes").asLong());
     assertEquals(0.7, summary.body().get("hitRatioBytes").asDouble(), 1e-9);
