@@ -303,10 +303,7 @@ public final class ContentService {
   }
 
   private HttpResponse failure(ObjectAddress address, Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = unwrap(error);
     if (e instanceof RelayException relay) {
       metrics.relayedRequests.increment();
       HttpResponse r = relay.response();
@@ -364,10 +361,7 @@ public final class ContentService {
   }
 
   private static String describe(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = unwrap(e);
     return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 

@@ -6,8 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * What the origin told us about an object; {@link #version()} names one immutable revision, so
- * chunks of two revisions are never mixed.
+ * What the origin told us about an object; {@code version} names one immutable revision, so
+ * chunks of two revisions are never mixed. It is a short stable hash over the validators and the
+ * length, computed once here because every chunk lookup on the request path needs it.
  */
 public record ObjectMeta(
     String key,
@@ -15,7 +16,8 @@ public record ObjectMeta(
     String etag,
     String lastModified,
     String contentType,
-    long storedAtEpochMillis) {
+    long storedAtEpochMillis,
+    String version) {
 
   public ObjectMeta {
     if (key == null || key.isEmpty()) {
@@ -24,10 +26,18 @@ public record ObjectMeta(
     if (length < 0) {
       throw new IllegalArgumentException("object " + key + ": length " + length + " is negative");
     }
+    String derived = versionOf(etag, lastModified, length);
+    if (version != null && !version.equals(derived)) {
+      throw new IllegalArgumentException("object " + key + ": version " + version + " does not match its validators");
+    }
+    version = derived;
   }
 
-  /** A short stable hash over the validators and the length. */
-  public String version() {
+  public ObjectMeta(String key, long length, String etag, String lastModified, String contentType, long storedAtEpochMillis) {
+    this(key, length, etag, lastModified, contentType, storedAtEpochMillis, null);
+  }
+
+  private static String versionOf(String etag, String lastModified, long length) {
     String v = (etag == null ? "" : etag) + "\n" + (lastModified == null ? "" : lastModified) + "\n" + length;
     return hex(v).substring(0, 16);
   }

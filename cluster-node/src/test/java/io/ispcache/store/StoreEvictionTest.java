@@ -27,27 +27,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StoreEvictionTest {
+class StoreEvictionTest extends StoreTestBase {
   private static final int CHUNK = 4096;
   private static final scala.concurrent.duration.FiniteDuration WAIT =
       scala.concurrent.duration.FiniteDuration.fromNanos(StoreHarness.WAIT.toNanos());
-  private static StoreHarness h;
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    h = new StoreHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
 
   private static ObjectMeta object(int n) {
     return meta("http://o/" + n, 64L * CHUNK, "\"e\"");

@@ -5,6 +5,7 @@ import akka.stream.Materializer;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.ispcache.testing.TestContent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,16 +35,10 @@ final class StoreHarness implements AutoCloseable {
     return new ObjectMeta(key, length, etag, "Tue, 01 Jan 2030 00:00:00 GMT", "video/mp4", System.currentTimeMillis());
   }
 
-  /** Deterministic bytes that differ per seed and per position. */
+  /** Deterministic bytes that differ per seed and per position (the project's test content). */
   static ByteString content(long seed, int length) {
     byte[] b = new byte[length];
-    long x = seed * 0x9E3779B97F4A7C15L + 1;
-    for (int i = 0; i < length; i++) {
-      x ^= x << 13;
-      x ^= x >>> 7;
-      x ^= x << 17;
-      b[i] = (byte) x;
-    }
+    TestContent.fill(seed, 0, b, 0, length);
     return ByteString.fromArrayUnsafe(b);
   }
 

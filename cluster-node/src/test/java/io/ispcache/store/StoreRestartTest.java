@@ -15,25 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StoreRestartTest {
+class StoreRestartTest extends StoreTestBase {
   private static final int CHUNK = 4096;
-  private static StoreHarness h;
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    h = new StoreHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
 
   private DriveSettings[] drives() {
     return new DriveSettings[] {drive(dir.resolve("d0"), 1 << 20), drive(dir.resolve("d1"), 1 << 20)};

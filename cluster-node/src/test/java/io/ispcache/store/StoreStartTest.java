@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,21 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A node with many chunks on disk opens with all of them indexed. 10,000 chunks here to keep the
  * suite quick; {@link StoreStartBenchmark} times 100,000 (figure in load-tests/README.md).
  */
-class StoreStartTest {
+class StoreStartTest extends StoreTestBase {
   private static final int OBJECTS = 100;
   private static final int CHUNKS_PER_OBJECT = 100;
-  private static StoreHarness h;
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    h = new StoreHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
 
   @Test
   void tenThousandChunksOnDiskAreAllIndexedAtOpen() throws Exception {

@@ -111,8 +111,10 @@ public final class RoutingTable {
           out.add(v6.get(block));
         }
       }
+      // The IPv4 table answers longest first already; the IPv6 trie lists containing blocks in
+      // its own order.
+      out.sort(java.util.Comparator.comparingInt((Match m) -> prefixLength(m.block())).reversed());
     }
-    out.sort(java.util.Comparator.comparingInt((Match m) -> prefixLength(m.block())).reversed());
     return out;
   }
 
