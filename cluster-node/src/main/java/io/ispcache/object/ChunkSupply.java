@@ -141,8 +141,9 @@ public final class ChunkSupply {
         .thenApply(this::countHit);
   }
 
+  /** Whether this node has every byte of the chunk (committed, or only its commit left). */
   public boolean isLocal(ObjectMeta meta, long chunk) {
-    return store.has(new ChunkId(meta.key(), meta.version(), chunk));
+    return store.hasAllBytes(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
   /**
@@ -152,7 +153,7 @@ public final class ChunkSupply {
   public Source<ByteString, NotUsed> chunk(
       ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
     ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
-    if (store.has(id)) {
+    if (store.hasAllBytes(id)) {
       return store
           .read(id, from, to)
           .map(this::countHit)

@@ -66,6 +66,11 @@ public final class ChunkFill {
     return written;
   }
 
+  /** Every byte is on disk and only the commit (fsync, rename) is left. */
+  public synchronized boolean fullyWritten() {
+    return state == State.WRITING && written == expectedLength;
+  }
+
   Drive drive() {
     return drive;
   }

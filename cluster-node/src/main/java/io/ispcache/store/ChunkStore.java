@@ -156,6 +156,18 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   /**
+   * Committed, or every byte written and only the commit left: a request that comes in right after
+   * the one that filled the chunk is a hit, not a miss.
+   */
+  public boolean hasAllBytes(ChunkId id) {
+    if (chunks.containsKey(id)) {
+      return true;
+    }
+    ChunkFill fill = fills.get(id);
+    return fill != null && fill.fullyWritten();
+  }
+
+  /**
    * Bytes {@code [from, toExclusive)} of a committed chunk or of a fill in progress (tailing it).
    * Fails with {@link ChunkMissingException}, before any bytes, when neither exists.
    */
@@ -192,6 +204,13 @@ public final class ChunkStore implements AutoCloseable {
   public CompletionStage<ByteString> readCommitted(ChunkId id, long from, long toExclusive) {
     Stored s = chunks.get(id);
     if (s == null) {
+      ChunkFill fill = fills.get(id);
+      if (fill != null && fill.fullyWritten()) {
+        // Only the commit is left; it takes an fsync.
+        return fill.committed().thenCompose(d -> chunks.containsKey(id)
+            ? readCommitted(id, from, toExclusive)
+            : CompletableFuture.failedFuture(new ChunkMissingException(id)));
+      }
       return CompletableFuture.failedFuture(new ChunkMissingException(id));
     }
     if (from < 0 || from > toExclusive || toExclusive > s.length() || toExclusive - from > Integer.MAX_VALUE) {

@@ -28,29 +28,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ChunkStoreTest {
+class ChunkStoreTest extends StoreTestBase {
   private static final int CHUNK = 4096;
-  private static StoreHarness h;
   @TempDir Path dir;
   private ChunkStore store;
   private final ObjectMeta meta = meta("http://origin/video.mp4", 10_000, "\"v1\"");
-
-  @BeforeAll
-  static void start() {
-    h = new StoreHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
 
   @BeforeEach
   void open() throws IOException {
@@ -199,6 +186,28 @@ class ChunkStoreTest {
     reader.request(1);
     reader.expectComplete();
     fill.committed().toCompletableFuture().get();
+    assertTrue(store.has(chunk(meta, 0)));
+  }
+
+  @Test
+  void aChunkWithEveryByteWrittenCountsAsHeldAndAWholeReadWaitsForItsCommit() throws Exception {
+    ByteString bytes = content(19, CHUNK);
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    origin.sendNext(bytes.slice(0, 1000));
+    awaitWritten(fill, 1000);
+    assertFalse(store.hasAllBytes(chunk(meta, 0)), "a chunk still arriving is not held");
+    assertInstanceOf(ChunkMissingException.class, failure(store.readCommitted(chunk(meta, 0), 0, 10)));
+
+    origin.sendNext(bytes.slice(1000, CHUNK));
+    awaitWritten(fill, CHUNK);
+    assertTrue(store.hasAllBytes(chunk(meta, 0)));
+    assertFalse(store.has(chunk(meta, 0)), "the origin's stream has not ended, so nothing is committed");
+    CompletionStage<ByteString> whole = store.readCommitted(chunk(meta, 0), 100, 200);
+    assertFalse(whole.toCompletableFuture().isDone(), "the read waits for the commit");
+
+    origin.sendComplete();
+    assertEquals(bytes.slice(100, 200), whole.toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
     assertTrue(store.has(chunk(meta, 0)));
   }
 
