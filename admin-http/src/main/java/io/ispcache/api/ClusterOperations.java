@@ -1,5 +1,6 @@
 package io.ispcache.api;
 
+import io.ispcache.concurrent.Stages;
 import akka.actor.Address;
 import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorSystem;
@@ -56,7 +57,7 @@ final class ClusterOperations {
       return CompletableFuture.completedFuture(Map.of());
     }
     Object ask = new ShardRegion.GetClusterShardingStats(FiniteDuration.create(3, "seconds"));
-    return Patterns.ask(sharding.shardRegion(CONTENT_OBJECTS), ask, Duration.ofSeconds(5))
+    return Stages.plain(Patterns.ask(sharding.shardRegion(CONTENT_OBJECTS), ask, Duration.ofSeconds(5)))
         .thenApply(reply -> {
           Map<Address, Integer> counts = new HashMap<>();
           ShardRegion.ClusterShardingStats stats = (ShardRegion.ClusterShardingStats) reply;

@@ -1,5 +1,6 @@
 package io.ispcache.api;
 
+import io.ispcache.concurrent.Stages;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
@@ -25,7 +26,7 @@ final class RegistryClient {
   }
 
   <T> CompletionStage<T> ask(Function<ActorRef<StatusReply<T>>, Registry.Command> command) {
-    CompletionStage<StatusReply<T>> reply = AskPattern.ask(registry, command::apply, timeout, system.scheduler());
+    CompletionStage<StatusReply<T>> reply = Stages.plain(AskPattern.ask(registry, command::apply, timeout, system.scheduler()));
     return reply.thenApply(
         r -> {
           if (r.isError()) {

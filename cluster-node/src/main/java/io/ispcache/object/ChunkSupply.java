@@ -1,5 +1,6 @@
 package io.ispcache.object;
 
+import io.ispcache.concurrent.Stages;
 import akka.Done;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
@@ -316,9 +317,8 @@ public final class ChunkSupply {
       ObjectAddress address, ObjectMeta known, long chunk, int peerFailures) {
     EntityRef<ContentObject.Command> entity =
         sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
-    return entity
-        .<ContentObject.Grant>ask(
-            reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout)
+    return Stages.plain(entity.<ContentObject.Grant>ask(
+            reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout))
         .thenCompose(
             grant -> {
               if (grant instanceof ContentObject.FromPeer p && peerFailures < PEER_ATTEMPTS) {

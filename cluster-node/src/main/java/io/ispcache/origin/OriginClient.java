@@ -1,5 +1,6 @@
 package io.ispcache.origin;
 
+import io.ispcache.concurrent.Stages;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.ClientTransport;
@@ -67,12 +68,12 @@ public final class OriginClient {
   private CompletionStage<HttpResponse> send(Origin origin, HttpRequest request) {
     AtomicBoolean abandoned = new AtomicBoolean();
     CompletableFuture<HttpResponse> sent =
-        http.singleRequest(
+        Stages.plain(
+            http.singleRequest(
                 request,
                 http.defaultClientHttpsContext(),
                 pool(origin),
-                system.classicSystem().log())
-            .toCompletableFuture();
+                system.classicSystem().log()));
     // A response that arrives after we gave up must still be drained, or its connection stalls.
     sent.thenAccept(r -> {
       if (abandoned.get()) {

@@ -1,5 +1,6 @@
 package io.ispcache.peer;
 
+import io.ispcache.concurrent.Stages;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
@@ -46,8 +47,8 @@ public final class PeerClient {
     String uri =
         "http://" + peer.host() + ":" + peer.port() + PeerProtocol.path(key, index)
             + (version == null ? "" : "?version=" + version);
-    return http.singleRequest(
-            HttpRequest.GET(uri), http.defaultClientHttpsContext(), pool, system.classicSystem().log())
+    return Stages.plain(http.singleRequest(
+            HttpRequest.GET(uri), http.defaultClientHttpsContext(), pool, system.classicSystem().log()))
         .handle(
             (response, error) -> {
               if (error != null) {
