@@ -23,6 +23,9 @@ import java.util.concurrent.Executor;
  * One chunk being written: bytes go to a temporary file, which is renamed into place only when
  * exactly the expected length arrived. Readers may tail it meanwhile and see only bytes already
  * written; if the fill aborts they fail, and nothing of it is ever visible as a chunk.
+ *
+ * <p>While it is written a fill may also hold its bytes in memory (the store grants that within a
+ * budget), so the clients tailing it get the bytes handed over instead of read back from disk.
  */
 public final class ChunkFill {
   private enum State { WRITING, COMMITTED, ABORTED }
@@ -40,9 +43,14 @@ public final class ChunkFill {
   private volatile long written;
   private State state = State.WRITING;
   private Throwable failure;
+  /** The bytes written so far, while the store lets this fill hold them; null otherwise. */
+  private ByteString held;
+  private final boolean holds;
 
-  ChunkFill(ChunkId id, long expectedLength, Drive drive, Path temp, Path target, Executor blockingIo, ChunkStore store)
+  ChunkFill(ChunkId id, long expectedLength, Drive drive, Path temp, Path target, Executor blockingIo, ChunkStore store, boolean holdBytes)
       throws IOException {
+    this.holds = holdBytes;
+    this.held = holdBytes ? ByteString.emptyByteString() : null;
     this.id = id;
     this.expectedLength = expectedLength;
     this.drive = drive;
@@ -127,6 +135,9 @@ public final class ChunkFill {
     List<CompletableFuture<Void>> wake;
     synchronized (this) {
       written += bytes.size();
+      if (held != null) {
+        held = held.concat(bytes);
+      }
       wake = drain();
     }
     wake.forEach(w -> w.complete(null));
@@ -154,6 +165,7 @@ public final class ChunkFill {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         state = State.COMMITTED;
+        dropHeld();
         wake = drain();
       }
     } catch (IOException e) {
@@ -174,6 +186,7 @@ public final class ChunkFill {
       }
       state = State.ABORTED;
       failure = cause;
+      dropHeld();
       wake = drain();
     }
     try {
@@ -191,6 +204,22 @@ public final class ChunkFill {
     List<CompletableFuture<Void>> wake = new ArrayList<>(waiters);
     waiters.clear();
     return wake;
+  }
+
+  /** Bytes {@code [from, min(to, written))} from memory, or null when not held (then read the file). */
+  synchronized ByteString held(long from, long to) {
+    if (held == null || from >= written) {
+      return null;
+    }
+    return held.slice((int) from, (int) Math.min(to, written));
+  }
+
+  /** Once committed or aborted the bytes are on disk or useless: give the memory back. */
+  private void dropHeld() {
+    if (holds) {
+      held = null;
+      store.releaseFillMemory(expectedLength);
+    }
   }
 
   /** Opens a reader's own channel on the file as it is now (temp, or final once renamed). */

@@ -98,6 +98,13 @@ final class ChunkReader {
     if (position >= end) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
+    if (fill != null) {
+      ByteString inMemory = fill.held(position, Math.min(end, position + bufferSize));
+      if (inMemory != null) {
+        position += inMemory.size();
+        return CompletableFuture.completedFuture(Optional.of(inMemory));
+      }
+    }
     if (fill != null && fill.written() <= position) {
       Throwable failed = fill.failure();
       if (failed != null) {

@@ -43,6 +43,12 @@ public final class ChunkStore implements AutoCloseable {
   private final LongAdder evictions = new LongAdder();
   private final LongAdder evictedBytes = new LongAdder();
   private final java.util.concurrent.atomic.AtomicLong tempCounter = new java.util.concurrent.atomic.AtomicLong();
+  /**
+   * Memory that fills in progress may hold their bytes in, for their tailing readers: a quarter of
+   * the heap, at most 256 MiB. Fills beyond it are read back from disk.
+   */
+  private final long fillMemoryBudget = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+  private final java.util.concurrent.atomic.AtomicLong fillMemory = new java.util.concurrent.atomic.AtomicLong();
 
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
@@ -295,7 +301,15 @@ public final class ChunkStore implements AutoCloseable {
     try {
       // A temp name of its own, so a second fill of the same chunk can never truncate the first's file.
       Path temp = dir.resolve(name(id) + "." + tempCounter.incrementAndGet() + ".tmp");
-      fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this);
+      boolean holds = reserveFillMemory(expectedLength);
+      try {
+        fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this, holds);
+      } catch (IOException e) {
+        if (holds) {
+          releaseFillMemory(expectedLength);
+        }
+        throw e;
+      }
     } catch (IOException e) {
       drive.release(expectedLength);
       throw new UncheckedIOException("cannot create a chunk file on " + drive.root, e);
@@ -305,6 +319,26 @@ public final class ChunkStore implements AutoCloseable {
       throw new IllegalStateException("chunk " + id + " is already being filled");
     }
     return fill;
+  }
+
+  private boolean reserveFillMemory(long bytes) {
+    long now;
+    do {
+      now = fillMemory.get();
+      if (now + bytes > fillMemoryBudget) {
+        return false;
+      }
+    } while (!fillMemory.compareAndSet(now, now + bytes));
+    return true;
+  }
+
+  void releaseFillMemory(long bytes) {
+    fillMemory.addAndGet(-bytes);
+  }
+
+  /** Bytes that fills in progress hold in memory for their readers. */
+  public long fillMemory() {
+    return fillMemory.get();
   }
 
   public Optional<ChunkFill> fillInProgress(ChunkId id) {
@@ -425,7 +459,7 @@ public final class ChunkStore implements AutoCloseable {
     for (Drive d : drives) {
       list.add(new StoreStats.DriveStats(d.root, d.maxBytes, d.used(), d.chunks(), d.writable()));
     }
-    return new StoreStats(List.copyOf(list), evictions.sum(), evictedBytes.sum());
+    return new StoreStats(List.copyOf(list), evictions.sum(), evictedBytes.sum(), fillMemory.get());
   }
 
   public boolean healthy() {

@@ -190,6 +190,28 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
+  void aFillHoldsItsBytesInMemoryForItsReadersOnlyUntilItCommitsOrAborts() throws Exception {
+    ByteString bytes = content(29, CHUNK);
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    assertEquals(CHUNK, store.stats().fillMemoryBytes());
+    origin.sendNext(bytes.slice(0, 2500));
+    awaitWritten(fill, 2500);
+    TestSubscriber.Probe<ByteString> reader = store.read(chunk(meta, 0), 1000, CHUNK).runWith(TestSink.probe(h.classic), h.mat);
+    assertEquals(bytes.slice(1000, 2500), receive(reader, 1500));
+    origin.sendNext(bytes.slice(2500, CHUNK));
+    origin.sendComplete();
+    assertEquals(bytes.slice(2500, CHUNK), receive(reader, CHUNK - 2500));
+    fill.committed().toCompletableFuture().get();
+    assertEquals(0, store.stats().fillMemoryBytes(), "a committed chunk is read from disk");
+
+    ChunkFill failing = store.beginFill(chunk(meta, 1), CHUNK);
+    assertEquals(CHUNK, store.stats().fillMemoryBytes());
+    failure(Source.single(content(30, 100)).concat(Source.failed(new IOException("origin reset"))).runWith(failing.sink(), h.mat));
+    assertEquals(0, store.stats().fillMemoryBytes());
+  }
+
+  @Test
   void aChunkWithEveryByteWrittenCountsAsHeldAndAWholeReadWaitsForItsCommit() throws Exception {
     ByteString bytes = content(19, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
