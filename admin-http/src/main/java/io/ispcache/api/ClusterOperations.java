@@ -1,6 +1,5 @@
 package io.ispcache.api;
 
-import io.ispcache.concurrent.Stages;
 import akka.actor.Address;
 import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorSystem;
@@ -11,6 +10,7 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Down;
 import akka.cluster.typed.Leave;
 import akka.pattern.Patterns;
+import io.ispcache.concurrent.Stages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

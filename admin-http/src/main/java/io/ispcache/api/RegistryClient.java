@@ -1,10 +1,10 @@
 package io.ispcache.api;
 
-import io.ispcache.concurrent.Stages;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.pattern.StatusReply;
+import io.ispcache.concurrent.Stages;
 import io.ispcache.registry.Registry;
 import io.ispcache.registry.RegistryState;
 import io.ispcache.registry.Rejection;

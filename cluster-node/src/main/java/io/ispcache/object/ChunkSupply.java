@@ -1,6 +1,5 @@
 package io.ispcache.object;
 
-import io.ispcache.concurrent.Stages;
 import akka.Done;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
@@ -11,6 +10,7 @@ import akka.stream.Materializer;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.ispcache.concurrent.Stages;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.origin.OriginClient;
 import io.ispcache.origin.OriginException;

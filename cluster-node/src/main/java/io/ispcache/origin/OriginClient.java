@@ -1,6 +1,5 @@
 package io.ispcache.origin;
 
-import io.ispcache.concurrent.Stages;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.ClientTransport;
@@ -15,6 +14,7 @@ import akka.japi.pf.PFBuilder;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.ispcache.concurrent.Stages;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.Locale;

@@ -1,6 +1,5 @@
 package io.ispcache.peer;
 
-import io.ispcache.concurrent.Stages;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
@@ -12,6 +11,7 @@ import akka.http.javadsl.settings.ConnectionPoolSettings;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.ispcache.concurrent.Stages;
 import io.ispcache.origin.OriginObject;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
