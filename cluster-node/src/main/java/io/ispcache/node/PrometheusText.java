@@ -49,9 +49,9 @@ final class PrometheusText {
       }
       counter(out, "ispcache_evictions_total", "Chunks evicted to make room.", s.evictions());
       counter(out, "ispcache_evicted_bytes_total", "Bytes evicted to make room.", s.evictedBytes());
-      out.append("# HELP ispcache_fill_memory_bytes Bytes of chunks being filled held in memory for their readers.\n");
-      out.append("# TYPE ispcache_fill_memory_bytes gauge\n");
-      sample(out, "ispcache_fill_memory_bytes", s.fillMemoryBytes());
+      out.append("# HELP ispcache_chunk_memory_bytes Bytes of chunks held in memory: being filled, or recently filled.\n");
+      out.append("# TYPE ispcache_chunk_memory_bytes gauge\n");
+      sample(out, "ispcache_chunk_memory_bytes", s.memoryBytes());
     });
     return out.toString();
   }

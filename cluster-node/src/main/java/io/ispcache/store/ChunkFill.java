@@ -25,7 +25,8 @@ import java.util.concurrent.Executor;
  * written; if the fill aborts they fail, and nothing of it is ever visible as a chunk.
  *
  * <p>While it is written a fill may also hold its bytes in memory (the store grants that within a
- * budget), so the clients tailing it get the bytes handed over instead of read back from disk.
+ * budget), so the clients tailing it get the bytes handed over instead of read back from disk; at
+ * the commit the store keeps them among its recently filled chunks.
  */
 public final class ChunkFill {
   private enum State { WRITING, COMMITTED, ABORTED }
@@ -150,6 +151,7 @@ public final class ChunkFill {
       return;
     }
     List<CompletableFuture<Void>> wake;
+    ByteString kept;
     try {
       // On disk before it becomes visible, so a power cut cannot leave a full-length chunk of zeros.
       channel.force(false);
@@ -165,14 +167,15 @@ public final class ChunkFill {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         state = State.COMMITTED;
-        dropHeld();
+        kept = held;
+        held = null;
         wake = drain();
       }
     } catch (IOException e) {
       abort(e);
       return;
     }
-    store.committed(this);
+    store.committed(this, kept);
     wake.forEach(w -> w.complete(null));
     committed.complete(Done.getInstance());
   }

@@ -44,17 +44,25 @@ public final class ChunkStore implements AutoCloseable {
   private final LongAdder evictedBytes = new LongAdder();
   private final java.util.concurrent.atomic.AtomicLong tempCounter = new java.util.concurrent.atomic.AtomicLong();
   /**
-   * Memory that fills in progress may hold their bytes in, for their tailing readers: a quarter of
-   * the heap, at most 256 MiB. Fills beyond it are read back from disk.
+   * Memory that fills in progress and recently filled chunks may hold their bytes in
+   * ({@code ispcache.store.memory}); beyond it readers read from disk.
    */
-  private final long fillMemoryBudget = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+  private final long fillMemoryBudget;
   private final java.util.concurrent.atomic.AtomicLong fillMemory = new java.util.concurrent.atomic.AtomicLong();
+  /**
+   * Bytes of recently filled chunks, kept in the same memory budget and given up oldest first when
+   * a new fill needs room: the clients still reading a new object (a herd, or the one whose
+   * read-ahead got there first) are served from memory, not from disk.
+   */
+  private final ConcurrentHashMap<ChunkId, ByteString> recent = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentLinkedQueue<ChunkId> recentOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
     this.drives = drives;
     this.driveSizes = drives.stream().mapToLong(d -> d.maxBytes).toArray();
     this.io = io;
+    this.fillMemoryBudget = settings.memoryBytes();
   }
 
   /**
@@ -195,6 +203,10 @@ public final class ChunkStore implements AutoCloseable {
                 return Source.<ByteString>failed(badRange(id, from, toExclusive, s.length()));
               }
               s.drive().touch(id);
+              ByteString inMemory = recent.get(id);
+              if (inMemory != null) {
+                return pieces(inMemory.slice((int) from, (int) toExclusive));
+              }
               return ChunkReader.committed(id, chunkPath(s.drive(), id), from, toExclusive, settings.readBufferSize(), io);
             })
         // Read ahead a little so the disk read of the next buffer overlaps the socket write.
@@ -223,6 +235,10 @@ public final class ChunkStore implements AutoCloseable {
       return CompletableFuture.failedFuture(badRange(id, from, toExclusive, s.length()));
     }
     s.drive().touch(id);
+    ByteString inMemory = recent.get(id);
+    if (inMemory != null) {
+      return CompletableFuture.completedFuture(inMemory.slice((int) from, (int) toExclusive));
+    }
     Path file = chunkPath(s.drive(), id);
     CompletableFuture<ByteString> result = new CompletableFuture<>();
     io.execute(
@@ -247,6 +263,19 @@ public final class ChunkStore implements AutoCloseable {
   private static IllegalArgumentException badRange(ChunkId id, long from, long to, long length) {
     return new IllegalArgumentException(
         "bytes [" + from + ", " + to + ") are not within chunk " + id.index() + " of " + id.key() + " (" + length + " bytes)");
+  }
+
+  /** Bytes in memory as a stream of read-buffer-sized elements (slices share the memory). */
+  private Source<ByteString, NotUsed> pieces(ByteString bytes) {
+    int size = settings.readBufferSize();
+    if (bytes.size() <= size) {
+      return Source.single(bytes);
+    }
+    List<ByteString> parts = new ArrayList<>();
+    for (int at = 0; at < bytes.size(); at += size) {
+      parts.add(bytes.slice(at, Math.min(bytes.size(), at + size)));
+    }
+    return Source.from(parts);
   }
 
   /** Buffers read ahead per response: memory per response is this times the read buffer size. */
@@ -322,23 +351,39 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   private boolean reserveFillMemory(long bytes) {
-    long now;
-    do {
-      now = fillMemory.get();
-      if (now + bytes > fillMemoryBudget) {
+    while (true) {
+      long now = fillMemory.get();
+      if (now + bytes <= fillMemoryBudget) {
+        if (fillMemory.compareAndSet(now, now + bytes)) {
+          return true;
+        }
+        continue;
+      }
+      ChunkId oldest = recentOrder.poll();
+      if (oldest == null) {
         return false;
       }
-    } while (!fillMemory.compareAndSet(now, now + bytes));
-    return true;
+      forgetRecent(oldest);
+    }
+  }
+
+  private void keepRecent(ChunkId id, ByteString bytes) {
+    ByteString previous = recent.put(id, bytes);
+    if (previous != null) {
+      releaseFillMemory(previous.size());
+    }
+    recentOrder.add(id);
+  }
+
+  private void forgetRecent(ChunkId id) {
+    ByteString bytes = recent.remove(id);
+    if (bytes != null) {
+      releaseFillMemory(bytes.size());
+    }
   }
 
   void releaseFillMemory(long bytes) {
     fillMemory.addAndGet(-bytes);
-  }
-
-  /** Bytes that fills in progress hold in memory for their readers. */
-  public long fillMemory() {
-    return fillMemory.get();
   }
 
   public Optional<ChunkFill> fillInProgress(ChunkId id) {
@@ -356,8 +401,8 @@ public final class ChunkStore implements AutoCloseable {
     }
   }
 
-  /** Called by a fill once its file is in place. */
-  void committed(ChunkFill fill) {
+  /** Called by a fill once its file is in place, with its bytes if it held them in memory. */
+  void committed(ChunkFill fill, ByteString bytes) {
     ChunkId id = fill.id();
     Drive drive = fill.drive();
     Stored stored = new Stored(drive, fill.expectedLength());
@@ -381,6 +426,11 @@ public final class ChunkStore implements AutoCloseable {
     ObjectMeta current = metas.get(id.key());
     if (current == null || !current.version().equals(id.version())) {
       drop(id); // the object changed while this chunk was on its way
+      if (bytes != null) {
+        releaseFillMemory(fill.expectedLength());
+      }
+    } else if (bytes != null) {
+      keepRecent(id, bytes);
     }
   }
 
@@ -430,6 +480,7 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   private void delete(Drive drive, ChunkId id) {
+    forgetRecent(id);
     try {
       Files.deleteIfExists(chunkPath(drive, id));
     } catch (IOException e) {

@@ -8,9 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The chunk store's settings, read once from {@code ispcache.store} and validated. */
-public record StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize) {
+public record StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes) {
   static final long MIN_CHUNK = 256 * 1024;
   static final long MAX_CHUNK = 64 * 1024 * 1024;
+
+  /** With the default memory for chunks. */
+  public StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize) {
+    this(drives, chunkSize, readBufferSize, autoMemory());
+  }
+
+  /** {@code memory = auto}: a quarter of the heap, at most 256 MiB. */
+  static long autoMemory() {
+    return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+  }
 
   public static StoreSettings fromConfig(Config config) {
     Config c = config.getConfig("ispcache.store");
@@ -21,6 +31,13 @@ public record StoreSettings(List<DriveSettings> drives, int chunkSize, int readB
     long buffer = bytes(c, "read-buffer-size");
     if (buffer < 4096 || buffer > 4 * 1024 * 1024) {
       throw new InvalidSettingException("ispcache.store.read-buffer-size", buffer, "must be 4KiB to 4MiB");
+    }
+    long memory =
+        !c.hasPath("memory") || "auto".equals(c.getValue("memory").unwrapped()) ? autoMemory() : bytes(c, "memory");
+    long heap = Runtime.getRuntime().maxMemory();
+    if (memory < 0 || memory > heap / 2) {
+      throw new InvalidSettingException(
+          "ispcache.store.memory", memory, "must be 0 to half the JVM's heap (" + heap / 2 + " bytes; raise -Xmx for more)");
     }
     List<? extends Config> entries;
     try {
@@ -51,7 +68,7 @@ public record StoreSettings(List<DriveSettings> drives, int chunkSize, int readB
       paths.add(path);
     }
     DrivePathRules.checkDisjoint(paths);
-    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer);
+    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory);
   }
 
   private static long bytes(Config c, String key) {

@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Usage of the drives, eviction counts and the memory fills in progress hold for their readers,
- * for health, summary and metrics.
+ * Usage of the drives, eviction counts and the chunk bytes held in memory (being filled, or
+ * recently filled), for health, summary and metrics.
  */
-public record StoreStats(List<DriveStats> drives, long evictions, long evictedBytes, long fillMemoryBytes) {
+public record StoreStats(List<DriveStats> drives, long evictions, long evictedBytes, long memoryBytes) {
   /** One drive: its limit, bytes used (stored and reserved for fills), chunks, and health. */
   public record DriveStats(Path path, long maxBytes, long usedBytes, long chunkCount, boolean writable) {}
 }

@@ -190,11 +190,11 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
-  void aFillHoldsItsBytesInMemoryForItsReadersOnlyUntilItCommitsOrAborts() throws Exception {
+  void aFillHoldsItsBytesInMemoryForItsReadersAndKeepsThemOnceCommittedButNotWhenItFails() throws Exception {
     ByteString bytes = content(29, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
-    assertEquals(CHUNK, store.stats().fillMemoryBytes());
+    assertEquals(CHUNK, store.stats().memoryBytes());
     origin.sendNext(bytes.slice(0, 2500));
     awaitWritten(fill, 2500);
     TestSubscriber.Probe<ByteString> reader = store.read(chunk(meta, 0), 1000, CHUNK).runWith(TestSink.probe(h.classic), h.mat);
@@ -203,12 +203,36 @@ class ChunkStoreTest extends StoreTestBase {
     origin.sendComplete();
     assertEquals(bytes.slice(2500, CHUNK), receive(reader, CHUNK - 2500));
     fill.committed().toCompletableFuture().get();
-    assertEquals(0, store.stats().fillMemoryBytes(), "a committed chunk is read from disk");
+    assertEquals(CHUNK, store.stats().memoryBytes(), "a chunk just filled stays in memory");
+    assertEquals(bytes.slice(10, 3000), h.read(store, chunk(meta, 0), 10, 3000));
+    assertEquals(bytes.slice(5, 50), store.readCommitted(chunk(meta, 0), 5, 50).toCompletableFuture().get());
 
     ChunkFill failing = store.beginFill(chunk(meta, 1), CHUNK);
-    assertEquals(CHUNK, store.stats().fillMemoryBytes());
+    assertEquals(2 * CHUNK, store.stats().memoryBytes());
     failure(Source.single(content(30, 100)).concat(Source.failed(new IOException("origin reset"))).runWith(failing.sink(), h.mat));
-    assertEquals(0, store.stats().fillMemoryBytes());
+    assertEquals(CHUNK, store.stats().memoryBytes(), "a failed fill gives its memory back");
+  }
+
+  @Test
+  void memoryForChunksStaysWithinItsSettingAndTheOldestGoFirst() throws Exception {
+    ChunkStore small = h.open(CHUNK, 2 * CHUNK, drive(dir.resolve("d1"), 1 << 20));
+    ObjectMeta m = meta("http://origin/three.bin", 3 * CHUNK, "\"3\"");
+    small.putMeta(m);
+    for (int i = 0; i < 3; i++) {
+      h.fill(small, chunk(m, i), content(40 + i, CHUNK));
+      assertTrue(small.stats().memoryBytes() <= 2 * CHUNK, "memory " + small.stats().memoryBytes());
+    }
+    for (int i = 0; i < 3; i++) {
+      assertEquals(content(40 + i, CHUNK), h.read(small, chunk(m, i), 0, CHUNK), "chunk " + i);
+    }
+    small.close();
+
+    ChunkStore none = h.open(CHUNK, 0, drive(dir.resolve("d2"), 1 << 20));
+    none.putMeta(m);
+    h.fill(none, chunk(m, 0), content(50, CHUNK));
+    assertEquals(0, none.stats().memoryBytes());
+    assertEquals(content(50, CHUNK), h.read(none, chunk(m, 0), 0, CHUNK));
+    none.close();
   }
 
   @Test

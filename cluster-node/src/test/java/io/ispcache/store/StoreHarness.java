@@ -27,6 +27,10 @@ final class StoreHarness implements AutoCloseable {
     return ChunkStore.open(new StoreSettings(List.of(drives), chunkSize, 1024), io);
   }
 
+  ChunkStore open(int chunkSize, long memory, DriveSettings... drives) throws java.io.IOException {
+    return ChunkStore.open(new StoreSettings(List.of(drives), chunkSize, 1024, memory), io);
+  }
+
   static DriveSettings drive(Path path, long maxBytes) {
     return new DriveSettings(path, maxBytes);
   }

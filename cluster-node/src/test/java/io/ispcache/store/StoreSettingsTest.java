@@ -32,6 +32,21 @@ class StoreSettingsTest {
   }
 
   @Test
+  void memoryForChunksIsAutoOrASizeUpToHalfTheHeap() {
+    String drives = "drives = [{ path = \"/mnt/d\", size = 1GiB }]";
+    long heap = Runtime.getRuntime().maxMemory();
+    assertEquals(Math.min(256L << 20, heap / 4), parse(OK_SIZES + "memory = auto, " + drives).memoryBytes());
+    assertEquals(Math.min(256L << 20, heap / 4), parse(OK_SIZES + drives).memoryBytes());
+    assertEquals(64L << 20, parse(OK_SIZES + "memory = 64MiB, " + drives).memoryBytes());
+    assertEquals(0, parse(OK_SIZES + "memory = 0, " + drives).memoryBytes());
+    assertEquals("ispcache.store.memory", refused(OK_SIZES + "memory = -1, " + drives).setting());
+    InvalidSettingException tooMuch = refused(OK_SIZES + "memory = " + (heap / 2 + 1) + ", " + drives);
+    assertEquals("ispcache.store.memory", tooMuch.setting());
+    assertEquals(String.valueOf(heap / 2 + 1), tooMuch.value());
+    assertEquals("lots", refused(OK_SIZES + "memory = lots, " + drives).value());
+  }
+
+  @Test
   void chunkSizeBelow256KiBIsRefused() {
     InvalidSettingException e = refused("chunk-size = 255KiB, read-buffer-size = 64KiB, drives = [{ path = \"/mnt/d\", size = 1GiB }]");
     assertEquals("ispcache.store.chunk-size", e.setting());
