@@ -50,12 +50,12 @@ public final class ChunkStore implements AutoCloseable {
   private final long fillMemoryBudget;
   private final java.util.concurrent.atomic.AtomicLong fillMemory = new java.util.concurrent.atomic.AtomicLong();
   /**
-   * Bytes of recently filled chunks, kept in the same memory budget and given up oldest first when
-   * a new fill needs room: the clients still reading a new object (a herd, or the one whose
-   * read-ahead got there first) are served from memory, not from disk.
+   * Chunks kept in memory, in the same budget as fills, least recently read out first: every chunk
+   * just filled (the clients still reading a new object, a herd or the one whose read-ahead got
+   * there first, are served from memory) and every popular chunk (read whole from disk after an
+   * earlier read). Guarded by itself.
    */
-  private final ConcurrentHashMap<ChunkId, ByteString> recent = new ConcurrentHashMap<>();
-  private final java.util.concurrent.ConcurrentLinkedQueue<ChunkId> recentOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.LinkedHashMap<ChunkId, ByteString> inMemory = new java.util.LinkedHashMap<>(64, 0.75f, true);
 
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
@@ -202,12 +202,26 @@ public final class ChunkStore implements AutoCloseable {
               if (from < 0 || from > toExclusive || toExclusive > s.length()) {
                 return Source.<ByteString>failed(badRange(id, from, toExclusive, s.length()));
               }
-              s.drive().touch(id);
-              ByteString inMemory = recent.get(id);
-              if (inMemory != null) {
-                return pieces(inMemory.slice((int) from, (int) toExclusive));
+              boolean popular = s.drive().touch(id);
+              ByteString held = memory(id);
+              if (held != null) {
+                return pieces(held.slice((int) from, (int) toExclusive));
               }
-              return ChunkReader.committed(id, chunkPath(s.drive(), id), from, toExclusive, settings.readBufferSize(), io);
+              Source<ByteString, NotUsed> disk =
+                  ChunkReader.committed(id, chunkPath(s.drive(), id), from, toExclusive, settings.readBufferSize(), io);
+              if (!popular || from != 0 || toExclusive != s.length() || settings.memoryBytes() == 0) {
+                return disk;
+              }
+              // A popular chunk read whole: keep the bytes read for the next readers.
+              ByteString[] read = {ByteString.emptyByteString()};
+              return disk.map(
+                  b -> {
+                    read[0] = read[0].concat(b);
+                    if (read[0].size() == s.length()) {
+                      admit(id, read[0]);
+                    }
+                    return b;
+                  });
             })
         // Read ahead a little so the disk read of the next buffer overlaps the socket write.
         .buffer(READ_AHEAD_BUFFERS, akka.stream.OverflowStrategy.backpressure())
@@ -234,11 +248,12 @@ public final class ChunkStore implements AutoCloseable {
     if (from < 0 || from > toExclusive || toExclusive > s.length() || toExclusive - from > Integer.MAX_VALUE) {
       return CompletableFuture.failedFuture(badRange(id, from, toExclusive, s.length()));
     }
-    s.drive().touch(id);
-    ByteString inMemory = recent.get(id);
-    if (inMemory != null) {
-      return CompletableFuture.completedFuture(inMemory.slice((int) from, (int) toExclusive));
+    boolean popular = s.drive().touch(id);
+    ByteString held = memory(id);
+    if (held != null) {
+      return CompletableFuture.completedFuture(held.slice((int) from, (int) toExclusive));
     }
+    boolean whole = popular && from == 0 && toExclusive == s.length();
     Path file = chunkPath(s.drive(), id);
     CompletableFuture<ByteString> result = new CompletableFuture<>();
     io.execute(
@@ -250,7 +265,11 @@ public final class ChunkStore implements AutoCloseable {
                 throw new IOException("chunk file " + file + " ended early");
               }
             }
-            result.complete(ByteString.fromArrayUnsafe(buffer.array()));
+            ByteString bytes = ByteString.fromArrayUnsafe(buffer.array());
+            if (whole) {
+              admit(id, bytes);
+            }
+            result.complete(bytes);
           } catch (java.nio.file.NoSuchFileException e) {
             result.completeExceptionally(new ChunkMissingException(id));
           } catch (Throwable e) {
@@ -359,7 +378,11 @@ public final class ChunkStore implements AutoCloseable {
         }
         continue;
       }
-      ChunkId oldest = recentOrder.poll();
+      ChunkId oldest;
+      synchronized (inMemory) {
+        var first = inMemory.keySet().iterator();
+        oldest = first.hasNext() ? first.next() : null;
+      }
       if (oldest == null) {
         return false;
       }
@@ -367,16 +390,34 @@ public final class ChunkStore implements AutoCloseable {
     }
   }
 
+  private ByteString memory(ChunkId id) {
+    synchronized (inMemory) {
+      return inMemory.get(id);
+    }
+  }
+
+  /** A popular chunk read whole from disk joins the memory if there is room for it. */
+  private void admit(ChunkId id, ByteString bytes) {
+    if (chunks.containsKey(id) && reserveFillMemory(bytes.size())) {
+      keepRecent(id, bytes);
+    }
+  }
+
   private void keepRecent(ChunkId id, ByteString bytes) {
-    ByteString previous = recent.put(id, bytes);
+    ByteString previous;
+    synchronized (inMemory) {
+      previous = inMemory.put(id, bytes);
+    }
     if (previous != null) {
       releaseFillMemory(previous.size());
     }
-    recentOrder.add(id);
   }
 
   private void forgetRecent(ChunkId id) {
-    ByteString bytes = recent.remove(id);
+    ByteString bytes;
+    synchronized (inMemory) {
+      bytes = inMemory.remove(id);
+    }
     if (bytes != null) {
       releaseFillMemory(bytes.size());
     }

@@ -79,8 +79,9 @@ final class Drive {
     order.add(id, bytes);
   }
 
-  synchronized void touch(ChunkId id) {
-    order.touch(id);
+  /** A read of the chunk; true if it had been read before (a popular chunk). */
+  synchronized boolean touch(ChunkId id) {
+    return order.touch(id);
   }
 
   /** A chunk removed for another reason than eviction (object changed, forgotten). */

@@ -27,8 +27,11 @@ final class SegmentedLru<K> {
     }
   }
 
-  /** A read: promotes from probation, refreshes recency in protected. */
-  void touch(K key) {
+  /**
+   * A read: promotes from probation, refreshes recency in protected. Returns whether the key was
+   * protected already, that is whether it had been read before.
+   */
+  boolean touch(K key) {
     Long bytes = probation.remove(key);
     if (bytes != null) {
       protectedSegment.put(key, bytes);
@@ -40,9 +43,9 @@ final class SegmentedLru<K> {
         protectedBytes -= e.getValue();
         probation.put(e.getKey(), e.getValue());
       }
-    } else {
-      protectedSegment.get(key);
+      return false;
     }
+    return protectedSegment.get(key) != null;
   }
 
   void remove(K key) {

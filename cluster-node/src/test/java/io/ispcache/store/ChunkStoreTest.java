@@ -236,6 +236,26 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
+  void aChunkReadWholeASecondTimeIsServedFromMemoryAfterwards() throws Exception {
+    ChunkStore one = h.open(CHUNK, CHUNK, drive(dir.resolve("d3"), 1 << 20));
+    ObjectMeta m = meta("http://origin/popular.bin", 2 * CHUNK, "\"p\"");
+    one.putMeta(m);
+    h.fill(one, chunk(m, 0), content(60, CHUNK));
+    h.fill(one, chunk(m, 1), content(61, CHUNK)); // memory now holds chunk 1 only
+    Path objectDir = ChunkStore.objectDir(new Drive(0, dir.resolve("d3").toRealPath(), 1), m.key());
+    Path file0 = objectDir.resolve(m.version() + ".0");
+    assertTrue(Files.exists(file0));
+
+    assertEquals(content(60, CHUNK), h.read(one, chunk(m, 0), 0, CHUNK)); // first read: from disk
+    assertEquals(content(60, CHUNK), h.read(one, chunk(m, 0), 0, CHUNK)); // read again: kept
+    Files.write(file0, new byte[CHUNK]); // the disk copy is no longer what is served
+    assertEquals(content(60, CHUNK), h.read(one, chunk(m, 0), 0, CHUNK));
+    assertEquals(content(60, CHUNK).slice(7, 70), one.readCommitted(chunk(m, 0), 7, 70).toCompletableFuture().get());
+    assertEquals(CHUNK, one.stats().memoryBytes());
+    one.close();
+  }
+
+  @Test
   void aChunkWithEveryByteWrittenCountsAsHeldAndAWholeReadWaitsForItsCommit() throws Exception {
     ByteString bytes = content(19, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
