@@ -114,7 +114,7 @@ public final class ContentService {
       // A small hit: read it whole and answer with a strict entity; a streamed body would cost
       // more than the bytes. An eviction in between falls back to the streamed answer.
       return small(meta, planned.get(0))
-          .thenApply(bytes -> strict(respond(address, meta, ranges, ifRange, status), bytes))
+          .thenApply(bytes -> respond(address, meta, ranges, ifRange, status, bytes))
           .exceptionally(e -> respond(address, meta, ranges, ifRange, "PARTIAL"));
     }
     if (planned.isEmpty() || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
@@ -148,11 +148,6 @@ public final class ContentService {
     return all;
   }
 
-  /** The same response with its body replaced by bytes already in memory. */
-  private static HttpResponse strict(HttpResponse streamed, ByteString bytes) {
-    return streamed.withEntity(HttpEntities.create(streamed.entity().getContentType(), bytes));
-  }
-
   /** The byte ranges the response will carry, in order (empty for an empty body or a 416). */
   private List<ByteRange> plan(
       ObjectMeta meta, Optional<List<RangeHeader.RangeSpec>> ranges, String ifRange) {
@@ -180,6 +175,17 @@ public final class ContentService {
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
       String status) {
+    return respond(address, meta, ranges, ifRange, status, null);
+  }
+
+  /** {@code strictBody}: the bytes of a single-range answer already in memory, or null to stream. */
+  private HttpResponse respond(
+      ObjectAddress address,
+      ObjectMeta meta,
+      Optional<List<RangeHeader.RangeSpec>> ranges,
+      String ifRange,
+      String status,
+      ByteString strictBody) {
     long length = meta.length();
     ContentType type = contentType(meta.contentType());
     boolean partial =
@@ -189,7 +195,10 @@ public final class ContentService {
       return withValidators(
           HttpResponse.create()
               .withStatus(StatusCodes.OK)
-              .withEntity(HttpEntities.create(type, length, body(address, meta, whole.isEmpty() ? null : whole.get(0))))
+              .withEntity(
+                  strictBody != null
+                      ? HttpEntities.create(type, strictBody)
+                      : HttpEntities.create(type, length, body(address, meta, whole.isEmpty() ? null : whole.get(0))))
               .addHeader(RawHeader.create(CACHE_STATUS, status)),
           meta);
     }
@@ -203,7 +212,10 @@ public final class ContentService {
       return withValidators(
           HttpResponse.create()
               .withStatus(StatusCodes.PARTIAL_CONTENT)
-              .withEntity(HttpEntities.create(type, r.length(), body(address, meta, r)))
+              .withEntity(
+                  strictBody != null
+                      ? HttpEntities.create(type, strictBody)
+                      : HttpEntities.create(type, r.length(), body(address, meta, r)))
               .addHeader(RawHeader.create("Content-Range", ContentRangeHeader.of(r, length)))
               .addHeader(RawHeader.create(CACHE_STATUS, status)),
           meta);

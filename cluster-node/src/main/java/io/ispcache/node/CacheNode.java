@@ -167,7 +167,7 @@ public final class CacheNode {
         ContentService service = new ContentService(originSettings, contentSettings, supply, metrics, acl);
         contentBinding =
             http.newServerAt(contentSettings.iface(), contentSettings.port())
-                .bind(new ContentRoutes(service).route())
+                .bind(new ContentRoutes(service).handler())
                 .thenApply(
                     b -> {
                       status.contentServing.set(true);
