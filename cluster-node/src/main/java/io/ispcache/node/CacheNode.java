@@ -17,6 +17,7 @@ import io.ispcache.content.ContentRoutes;
 import io.ispcache.content.ContentService;
 import io.ispcache.content.ContentSettings;
 import io.ispcache.metrics.NodeMetrics;
+import io.ispcache.object.ChunkIndex;
 import io.ispcache.object.ChunkSupply;
 import io.ispcache.object.ContentObject;
 import io.ispcache.origin.OriginClient;
@@ -154,6 +155,7 @@ public final class CacheNode {
                 objectSettings.readAheadChunks(),
                 blockingIo);
         supplyRef.complete(supply);
+        system.systemActorOf(ChunkIndex.create(opened, selfNode), "chunk-index", akka.actor.typed.Props.empty());
         ClientAcl acl = ClientAcl.open();
         if (contentSettings.clientAcl()) {
           String nodeId =

@@ -7,6 +7,8 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.StashBuffer;
+import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -26,6 +28,11 @@ import java.util.Set;
  * The cluster's authority for one cached object (entity id = cache key): it decides which node
  * fetches each chunk from the origin, so however many clients and nodes ask at once a chunk is
  * fetched upstream once, and it keeps the directory of which nodes hold which chunks.
+ *
+ * <p>The directory lives in memory. When the entity starts (first use, after passivation, or on
+ * another node after its shard moved) it first asks every cache node's {@link ChunkIndex} what it
+ * holds and fills, stashing requests meanwhile (at most {@link #SURVEY_TIMEOUT}), so a restarted
+ * entity still sends nodes to their peers rather than to the origin.
  */
 public final class ContentObject extends AbstractBehavior<ContentObject.Command> {
 
@@ -53,6 +60,18 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   /** Sent by sharding when the entity is passivated. */
   public record Stop() implements Command {}
 
+  /** The cache nodes' chunk indexes, found at start (local message). */
+  private record Listed(java.util.Set<ActorRef<ChunkIndex.Query>> indexes) implements Command {}
+
+  /** One node's answer to the start-up survey; null if it did not answer (local message). */
+  private record Surveyed(ChunkIndex.Holdings holdings) implements Command {}
+
+  /** The survey's time is up (local message). */
+  private record SurveyOver() implements Command {}
+
+  /** Longest a starting entity waits for the nodes' chunk indexes before it answers anyone. */
+  static final Duration SURVEY_TIMEOUT = Duration.ofMillis(500);
+
   /** Where a node should get a chunk from. */
   public sealed interface Grant extends CborSerializable {}
 
@@ -74,7 +93,72 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   }
 
   static Behavior<Command> create(String key, Duration leaseTimeout) {
-    return Behaviors.setup(c -> new ContentObject(c, key, leaseTimeout));
+    return Behaviors.withStash(
+        10_000, stash -> Behaviors.setup(c -> new ContentObject(c, key, leaseTimeout).surveying(stash)));
+  }
+
+  /** Learns what the cluster has of this object, then serves the requests that came meanwhile. */
+  private Behavior<Command> surveying(StashBuffer<Command> stash) {
+    ActorContext<Command> context = getContext();
+    context.ask(
+        Receptionist.Listing.class,
+        context.getSystem().receptionist(),
+        SURVEY_TIMEOUT,
+        ref -> Receptionist.find(ChunkIndex.KEY, ref),
+        (listing, error) -> new Listed(error == null ? listing.getServiceInstances(ChunkIndex.KEY) : java.util.Set.of()));
+    context.scheduleOnce(SURVEY_TIMEOUT, context.getSelf(), new SurveyOver());
+    int[] pending = {0};
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            Listed.class,
+            listed -> {
+              if (listed.indexes().isEmpty()) {
+                return stash.unstashAll(this);
+              }
+              pending[0] = listed.indexes().size();
+              for (ActorRef<ChunkIndex.Query> index : listed.indexes()) {
+                context.ask(
+                    ChunkIndex.Holdings.class,
+                    index,
+                    SURVEY_TIMEOUT,
+                    ref -> new ChunkIndex.Query(key, ref),
+                    (holdings, error) -> new Surveyed(error == null ? holdings : null));
+              }
+              return Behaviors.same();
+            })
+        .onMessage(
+            Surveyed.class,
+            surveyed -> {
+              learn(surveyed.holdings());
+              return --pending[0] == 0 ? stash.unstashAll(this) : Behaviors.same();
+            })
+        .onMessage(SurveyOver.class, over -> stash.unstashAll(this))
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .onAnyMessage(
+            m -> {
+              stash.stash(m);
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  /** Takes one node's holdings into the directory (a node on another revision is left out). */
+  private void learn(ChunkIndex.Holdings h) {
+    if (h == null || h.version() == null) {
+      return;
+    }
+    if (version == null) {
+      version = h.version();
+    } else if (!version.equals(h.version())) {
+      return;
+    }
+    long expires = System.nanoTime() + leaseNanos;
+    for (long chunk : h.held()) {
+      holders.computeIfAbsent(chunk, c -> new HashSet<>()).add(h.node());
+    }
+    for (long chunk : h.filling()) {
+      fills.putIfAbsent(chunk, new Lease(h.node(), expires));
+    }
   }
 
   private record Lease(String node, long expiresAtNanos) {}
@@ -100,6 +184,13 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .onMessage(Dropped.class, this::onDropped)
         .onMessage(PeerFailed.class, this::onPeerFailed)
         .onMessage(Stop.class, s -> Behaviors.stopped())
+        // Answers that come after the survey's time are still worth knowing.
+        .onMessage(Surveyed.class, s -> {
+          learn(s.holdings());
+          return this;
+        })
+        .onMessage(Listed.class, l -> this)
+        .onMessage(SurveyOver.class, o -> this)
         .build();
   }
 

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import com.typesafe.config.ConfigFactory;
 import io.ispcache.peer.PeerNode;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,43 @@ class ContentObjectTest {
     assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, self));
     assertEquals(new ContentObject.FromPeer(self), ask(entity, 0, other));
     assertEquals(new ContentObject.FromOrigin(), ask(entity, 1, other), "another chunk is free");
+  }
+
+  @Test
+  void aStartingEntityLearnsFromTheNodesChunkIndexesWhatTheClusterHolds() {
+    String other = self.replace("7001", "7004");
+    ActorRef<ChunkIndex.Query> index =
+        testKit.spawn(
+            Behaviors.setup(
+                c -> {
+                  c.getSystem().receptionist().tell(Receptionist.register(ChunkIndex.KEY, c.getSelf()));
+                  return Behaviors.<ChunkIndex.Query>receiveMessage(
+                      q -> {
+                        q.replyTo()
+                            .tell(
+                                q.key().equals("k-surveyed")
+                                    ? new ChunkIndex.Holdings(other, "v1", List.of(0L, 2L), List.of(1L))
+                                    : new ChunkIndex.Holdings(other, null, List.of(), List.of()));
+                        return Behaviors.same();
+                      });
+                }));
+    TestProbe<Receptionist.Listing> registered = testKit.createTestProbe();
+    registered.awaitAssert(
+        () -> {
+          testKit.system().receptionist().tell(Receptionist.find(ChunkIndex.KEY, registered.getRef()));
+          assertEquals(1, registered.receiveMessage().getServiceInstances(ChunkIndex.KEY).size());
+          return null;
+        });
+    try {
+      var entity = testKit.spawn(ContentObject.create("k-surveyed", Duration.ofMinutes(1)));
+      assertEquals(new ContentObject.FromPeer(other), ask(entity, 0, self), "held by a node");
+      assertEquals(new ContentObject.FromPeer(other), ask(entity, 1, self), "being filled by a node");
+      assertEquals(new ContentObject.FromPeer(other), ask(entity, 2, self));
+      assertEquals(new ContentObject.FromOrigin(), ask(entity, 3, self), "nobody has it");
+    } finally {
+      testKit.system().receptionist().tell(Receptionist.deregister(ChunkIndex.KEY, index));
+      testKit.stop(index);
+    }
   }
 
   @Test
