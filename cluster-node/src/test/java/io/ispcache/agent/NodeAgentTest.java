@@ -35,6 +35,21 @@ class NodeAgentTest {
     return JSON.readTree(r.body());
   }
 
+  /** Waits until the registry answers (a new admin node's singleton starts after it joined). */
+  void awaitRegistry(URI api) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      HttpResponse<String> r = http.send(
+          HttpRequest.newBuilder(URI.create(api + "/customers")).header("Authorization", "Bearer " + OP).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        return;
+      }
+      assertEquals(503, r.statusCode(), r.body());
+      assertTrue(System.nanoTime() < end, "the registry never answered: " + r.body());
+    }
+  }
+
   @Test
   void nodeWithItsKeysActivatesAndIsSteeredToNodeWithWrongKeysRefusesToStart(@TempDir Path dir) throws Exception {
     try (TestOrigin origin = new TestOrigin()) {
@@ -42,6 +57,7 @@ class NodeAgentTest {
       String adminConf = "akka.cluster.roles = [\"admin\"]\nispcache.admin { interface = \"127.0.0.1\", port = " + adminPort + ", operator-key = \"" + OP + "\" }\n";
       try (InProcessNode admin = InProcessNode.startWithoutContent(dir.resolve("admin"), origin.port(), adminConf)) {
         URI api = URI.create("http://127.0.0.1:" + adminPort + "/api/v1");
+        awaitRegistry(api);
         String customer = call("POST", URI.create(api + "/customers"), OP, "{\"name\":\"Agent ISP\"}").get("id").asText();
         String key = call("POST", URI.create(api + "/customers/" + customer + "/keys"), OP, null).get("apiKey").asText();
         String resource = call("POST", URI.create(api + "/resources"), key, "{\"name\":\"main\"}").get("id").asText();
@@ -79,6 +95,7 @@ class NodeAgentTest {
           + "ispcache.admin { interface = \"127.0.0.1\", port = " + adminPort + ", operator-key = \"" + OP + "\" }\n";
       try (InProcessNode admin = InProcessNode.startWithoutContent(dir.resolve("admin"), origin.port(), adminConf)) {
         URI api = URI.create("http://127.0.0.1:" + adminPort + "/api/v1");
+        awaitRegistry(api);
         String customer = call("POST", URI.create(api + "/customers"), OP, "{\"name\":\"Acl ISP\"}").get("id").asText();
         String key = call("POST", URI.create(api + "/customers/" + customer + "/keys"), OP, null).get("apiKey").asText();
         String resource = call("POST", URI.create(api + "/resources"), key, "{\"name\":\"main\"}").get("id").asText();
