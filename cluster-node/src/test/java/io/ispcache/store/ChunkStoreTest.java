@@ -68,6 +68,11 @@ class ChunkStoreTest extends StoreTestBase {
     }
   }
 
+  /** An origin the test feeds by hand, streaming into {@code fill}. */
+  private static TestPublisher.Probe<ByteString> origin(ChunkFill fill) {
+    return TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+  }
+
   private List<Path> filesOf(ObjectMeta m) throws IOException {
     Path objectDir = ChunkStore.objectDir(new Drive(0, dir.resolve("d0").toRealPath(), 1), m.key());
     if (!Files.isDirectory(objectDir)) {
@@ -170,7 +175,7 @@ class ChunkStoreTest extends StoreTestBase {
   void tailReaderSeesBytesAsTheyAreWrittenAndCompletesWithTheRange() throws Exception {
     ByteString bytes = content(9, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
-    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    TestPublisher.Probe<ByteString> origin = origin(fill);
     origin.sendNext(bytes.slice(0, 1500));
     awaitWritten(fill, 1500);
     assertTrue(store.fillInProgress(chunk(meta, 0)).isPresent());
@@ -193,7 +198,7 @@ class ChunkStoreTest extends StoreTestBase {
   void aFillHoldsItsBytesInMemoryForItsReadersAndKeepsThemOnceCommittedButNotWhenItFails() throws Exception {
     ByteString bytes = content(29, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
-    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    TestPublisher.Probe<ByteString> origin = origin(fill);
     assertEquals(CHUNK, store.stats().memoryBytes());
     origin.sendNext(bytes.slice(0, 2500));
     awaitWritten(fill, 2500);
@@ -259,7 +264,7 @@ class ChunkStoreTest extends StoreTestBase {
   void aChunkWithEveryByteWrittenCountsAsHeldAndAWholeReadWaitsForItsCommit() throws Exception {
     ByteString bytes = content(19, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
-    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    TestPublisher.Probe<ByteString> origin = origin(fill);
     origin.sendNext(bytes.slice(0, 1000));
     awaitWritten(fill, 1000);
     assertFalse(store.hasAllBytes(chunk(meta, 0)), "a chunk still arriving is not held");
@@ -281,7 +286,7 @@ class ChunkStoreTest extends StoreTestBase {
   void tailReaderOfAPartialRangeCompletesBeforeTheFillDoes() throws Exception {
     ByteString bytes = content(10, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
-    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    TestPublisher.Probe<ByteString> origin = origin(fill);
     CompletionStage<ByteString> head = h.readStage(store, chunk(meta, 0), 100, 600);
     origin.sendNext(bytes.slice(0, 2000));
     assertEquals(bytes.slice(100, 600), head.toCompletableFuture().get());
@@ -294,7 +299,7 @@ class ChunkStoreTest extends StoreTestBase {
   @Test
   void tailReaderFailsWhenTheFillAborts() throws Exception {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
-    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    TestPublisher.Probe<ByteString> origin = origin(fill);
     origin.sendNext(content(11, 1000));
     awaitWritten(fill, 1000);
     CompletionStage<ByteString> reader = h.readStage(store, chunk(meta, 0), 0, CHUNK);
@@ -317,7 +322,7 @@ class ChunkStoreTest extends StoreTestBase {
   void readerArrivingJustAfterTheRenameReadsTheFinalFile() throws Exception {
     ByteString bytes = content(12, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
-    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    TestPublisher.Probe<ByteString> origin = origin(fill);
     origin.sendNext(bytes);
     origin.sendComplete();
     fill.committed().toCompletableFuture().get();
@@ -374,7 +379,7 @@ class ChunkStoreTest extends StoreTestBase {
   @Test
   void fillOfAnOldVersionThatCommitsAfterTheChangeIsNeverVisible() throws Exception {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
-    TestPublisher.Probe<ByteString> origin = TestSource.<ByteString>probe(h.classic).toMat(fill.sink(), Keep.left()).run(h.mat);
+    TestPublisher.Probe<ByteString> origin = origin(fill);
     origin.sendNext(content(19, CHUNK));
     store.putMeta(meta("http://origin/video.mp4", 10_000, "\"v2\""));
     origin.sendComplete();
