@@ -52,6 +52,7 @@ public final class ChunkSupply {
   private final int readAhead;
   private final String selfNode;
   private final Materializer materializer;
+  private final Executor dispatcher;
   private final Executor blockingIo;
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> starting =
       new ConcurrentHashMap<>();
@@ -76,6 +77,7 @@ public final class ChunkSupply {
     this.readAhead = readAhead;
     this.selfNode = selfNode;
     this.materializer = Materializer.matFromSystem(system);
+    this.dispatcher = system.executionContext();
     this.blockingIo = blockingIo;
   }
 
@@ -317,8 +319,10 @@ public final class ChunkSupply {
       ObjectAddress address, ObjectMeta known, long chunk, int peerFailures) {
     EntityRef<ContentObject.Command> entity =
         sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
+    // On the dispatcher: a timed-out ask fails on the scheduler's thread, which must not go on to
+    // start fills (when an entity's node crashes, hundreds of asks time out at once).
     return Stages.plain(entity.<ContentObject.Grant>ask(
-            reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout))
+            reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout), dispatcher)
         .thenCompose(
             grant -> {
               if (grant instanceof ContentObject.FromPeer p && peerFailures < PEER_ATTEMPTS) {

@@ -97,6 +97,20 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         10_000, stash -> Behaviors.setup(c -> new ContentObject(c, key, leaseTimeout).surveying(stash)));
   }
 
+  private record Lease(String node, long expiresAtNanos) {}
+
+  private final String key;
+  private final long leaseNanos;
+  private final Map<Long, Lease> fills = new HashMap<>();
+  private final Map<Long, Set<String>> holders = new HashMap<>();
+  private String version;
+
+  private ContentObject(ActorContext<Command> context, String key, Duration leaseTimeout) {
+    super(context);
+    this.key = key;
+    this.leaseNanos = leaseTimeout.toNanos();
+  }
+
   /** Learns what the cluster has of this object, then serves the requests that came meanwhile. */
   private Behavior<Command> surveying(StashBuffer<Command> stash) {
     ActorContext<Command> context = getContext();
@@ -108,12 +122,13 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         (listing, error) -> new Listed(error == null ? listing.getServiceInstances(ChunkIndex.KEY) : java.util.Set.of()));
     context.scheduleOnce(SURVEY_TIMEOUT, context.getSelf(), new SurveyOver());
     int[] pending = {0};
+    java.util.List<ChunkIndex.Holdings> answers = new java.util.ArrayList<>();
     return Behaviors.receive(Command.class)
         .onMessage(
             Listed.class,
             listed -> {
               if (listed.indexes().isEmpty()) {
-                return stash.unstashAll(this);
+                return surveyed(stash, answers);
               }
               pending[0] = listed.indexes().size();
               for (ActorRef<ChunkIndex.Query> index : listed.indexes()) {
@@ -129,50 +144,67 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .onMessage(
             Surveyed.class,
             surveyed -> {
-              learn(surveyed.holdings());
-              return --pending[0] == 0 ? stash.unstashAll(this) : Behaviors.same();
+              if (surveyed.holdings() != null) {
+                answers.add(surveyed.holdings());
+              }
+              return --pending[0] == 0 ? surveyed(stash, answers) : Behaviors.same();
             })
-        .onMessage(SurveyOver.class, over -> stash.unstashAll(this))
-        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .onMessage(SurveyOver.class, over -> surveyed(stash, answers))
+        .onMessage(
+            Stop.class,
+            stop -> {
+              // Passivated or handed off meanwhile: answer what waits with what is known, then stop.
+              stash.unstashAll(surveyed(answers));
+              return Behaviors.stopped();
+            })
         .onAnyMessage(
             m -> {
+              if (stash.isFull()) {
+                stash.unstashAll(surveyed(answers));
+                return receive(getContext(), m);
+              }
               stash.stash(m);
               return Behaviors.same();
             })
         .build();
   }
 
-  /** Takes one node's holdings into the directory (a node on another revision is left out). */
-  private void learn(ChunkIndex.Holdings h) {
-    if (h == null || h.version() == null) {
-      return;
-    }
-    if (version == null) {
-      version = h.version();
-    } else if (!version.equals(h.version())) {
-      return;
-    }
-    long expires = System.nanoTime() + leaseNanos;
-    for (long chunk : h.held()) {
-      holders.computeIfAbsent(chunk, c -> new HashSet<>()).add(h.node());
-    }
-    for (long chunk : h.filling()) {
-      fills.putIfAbsent(chunk, new Lease(h.node(), expires));
-    }
+  private Behavior<Command> surveyed(StashBuffer<Command> stash, java.util.List<ChunkIndex.Holdings> answers) {
+    return stash.unstashAll(surveyed(answers));
   }
 
-  private record Lease(String node, long expiresAtNanos) {}
-
-  private final String key;
-  private final long leaseNanos;
-  private final Map<Long, Lease> fills = new HashMap<>();
-  private final Map<Long, Set<String>> holders = new HashMap<>();
-  private String version;
-
-  private ContentObject(ActorContext<Command> context, String key, Duration leaseTimeout) {
-    super(context);
-    this.key = key;
-    this.leaseNanos = leaseTimeout.toNanos();
+  /**
+   * Takes the nodes' holdings into the directory when they agree on the object's revision. Nodes
+   * that have nothing of it do not vote; if those that have something disagree, the directory
+   * starts empty and the next fill from the origin settles the revision.
+   */
+  private ContentObject surveyed(java.util.List<ChunkIndex.Holdings> answers) {
+    java.util.Set<String> versions = new java.util.HashSet<>();
+    for (ChunkIndex.Holdings h : answers) {
+      if (h.version() != null && !(h.held().isEmpty() && h.filling().isEmpty())) {
+        versions.add(h.version());
+      }
+    }
+    if (versions.size() != 1 || (version != null && !versions.contains(version))) {
+      answers.clear();
+      return this;
+    }
+    String agreed = versions.iterator().next();
+    version = agreed;
+    long expires = System.nanoTime() + leaseNanos;
+    for (ChunkIndex.Holdings h : answers) {
+      if (!agreed.equals(h.version())) {
+        continue;
+      }
+      for (long chunk : h.held()) {
+        holders.computeIfAbsent(chunk, c -> new HashSet<>()).add(h.node());
+      }
+      for (long chunk : h.filling()) {
+        fills.putIfAbsent(chunk, new Lease(h.node(), expires));
+      }
+    }
+    answers.clear();
+    return this;
   }
 
   @Override
@@ -184,11 +216,8 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .onMessage(Dropped.class, this::onDropped)
         .onMessage(PeerFailed.class, this::onPeerFailed)
         .onMessage(Stop.class, s -> Behaviors.stopped())
-        // Answers that come after the survey's time are still worth knowing.
-        .onMessage(Surveyed.class, s -> {
-          learn(s.holdings());
-          return this;
-        })
+        // Answers after the survey's time are left out: they may predate what the entity learnt since.
+        .onMessage(Surveyed.class, s -> this)
         .onMessage(Listed.class, l -> this)
         .onMessage(SurveyOver.class, o -> this)
         .build();

@@ -56,6 +56,8 @@ public final class ChunkStore implements AutoCloseable {
    * earlier read). Guarded by itself.
    */
   private final java.util.LinkedHashMap<ChunkId, ByteString> inMemory = new java.util.LinkedHashMap<>(64, 0.75f, true);
+  /** Chunks whose bytes a reader is collecting to keep in memory. */
+  private final Set<ChunkId> admitting = ConcurrentHashMap.newKeySet();
 
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
@@ -209,19 +211,26 @@ public final class ChunkStore implements AutoCloseable {
               }
               Source<ByteString, NotUsed> disk =
                   ChunkReader.committed(id, chunkPath(s.drive(), id), from, toExclusive, settings.readBufferSize(), io);
-              if (!popular || from != 0 || toExclusive != s.length() || settings.memoryBytes() == 0) {
+              if (!popular || from != 0 || toExclusive != s.length() || settings.memoryBytes() == 0
+                  || !admitting.add(id)) {
                 return disk;
               }
-              // A popular chunk read whole: keep the bytes read for the next readers.
+              // A popular chunk read whole: keep the bytes read for the next readers (one reader
+              // of the chunk collects them, whatever the number reading it now).
               ByteString[] read = {ByteString.emptyByteString()};
               return disk.map(
-                  b -> {
-                    read[0] = read[0].concat(b);
-                    if (read[0].size() == s.length()) {
-                      admit(id, read[0]);
-                    }
-                    return b;
-                  });
+                      b -> {
+                        read[0] = read[0].concat(b);
+                        if (read[0].size() == s.length()) {
+                          admit(id, read[0]);
+                        }
+                        return b;
+                      })
+                  .watchTermination(
+                      (mat, done) -> {
+                        done.whenComplete((d, e) -> admitting.remove(id));
+                        return mat;
+                      });
             })
         // Read ahead a little so the disk read of the next buffer overlaps the socket write.
         .buffer(READ_AHEAD_BUFFERS, akka.stream.OverflowStrategy.backpressure())
@@ -398,15 +407,25 @@ public final class ChunkStore implements AutoCloseable {
 
   /** A popular chunk read whole from disk joins the memory if there is room for it. */
   private void admit(ChunkId id, ByteString bytes) {
-    if (chunks.containsKey(id) && reserveFillMemory(bytes.size())) {
+    if (chunks.containsKey(id) && memory(id) == null && reserveFillMemory(bytes.size())) {
       keepRecent(id, bytes);
     }
   }
 
+  /**
+   * Keeps a chunk's bytes, whose size is already reserved. A chunk deleted meanwhile is not kept:
+   * {@link #delete} takes it out of {@code chunks} before it forgets the memory, and the check here
+   * is under the same lock as that forgetting.
+   */
   private void keepRecent(ChunkId id, ByteString bytes) {
     ByteString previous;
+    boolean kept;
     synchronized (inMemory) {
-      previous = inMemory.put(id, bytes);
+      kept = chunks.containsKey(id);
+      previous = kept ? inMemory.put(id, bytes) : null;
+    }
+    if (!kept) {
+      releaseFillMemory(bytes.size());
     }
     if (previous != null) {
       releaseFillMemory(previous.size());

@@ -60,31 +60,51 @@ class ContentObjectTest {
     assertEquals(new ContentObject.FromOrigin(), ask(entity, 1, other), "another chunk is free");
   }
 
+  /** A node's chunk index that answers with {@code answer} (or never, for null), registered. */
+  static ActorRef<ChunkIndex.Query> index(java.util.function.Function<String, ChunkIndex.Holdings> answer) {
+    return testKit.spawn(
+        Behaviors.setup(
+            c -> {
+              c.getSystem().receptionist().tell(Receptionist.register(ChunkIndex.KEY, c.getSelf()));
+              return Behaviors.<ChunkIndex.Query>receiveMessage(
+                  q -> {
+                    ChunkIndex.Holdings h = answer.apply(q.key());
+                    if (h != null) {
+                      q.replyTo().tell(h);
+                    }
+                    return Behaviors.same();
+                  });
+            }));
+  }
+
+  static void awaitIndexes(int count) {
+    TestProbe<Receptionist.Listing> listed = testKit.createTestProbe();
+    listed.awaitAssert(
+        () -> {
+          testKit.system().receptionist().tell(Receptionist.find(ChunkIndex.KEY, listed.getRef()));
+          assertEquals(count, listed.receiveMessage().getServiceInstances(ChunkIndex.KEY).size());
+          return null;
+        });
+  }
+
+  static void remove(List<ActorRef<ChunkIndex.Query>> indexes) {
+    for (ActorRef<ChunkIndex.Query> i : indexes) {
+      testKit.system().receptionist().tell(Receptionist.deregister(ChunkIndex.KEY, i));
+      testKit.stop(i);
+    }
+    awaitIndexes(0);
+  }
+
   @Test
   void aStartingEntityLearnsFromTheNodesChunkIndexesWhatTheClusterHolds() {
     String other = self.replace("7001", "7004");
-    ActorRef<ChunkIndex.Query> index =
-        testKit.spawn(
-            Behaviors.setup(
-                c -> {
-                  c.getSystem().receptionist().tell(Receptionist.register(ChunkIndex.KEY, c.getSelf()));
-                  return Behaviors.<ChunkIndex.Query>receiveMessage(
-                      q -> {
-                        q.replyTo()
-                            .tell(
-                                q.key().equals("k-surveyed")
-                                    ? new ChunkIndex.Holdings(other, "v1", List.of(0L, 2L), List.of(1L))
-                                    : new ChunkIndex.Holdings(other, null, List.of(), List.of()));
-                        return Behaviors.same();
-                      });
-                }));
-    TestProbe<Receptionist.Listing> registered = testKit.createTestProbe();
-    registered.awaitAssert(
-        () -> {
-          testKit.system().receptionist().tell(Receptionist.find(ChunkIndex.KEY, registered.getRef()));
-          assertEquals(1, registered.receiveMessage().getServiceInstances(ChunkIndex.KEY).size());
-          return null;
-        });
+    String empty = self.replace("7001", "7005");
+    var indexes =
+        List.of(
+            index(k -> new ChunkIndex.Holdings(other, "v1", List.of(0L, 2L), List.of(1L))),
+            // A node that knows an older revision but holds nothing of it has no say.
+            index(k -> new ChunkIndex.Holdings(empty, "v0", List.of(), List.of())));
+    awaitIndexes(2);
     try {
       var entity = testKit.spawn(ContentObject.create("k-surveyed", Duration.ofMinutes(1)));
       assertEquals(new ContentObject.FromPeer(other), ask(entity, 0, self), "held by a node");
@@ -92,8 +112,39 @@ class ContentObjectTest {
       assertEquals(new ContentObject.FromPeer(other), ask(entity, 2, self));
       assertEquals(new ContentObject.FromOrigin(), ask(entity, 3, self), "nobody has it");
     } finally {
-      testKit.system().receptionist().tell(Receptionist.deregister(ChunkIndex.KEY, index));
-      testKit.stop(index);
+      remove(indexes);
+    }
+  }
+
+  @Test
+  void nodesHoldingDifferentRevisionsLeaveTheStartingEntityWithAnEmptyDirectory() {
+    String a = self.replace("7001", "7006");
+    String b = self.replace("7001", "7007");
+    var indexes =
+        List.of(
+            index(k -> new ChunkIndex.Holdings(a, "v1", List.of(0L), List.of())),
+            index(k -> new ChunkIndex.Holdings(b, "v2", List.of(0L), List.of())));
+    awaitIndexes(2);
+    try {
+      var entity = testKit.spawn(ContentObject.create("k-split", Duration.ofMinutes(1)));
+      assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, self), "the origin settles the revision");
+    } finally {
+      remove(indexes);
+    }
+  }
+
+  @Test
+  void anEntityStoppedDuringItsSurveyStillAnswersWhatWaited() {
+    var silent = List.of(index(k -> null));
+    awaitIndexes(1);
+    try {
+      var entity = testKit.spawn(ContentObject.create("k-stopped", Duration.ofMinutes(1)));
+      TestProbe<ContentObject.Grant> waiting = testKit.createTestProbe();
+      entity.tell(new ContentObject.Acquire(0, self, waiting.getRef()));
+      entity.tell(new ContentObject.Stop());
+      assertEquals(new ContentObject.FromOrigin(), waiting.receiveMessage());
+    } finally {
+      remove(silent);
     }
   }
 

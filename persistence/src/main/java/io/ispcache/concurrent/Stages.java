@@ -20,6 +20,14 @@ public final class Stages {
   private Stages() {}
 
   public static <T> CompletableFuture<T> plain(CompletionStage<T> akka) {
+    return plain(akka, SAME_THREAD);
+  }
+
+  /**
+   * The same, completed on {@code executor}: for stages that Akka may complete on a thread that
+   * must not do the chained work, such as an ask's timeout, which fails on the scheduler's thread.
+   */
+  public static <T> CompletableFuture<T> plain(CompletionStage<T> akka, Executor executor) {
     CompletableFuture<T> plain = new CompletableFuture<>();
     akka.whenCompleteAsync(
         (value, error) -> {
@@ -29,7 +37,7 @@ public final class Stages {
             plain.complete(value);
           }
         },
-        SAME_THREAD);
+        executor);
     return plain;
   }
 }
