@@ -26,6 +26,19 @@ class StagesTest {
   }
 
   @Test
+  void aGivenExecutorRunsTheCompletion() throws Exception {
+    java.util.List<Runnable> ran = new java.util.ArrayList<>();
+    java.util.concurrent.Executor recording = task -> {
+      ran.add(task);
+      task.run();
+    };
+    CompletionStage<Integer> akka = FutureConverters.asJava(scala.concurrent.Future$.MODULE$.successful(3));
+
+    assertEquals(4, Stages.plain(akka, recording).thenApply(v -> v + 1).get(10, TimeUnit.SECONDS));
+    assertEquals(1, ran.size());
+  }
+
+  @Test
   void valuesAndFailuresPassThrough() throws Exception {
     assertEquals(7, Stages.plain(FutureConverters.asJava(scala.concurrent.Future$.MODULE$.successful(7))).get());
     IllegalStateException boom = new IllegalStateException("boom");
