@@ -217,11 +217,11 @@ public final class ChunkFill {
     return held.slice((int) from, (int) Math.min(to, written));
   }
 
-  /** Once committed or aborted the bytes are on disk or useless: give the memory back. */
+  /** An aborted fill's bytes are useless: give the memory back (a commit hands them to the store). */
   private void dropHeld() {
     if (holds) {
       held = null;
-      store.releaseFillMemory(expectedLength);
+      store.releaseMemory(expectedLength);
     }
   }
 

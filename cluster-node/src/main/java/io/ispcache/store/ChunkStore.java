@@ -44,11 +44,10 @@ public final class ChunkStore implements AutoCloseable {
   private final LongAdder evictedBytes = new LongAdder();
   private final java.util.concurrent.atomic.AtomicLong tempCounter = new java.util.concurrent.atomic.AtomicLong();
   /**
-   * Memory that fills in progress and recently filled chunks may hold their bytes in
-   * ({@code ispcache.store.memory}); beyond it readers read from disk.
+   * Bytes held in memory by fills in progress and by {@link #inMemory}, within
+   * {@code ispcache.store.memory}; beyond it readers read from disk.
    */
-  private final long fillMemoryBudget;
-  private final java.util.concurrent.atomic.AtomicLong fillMemory = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong memoryUsed = new java.util.concurrent.atomic.AtomicLong();
   /**
    * Chunks kept in memory, in the same budget as fills, least recently read out first: every chunk
    * just filled (the clients still reading a new object, a herd or the one whose read-ahead got
@@ -64,7 +63,6 @@ public final class ChunkStore implements AutoCloseable {
     this.drives = drives;
     this.driveSizes = drives.stream().mapToLong(d -> d.maxBytes).toArray();
     this.io = io;
-    this.fillMemoryBudget = settings.memoryBytes();
   }
 
   /**
@@ -358,12 +356,12 @@ public final class ChunkStore implements AutoCloseable {
     try {
       // A temp name of its own, so a second fill of the same chunk can never truncate the first's file.
       Path temp = dir.resolve(name(id) + "." + tempCounter.incrementAndGet() + ".tmp");
-      boolean holds = reserveFillMemory(expectedLength);
+      boolean holds = reserveMemory(expectedLength);
       try {
         fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this, holds);
       } catch (IOException e) {
         if (holds) {
-          releaseFillMemory(expectedLength);
+          releaseMemory(expectedLength);
         }
         throw e;
       }
@@ -378,11 +376,11 @@ public final class ChunkStore implements AutoCloseable {
     return fill;
   }
 
-  private boolean reserveFillMemory(long bytes) {
+  private boolean reserveMemory(long bytes) {
     while (true) {
-      long now = fillMemory.get();
-      if (now + bytes <= fillMemoryBudget) {
-        if (fillMemory.compareAndSet(now, now + bytes)) {
+      long now = memoryUsed.get();
+      if (now + bytes <= settings.memoryBytes()) {
+        if (memoryUsed.compareAndSet(now, now + bytes)) {
           return true;
         }
         continue;
@@ -395,7 +393,7 @@ public final class ChunkStore implements AutoCloseable {
       if (oldest == null) {
         return false;
       }
-      forgetRecent(oldest);
+      forgetInMemory(oldest);
     }
   }
 
@@ -407,8 +405,8 @@ public final class ChunkStore implements AutoCloseable {
 
   /** A popular chunk read whole from disk joins the memory if there is room for it. */
   private void admit(ChunkId id, ByteString bytes) {
-    if (chunks.containsKey(id) && memory(id) == null && reserveFillMemory(bytes.size())) {
-      keepRecent(id, bytes);
+    if (chunks.containsKey(id) && memory(id) == null && reserveMemory(bytes.size())) {
+      keepInMemory(id, bytes);
     }
   }
 
@@ -417,7 +415,7 @@ public final class ChunkStore implements AutoCloseable {
    * {@link #delete} takes it out of {@code chunks} before it forgets the memory, and the check here
    * is under the same lock as that forgetting.
    */
-  private void keepRecent(ChunkId id, ByteString bytes) {
+  private void keepInMemory(ChunkId id, ByteString bytes) {
     ByteString previous;
     boolean kept;
     synchronized (inMemory) {
@@ -425,25 +423,25 @@ public final class ChunkStore implements AutoCloseable {
       previous = kept ? inMemory.put(id, bytes) : null;
     }
     if (!kept) {
-      releaseFillMemory(bytes.size());
+      releaseMemory(bytes.size());
     }
     if (previous != null) {
-      releaseFillMemory(previous.size());
+      releaseMemory(previous.size());
     }
   }
 
-  private void forgetRecent(ChunkId id) {
+  private void forgetInMemory(ChunkId id) {
     ByteString bytes;
     synchronized (inMemory) {
       bytes = inMemory.remove(id);
     }
     if (bytes != null) {
-      releaseFillMemory(bytes.size());
+      releaseMemory(bytes.size());
     }
   }
 
-  void releaseFillMemory(long bytes) {
-    fillMemory.addAndGet(-bytes);
+  void releaseMemory(long bytes) {
+    memoryUsed.addAndGet(-bytes);
   }
 
   public Optional<ChunkFill> fillInProgress(ChunkId id) {
@@ -486,11 +484,9 @@ public final class ChunkStore implements AutoCloseable {
     ObjectMeta current = metas.get(id.key());
     if (current == null || !current.version().equals(id.version())) {
       drop(id); // the object changed while this chunk was on its way
-      if (bytes != null) {
-        releaseFillMemory(fill.expectedLength());
-      }
-    } else if (bytes != null) {
-      keepRecent(id, bytes);
+    }
+    if (bytes != null) {
+      keepInMemory(id, bytes); // gives the memory back if the chunk was dropped
     }
   }
 
@@ -540,7 +536,7 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   private void delete(Drive drive, ChunkId id) {
-    forgetRecent(id);
+    forgetInMemory(id);
     try {
       Files.deleteIfExists(chunkPath(drive, id));
     } catch (IOException e) {
@@ -570,7 +566,7 @@ public final class ChunkStore implements AutoCloseable {
     for (Drive d : drives) {
       list.add(new StoreStats.DriveStats(d.root, d.maxBytes, d.used(), d.chunks(), d.writable()));
     }
-    return new StoreStats(List.copyOf(list), evictions.sum(), evictedBytes.sum(), fillMemory.get());
+    return new StoreStats(List.copyOf(list), evictions.sum(), evictedBytes.sum(), memoryUsed.get());
   }
 
   public boolean healthy() {

@@ -87,65 +87,63 @@ class ContentObjectTest {
         });
   }
 
-  static void remove(List<ActorRef<ChunkIndex.Query>> indexes) {
-    for (ActorRef<ChunkIndex.Query> i : indexes) {
-      testKit.system().receptionist().tell(Receptionist.deregister(ChunkIndex.KEY, i));
-      testKit.stop(i);
+  /** Runs {@code body} while one registered chunk index per answer is up, then removes them. */
+  @SafeVarargs
+  static void withIndexes(Runnable body, java.util.function.Function<String, ChunkIndex.Holdings>... answers) {
+    List<ActorRef<ChunkIndex.Query>> indexes = java.util.Arrays.stream(answers).map(ContentObjectTest::index).toList();
+    awaitIndexes(indexes.size());
+    try {
+      body.run();
+    } finally {
+      for (ActorRef<ChunkIndex.Query> i : indexes) {
+        testKit.system().receptionist().tell(Receptionist.deregister(ChunkIndex.KEY, i));
+        testKit.stop(i);
+      }
+      awaitIndexes(0);
     }
-    awaitIndexes(0);
   }
 
   @Test
   void aStartingEntityLearnsFromTheNodesChunkIndexesWhatTheClusterHolds() {
     String other = self.replace("7001", "7004");
     String empty = self.replace("7001", "7005");
-    var indexes =
-        List.of(
-            index(k -> new ChunkIndex.Holdings(other, "v1", List.of(0L, 2L), List.of(1L))),
-            // A node that knows an older revision but holds nothing of it has no say.
-            index(k -> new ChunkIndex.Holdings(empty, "v0", List.of(), List.of())));
-    awaitIndexes(2);
-    try {
-      var entity = testKit.spawn(ContentObject.create("k-surveyed", Duration.ofMinutes(1)));
-      assertEquals(new ContentObject.FromPeer(other), ask(entity, 0, self), "held by a node");
-      assertEquals(new ContentObject.FromPeer(other), ask(entity, 1, self), "being filled by a node");
-      assertEquals(new ContentObject.FromPeer(other), ask(entity, 2, self));
-      assertEquals(new ContentObject.FromOrigin(), ask(entity, 3, self), "nobody has it");
-    } finally {
-      remove(indexes);
-    }
+    withIndexes(
+        () -> {
+          var entity = testKit.spawn(ContentObject.create("k-surveyed", Duration.ofMinutes(1)));
+          assertEquals(new ContentObject.FromPeer(other), ask(entity, 0, self), "held by a node");
+          assertEquals(new ContentObject.FromPeer(other), ask(entity, 1, self), "being filled by a node");
+          assertEquals(new ContentObject.FromPeer(other), ask(entity, 2, self));
+          assertEquals(new ContentObject.FromOrigin(), ask(entity, 3, self), "nobody has it");
+        },
+        k -> new ChunkIndex.Holdings(other, "v1", List.of(0L, 2L), List.of(1L)),
+        // A node that knows an older revision but holds nothing of it has no say.
+        k -> new ChunkIndex.Holdings(empty, "v0", List.of(), List.of()));
   }
 
   @Test
   void nodesHoldingDifferentRevisionsLeaveTheStartingEntityWithAnEmptyDirectory() {
     String a = self.replace("7001", "7006");
     String b = self.replace("7001", "7007");
-    var indexes =
-        List.of(
-            index(k -> new ChunkIndex.Holdings(a, "v1", List.of(0L), List.of())),
-            index(k -> new ChunkIndex.Holdings(b, "v2", List.of(0L), List.of())));
-    awaitIndexes(2);
-    try {
-      var entity = testKit.spawn(ContentObject.create("k-split", Duration.ofMinutes(1)));
-      assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, self), "the origin settles the revision");
-    } finally {
-      remove(indexes);
-    }
+    withIndexes(
+        () -> {
+          var entity = testKit.spawn(ContentObject.create("k-split", Duration.ofMinutes(1)));
+          assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, self), "the origin settles the revision");
+        },
+        k -> new ChunkIndex.Holdings(a, "v1", List.of(0L), List.of()),
+        k -> new ChunkIndex.Holdings(b, "v2", List.of(0L), List.of()));
   }
 
   @Test
   void anEntityStoppedDuringItsSurveyStillAnswersWhatWaited() {
-    var silent = List.of(index(k -> null));
-    awaitIndexes(1);
-    try {
-      var entity = testKit.spawn(ContentObject.create("k-stopped", Duration.ofMinutes(1)));
-      TestProbe<ContentObject.Grant> waiting = testKit.createTestProbe();
-      entity.tell(new ContentObject.Acquire(0, self, waiting.getRef()));
-      entity.tell(new ContentObject.Stop());
-      assertEquals(new ContentObject.FromOrigin(), waiting.receiveMessage());
-    } finally {
-      remove(silent);
-    }
+    withIndexes(
+        () -> {
+          var entity = testKit.spawn(ContentObject.create("k-stopped", Duration.ofMinutes(1)));
+          TestProbe<ContentObject.Grant> waiting = testKit.createTestProbe();
+          entity.tell(new ContentObject.Acquire(0, self, waiting.getRef()));
+          entity.tell(new ContentObject.Stop());
+          assertEquals(new ContentObject.FromOrigin(), waiting.receiveMessage());
+        },
+        k -> null); // a node that never answers keeps the entity in its survey
   }
 
   @Test
