@@ -2,7 +2,6 @@ package io.ispcache.content;
 
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
-import akka.japi.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * a route: there is nothing to route, and the routing layer cost a dispatcher hop per request,
  * which small hits feel. Any failure the service did not shape itself becomes a JSON 500.
  */
-public final class ContentRoutes {
+public final class ContentRoutes implements io.ispcache.content.server.ContentHandler {
   private static final Logger log = LoggerFactory.getLogger(ContentRoutes.class);
   private final ContentService service;
 
@@ -21,16 +20,21 @@ public final class ContentRoutes {
     this.service = service;
   }
 
-  public Function<HttpRequest, CompletionStage<HttpResponse>> handler() {
-    return request -> {
-      CompletionStage<HttpResponse> response;
-      try {
-        response = service.serve(request);
-      } catch (RuntimeException e) {
-        return CompletableFuture.completedFuture(internalError(e));
-      }
-      return response.exceptionally(ContentRoutes::internalError);
-    };
+  @Override
+  public io.ispcache.content.server.FileResponse direct(
+      io.ispcache.content.server.RequestHead head, java.net.InetSocketAddress client) {
+    return service.direct(head, client);
+  }
+
+  @Override
+  public CompletionStage<HttpResponse> handle(HttpRequest request) {
+    CompletionStage<HttpResponse> response;
+    try {
+      response = service.serve(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(internalError(e));
+    }
+    return response.exceptionally(ContentRoutes::internalError);
   }
 
   private static HttpResponse internalError(Throwable e) {

@@ -12,6 +12,9 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.ispcache.content.server.FilePart;
+import io.ispcache.content.server.FileResponse;
+import io.ispcache.content.server.RequestHead;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.object.BeyondEndException;
 import io.ispcache.object.ChunkSupply;
@@ -22,6 +25,7 @@ import io.ispcache.origin.OriginException;
 import io.ispcache.origin.OriginSettings;
 import io.ispcache.store.ObjectMeta;
 import io.ispcache.store.StoreFullException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +99,100 @@ public final class ContentService {
     } catch (ContentError e) {
       return done(error(e.status, e.code, e.getMessage(), e.details));
     }
+  }
+
+  /**
+   * A GET or HEAD of the whole object or one range of it whose chunks are all committed here,
+   * answered from the chunk files by the content server; null for every other request, which
+   * {@link #serve} answers (it also gives every error). Looks things up in memory only.
+   */
+  public FileResponse direct(RequestHead head, InetSocketAddress client) {
+    if (!head.method().equals("GET") && !head.method().equals("HEAD")) {
+      return null;
+    }
+    String path = head.path();
+    if (!head.target().startsWith("/") || !plainPath(path) || acl.refusal(Optional.of(client.getAddress())) != null) {
+      return null;
+    }
+    ObjectAddress address;
+    try {
+      address = ContentTarget.resolve(origins, path, Optional.ofNullable(head.rawQuery()), Optional.ofNullable(head.header("Host")));
+    } catch (ContentError e) {
+      return null;
+    }
+    ObjectMeta meta = supply.knownMeta(address).orElse(null);
+    if (meta == null || meta.length() == 0) {
+      return null;
+    }
+    String rangeHeader = head.header("Range");
+    Optional<List<RangeHeader.RangeSpec>> ranges =
+        rangeHeader == null ? Optional.empty() : RangeHeader.parse(rangeHeader, settings.maxRanges());
+    String ifRange = head.header("If-Range");
+    List<ByteRange> planned = plan(meta, ranges, ifRange);
+    if (planned.size() != 1) {
+      return null; // unsatisfiable or multipart
+    }
+    ByteRange range = planned.get(0);
+    int chunkSize = supply.chunkSize();
+    List<ChunkSlice> slices = ChunkMath.slices(range, chunkSize);
+    for (ChunkSlice s : slices) {
+      if (!supply.isCommitted(meta, s.index())) {
+        return null;
+      }
+    }
+    metrics.requests.increment();
+    metrics.hitRequests.increment();
+    boolean partial = ranges.isPresent() && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
+    List<RequestHead.Header> headers = new ArrayList<>(7);
+    headers.add(new RequestHead.Header("Content-Type", contentType(meta.contentType()).toString()));
+    if (partial) {
+      headers.add(new RequestHead.Header("Content-Range", ContentRangeHeader.of(range, meta.length())));
+    }
+    headers.add(new RequestHead.Header(CACHE_STATUS, "HIT"));
+    headers.add(new RequestHead.Header("Accept-Ranges", "bytes"));
+    if (meta.etag() != null) {
+      headers.add(new RequestHead.Header("ETag", meta.etag()));
+    }
+    if (meta.lastModified() != null) {
+      headers.add(new RequestHead.Header("Last-Modified", meta.lastModified()));
+    }
+    long lastWanted = slices.get(slices.size() - 1).index();
+    List<FilePart> parts = new ArrayList<>(slices.size());
+    for (ChunkSlice s : slices) {
+      parts.add(
+          new FilePart() {
+            @Override
+            public long length() {
+              return s.toExclusive() - s.from();
+            }
+
+            @Override
+            public Region open() {
+              java.nio.channels.FileChannel file = supply.openCommitted(meta, s.index());
+              return file == null ? null : new Region(file, s.from());
+            }
+
+            @Override
+            public Source<ByteString, NotUsed> instead() {
+              // Evicted since the request came in: fetched again, as a streamed answer would.
+              return supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted);
+            }
+          });
+    }
+    inFlight.opened();
+    return new FileResponse(partial ? 206 : 200, headers, parts, metrics.hitBytes::add, inFlight::closed);
+  }
+
+  /** Paths the content server may key directly: nothing a URI parser would rewrite (escapes). */
+  private static boolean plainPath(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "/-._~!$&'()*+,;=:@".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

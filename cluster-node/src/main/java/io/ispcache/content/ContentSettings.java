@@ -5,7 +5,15 @@ import com.typesafe.config.ConfigException;
 import io.ispcache.settings.InvalidSettingException;
 
 /** The content port, read once from {@code ispcache.content}. */
-public record ContentSettings(String iface, int port, int maxRanges, boolean clientAcl, long strictHitLimit) {
+public record ContentSettings(
+    String iface,
+    int port,
+    int maxRanges,
+    boolean clientAcl,
+    long strictHitLimit,
+    java.time.Duration idleTimeout,
+    java.time.Duration requestTimeout,
+    int maxConnections) {
 
   public static ContentSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.content");
@@ -32,7 +40,33 @@ public record ContentSettings(String iface, int port, int maxRanges, boolean cli
     if (strict < 0 || strict > 16L * 1024 * 1024) {
       throw new InvalidSettingException("ispcache.content.strict-hit-limit", strict, "must be 0 to 16MiB");
     }
-    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), strict);
+    java.time.Duration idle = duration(c, "idle-timeout");
+    java.time.Duration request = duration(c, "request-timeout");
+    int maxConnections;
+    try {
+      maxConnections = c.getInt("max-connections");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.content.max-connections", null, "must be a whole number");
+    }
+    if (maxConnections < 1 || maxConnections > 1_000_000) {
+      throw new InvalidSettingException("ispcache.content.max-connections", maxConnections, "must be 1 to 1000000");
+    }
+    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), strict, idle, request, maxConnections);
+  }
+
+  /** A timeout of 1 second to 1 hour. */
+  private static java.time.Duration duration(Config c, String key) {
+    String setting = "ispcache.content." + key;
+    java.time.Duration d;
+    try {
+      d = c.getDuration(key);
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(setting, c.hasPath(key) ? c.getValue(key).unwrapped() : null, "must be a duration such as 60s");
+    }
+    if (d.compareTo(java.time.Duration.ofSeconds(1)) < 0 || d.compareTo(java.time.Duration.ofHours(1)) > 0) {
+      throw new InvalidSettingException(setting, c.getValue(key).unwrapped(), "must be 1s to 1h");
+    }
+    return d;
   }
 
   /** A TCP port 0-65535 (0: any free port, for tests). */

@@ -104,7 +104,11 @@ public final class RangeHeader {
     return Optional.of(new FromTo(first.getAsLong(), last));
   }
 
-  /** 1*DIGIT (ASCII only; leading zeros allowed) that fits a long; empty otherwise. */
+  /**
+   * 1*DIGIT (ASCII only; leading zeros allowed); empty otherwise. A number too large for a long is
+   * valid syntax for a position past any end, so it is capped at Long.MAX_VALUE: a first position
+   * that large is unsatisfiable (416), a last position or suffix that large reaches the end.
+   */
   private static OptionalLong digits(String s) {
     if (s.isEmpty()) {
       return OptionalLong.empty();
@@ -115,10 +119,7 @@ public final class RangeHeader {
       if (c < '0' || c > '9') {
         return OptionalLong.empty();
       }
-      if (n > (Long.MAX_VALUE - (c - '0')) / 10) {
-        return OptionalLong.empty(); // would overflow: treated as malformed
-      }
-      n = n * 10 + (c - '0');
+      n = n > (Long.MAX_VALUE - (c - '0')) / 10 ? Long.MAX_VALUE : n * 10 + (c - '0');
     }
     return OptionalLong.of(n);
   }

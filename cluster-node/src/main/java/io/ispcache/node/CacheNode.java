@@ -16,6 +16,7 @@ import io.ispcache.content.ClientAcl;
 import io.ispcache.content.ContentRoutes;
 import io.ispcache.content.ContentService;
 import io.ispcache.content.ContentSettings;
+import io.ispcache.content.server.ContentServer;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.object.ChunkIndex;
 import io.ispcache.object.ChunkSupply;
@@ -46,10 +47,10 @@ public final class CacheNode {
   private static final Logger log = LoggerFactory.getLogger(CacheNode.class);
 
   private final ActorSystem<Void> system;
-  private final Optional<ServerBinding> content;
+  private final Optional<ContentServer> content;
   private final ServerBinding health;
 
-  private CacheNode(ActorSystem<Void> system, Optional<ServerBinding> content, ServerBinding health) {
+  private CacheNode(ActorSystem<Void> system, Optional<ContentServer> content, ServerBinding health) {
     this.system = system;
     this.content = content;
     this.health = health;
@@ -111,7 +112,7 @@ public final class CacheNode {
           http.newServerAt(healthSettings.iface(), healthSettings.port())
               .bind(new HealthRoutes(status).route())
               .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
-      CompletionStage<Optional<ServerBinding>> contentBinding;
+      CompletionStage<Optional<ContentServer>> contentBinding;
       if (cacheRole) {
         ChunkStore opened = store.get();
         // The transfer port answers from the supply, which is built once the port is known.
@@ -167,16 +168,27 @@ public final class CacheNode {
           acl = ClientAcl.of(io.ispcache.routing.RoutingTables.subscribe(system), nodeId);
         }
         ContentService service = new ContentService(originSettings, contentSettings, supply, metrics, acl);
-        contentBinding =
-            http.newServerAt(contentSettings.iface(), contentSettings.port())
-                .bind(new ContentRoutes(service).handler())
-                .thenApply(
-                    b -> {
-                      status.contentServing.set(true);
-                      log.info("content server listening on {}, peer transfer on {}", b.localAddress(), peerBinding.localAddress());
-                      drainOnLeave(system, b, service, status);
-                      return Optional.of(b);
-                    });
+        ContentServer server;
+        try {
+          server =
+              ContentServer.bind(
+                  contentSettings.iface(),
+                  contentSettings.port(),
+                  new ContentRoutes(service),
+                  akka.stream.Materializer.matFromSystem(system),
+                  new ContentServer.Limits(
+                      contentSettings.idleTimeout(),
+                      contentSettings.requestTimeout(),
+                      contentSettings.maxConnections(),
+                      "ispcache"));
+        } catch (IOException e) {
+          throw new UncheckedIOException(
+              "cannot listen on " + contentSettings.iface() + ":" + contentSettings.port() + " (ispcache.content): " + e.getMessage(), e);
+        }
+        status.contentServing.set(true);
+        log.info("content server listening on {}, peer transfer on {}", server.localAddress(), peerBinding.localAddress());
+        drainOnLeave(system, server, service, status);
+        contentBinding = CompletableFuture.completedFuture(Optional.of(server));
       } else {
         contentBinding = CompletableFuture.completedFuture(Optional.empty());
       }
@@ -229,7 +241,7 @@ public final class CacheNode {
    * A graceful leave: stop accepting connections, let every download in flight finish (up to the
    * service-requests-done phase timeout), then close what is left.
    */
-  private static void drainOnLeave(ActorSystem<?> system, ServerBinding binding, ContentService service, NodeStatus status) {
+  private static void drainOnLeave(ActorSystem<?> system, ContentServer server, ContentService service, NodeStatus status) {
     CoordinatedShutdown cs = CoordinatedShutdown.get(system);
     cs.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),
@@ -237,12 +249,12 @@ public final class CacheNode {
         () -> {
           status.contentServing.set(false);
           log.info("leaving: content port closed, {} downloads in flight", service.inFlight().count());
-          return binding.unbind().thenApply(d -> akka.Done.getInstance());
+          return server.unbind().thenApply(d -> akka.Done.getInstance());
         });
     cs.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "drain-content",
-        () -> service.inFlight().drained().thenCompose(d -> binding.terminate(Duration.ofSeconds(1))).thenApply(t -> akka.Done.getInstance()));
+        () -> service.inFlight().drained().thenCompose(d -> server.terminate()).thenApply(t -> akka.Done.getInstance()));
   }
 
   private static NodeFigures figures(NodeStatus status) {

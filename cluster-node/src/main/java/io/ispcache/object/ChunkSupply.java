@@ -144,6 +144,21 @@ public final class ChunkSupply {
         .thenApply(this::countHit);
   }
 
+  /** The object's meta when this node knows it, without asking anyone. */
+  public Optional<ObjectMeta> knownMeta(ObjectAddress address) {
+    return store.meta(address.key());
+  }
+
+  /** Whether the chunk is committed on this node (its file complete and renamed). */
+  public boolean isCommitted(ObjectMeta meta, long chunk) {
+    return store.has(new ChunkId(meta.key(), meta.version(), chunk));
+  }
+
+  /** The committed chunk's file, open, or null when it is not stored here (any more). */
+  public java.nio.channels.FileChannel openCommitted(ObjectMeta meta, long chunk) {
+    return store.openCommitted(new ChunkId(meta.key(), meta.version(), chunk));
+  }
+
   /** Whether this node has every byte of the chunk (committed, or only its commit left). */
   public boolean isLocal(ObjectMeta meta, long chunk) {
     return store.hasAllBytes(new ChunkId(meta.key(), meta.version(), chunk));

@@ -236,6 +236,27 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   /**
+   * The committed chunk's file, open for reading and counted as a use for eviction, or null when
+   * the chunk is not stored (or its file went meanwhile). The caller closes it; a chunk evicted
+   * while open stays readable until then.
+   */
+  public java.nio.channels.FileChannel openCommitted(ChunkId id) {
+    Stored s = chunks.get(id);
+    if (s == null) {
+      return null;
+    }
+    s.drive().touch(id);
+    try {
+      return java.nio.channels.FileChannel.open(chunkPath(s.drive(), id), java.nio.file.StandardOpenOption.READ);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      log.warn("cannot open chunk {} of {}: {}", id.index(), id.key(), e.toString());
+      return null;
+    }
+  }
+
+  /**
    * Bytes {@code [from, toExclusive)} of a committed chunk, read whole on the blocking executor:
    * for small hits, where a streamed body costs more than the bytes. Fails with
    * {@link ChunkMissingException} when the chunk is not (or no longer) stored.

@@ -1,6 +1,7 @@
 package io.ispcache.content;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,13 +62,15 @@ class RangeHeaderTest {
   }
 
   @Test
-  void theLargestLongParsesAndOneMoreIsMalformed() {
+  void positionsBeyondTheLargestLongAreCappedNotMalformed() {
     assertEquals(List.of(new FromTo(Long.MAX_VALUE, OptionalLong.empty())), parse("bytes=9223372036854775807-"));
     assertEquals(List.of(new Suffix(Long.MAX_VALUE)), parse("bytes=-9223372036854775807"));
-    assertTrue(RangeHeader.parse("bytes=9223372036854775808-", 16).isEmpty());
-    assertTrue(RangeHeader.parse("bytes=0-9223372036854775808", 16).isEmpty());
-    assertTrue(RangeHeader.parse("bytes=-9223372036854775808", 16).isEmpty());
-    assertTrue(RangeHeader.parse("bytes=-99999999999999999999999", 16).isEmpty());
+    assertEquals(List.of(new FromTo(Long.MAX_VALUE, OptionalLong.empty())), parse("bytes=9223372036854775808-"));
+    assertEquals(List.of(new FromTo(0, OptionalLong.of(Long.MAX_VALUE))), parse("bytes=0-9223372036854775808"));
+    assertEquals(List.of(new Suffix(Long.MAX_VALUE)), parse("bytes=-99999999999999999999999"));
+    assertInstanceOf(Unsatisfiable.class, RangeHeader.resolve(parse("bytes=99999999999999999999-"), 9_000));
+    assertEquals(
+        new Satisfiable(List.of(new ByteRange(0, 8_999))), RangeHeader.resolve(parse("bytes=-99999999999999999999"), 9_000));
   }
 
   @ParameterizedTest

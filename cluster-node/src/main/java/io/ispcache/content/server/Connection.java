@@ -1,0 +1,631 @@
+package io.ispcache.content.server;
+
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.ResponseEntity;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.SinkQueueWithCancel;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: reads a request head, answers it (from files, or through the Akka
+ * handler), writes the response with backpressure from the socket, then reads the next request.
+ * Requests pipelined behind the current one wait in the read buffer. Runs only on its loop.
+ */
+final class Connection implements EventLoop.Ready {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  private static final int DONE = 0;
+  private static final int BLOCKED = 1;
+  private static final int PENDING = 2;
+
+  private enum State { READING, WAITING, WRITING, CLOSED }
+
+  private final ContentServer server;
+  private final EventLoop loop;
+  private final SocketChannel channel;
+  private final InetSocketAddress remote;
+  private SelectionKey key;
+  private byte[] in = new byte[4096];
+  private int inStart;
+  private int inEnd;
+  private State state = State.READING;
+  private boolean processing;
+  private final ArrayDeque<Out> out = new ArrayDeque<>();
+  private boolean closeAfter;
+  private boolean head;
+  private boolean http11 = true;
+  private int exchange;
+  private Runnable finished;
+  private long since = System.nanoTime();
+
+  Connection(ContentServer server, EventLoop loop, SocketChannel channel, InetSocketAddress remote) {
+    this.server = server;
+    this.loop = loop;
+    this.channel = channel;
+    this.remote = remote;
+  }
+
+  void register() throws IOException {
+    key = channel.register(loop.selector, SelectionKey.OP_READ, this);
+    loop.add(this);
+  }
+
+  @Override
+  public void ready(SelectionKey k) {
+    if (k.isReadable() && state == State.READING) {
+      read();
+    }
+    if (k.isValid() && k.isWritable() && state == State.WRITING) {
+      flush();
+    }
+  }
+
+  // --- reading ----------------------------------------------------------------------------------
+
+  private void read() {
+    if (inStart == inEnd) {
+      inStart = inEnd = 0;
+    }
+    if (inEnd == in.length) {
+      if (inStart > 0) {
+        System.arraycopy(in, inStart, in, 0, inEnd - inStart);
+        inEnd -= inStart;
+        inStart = 0;
+      } else {
+        in = java.util.Arrays.copyOf(in, Math.min(in.length * 2, RequestParser.MAX_HEAD + 4096));
+      }
+    }
+    int n;
+    try {
+      n = channel.read(ByteBuffer.wrap(in, inEnd, in.length - inEnd));
+    } catch (IOException e) {
+      close();
+      return;
+    }
+    if (n < 0) {
+      close();
+      return;
+    }
+    inEnd += n;
+    since = System.nanoTime();
+    process();
+  }
+
+  /** Answers every complete request in the buffer, one after the other. */
+  private void process() {
+    if (processing) {
+      return;
+    }
+    processing = true;
+    try {
+      while (state == State.READING) {
+        RequestParser.Parsed parsed;
+        try {
+          parsed = RequestParser.parse(in, inStart, inEnd);
+        } catch (RequestParser.BadRequest e) {
+          inStart = inEnd;
+          exchange++;
+          head = false;
+          http11 = true;
+          closeAfter = true;
+          state = State.WAITING;
+          error(e.status, e.code, e.getMessage());
+          continue;
+        }
+        if (parsed == null) {
+          if (inEnd == in.length && in.length > RequestParser.MAX_HEAD) {
+            // Parse has already refused anything larger; this only guards the buffer.
+            close();
+            return;
+          }
+          interest(SelectionKey.OP_READ);
+          return;
+        }
+        inStart += parsed.consumed();
+        dispatch(parsed.head());
+      }
+    } finally {
+      processing = false;
+    }
+  }
+
+  private void dispatch(RequestHead request) {
+    exchange++;
+    state = State.WAITING;
+    since = System.nanoTime();
+    interest(0);
+    head = request.method().equals("HEAD");
+    http11 = request.http11();
+    // A request body is never read: answer, then close so its bytes are not taken for a request.
+    closeAfter = !request.keepAlive() || request.hasBody() || server.draining();
+    FileResponse direct = null;
+    try {
+      direct = server.handler().direct(request, remote);
+    } catch (RuntimeException e) {
+      log.error("direct answer for {} failed; answering through the handler", request.target(), e);
+    }
+    if (direct != null) {
+      startFile(direct);
+      return;
+    }
+    HttpRequest akkaRequest;
+    try {
+      akkaRequest = AkkaBridge.request(request, remote);
+    } catch (RuntimeException e) {
+      error(400, "bad_request", "the request target is not a valid URI: " + e.getMessage());
+      return;
+    }
+    CompletionStage<HttpResponse> answer;
+    try {
+      answer = server.handler().handle(akkaRequest);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    int ex = exchange;
+    CompletableFuture<HttpResponse> f = answer.toCompletableFuture();
+    if (f.isDone()) {
+      answered(ex, f);
+    } else {
+      f.whenComplete((r, e) -> loop.execute(() -> answered(ex, f)));
+    }
+  }
+
+  private void answered(int ex, CompletableFuture<HttpResponse> f) {
+    HttpResponse response;
+    try {
+      response = f.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      if (ex == exchange && state == State.WAITING) {
+        log.error("content request failed", e.getCause() == null ? e : e.getCause());
+        error(500, "internal_error", "the cache failed to serve this request");
+      }
+      return;
+    }
+    if (ex != exchange || state != State.WAITING) {
+      // Too late (timed out, or the client left): let go of whatever the body holds.
+      discard(response.entity());
+      return;
+    }
+    render(response);
+  }
+
+  // --- responding -------------------------------------------------------------------------------
+
+  private void startFile(FileResponse response) {
+    finished = response.finished();
+    long length = response.contentLength();
+    StringBuilder h = statusLine(response.status());
+    for (RequestHead.Header header : response.headers()) {
+      h.append(header.name()).append(": ").append(header.value()).append("\r\n");
+    }
+    h.append("Content-Length: ").append(length).append("\r\n");
+    commonHeaders(h, true, true);
+    out.add(new BytesOut(ascii(h)));
+    if (!head) {
+      for (FilePart part : response.parts()) {
+        out.add(new PartOut(part, response.sent()));
+      }
+    }
+    state = State.WRITING;
+    flush();
+  }
+
+  private void render(HttpResponse response) {
+    int status = response.status().intValue();
+    StringBuilder h = statusLine(status, response.status().reason());
+    boolean date = false;
+    boolean serverHeader = false;
+    for (HttpHeader header : response.getHeaders()) {
+      String name = header.lowercaseName();
+      switch (name) {
+        case "content-length", "content-type", "transfer-encoding", "connection", "keep-alive" -> {
+          continue;
+        }
+        case "date" -> date = true;
+        case "server" -> serverHeader = true;
+        default -> { }
+      }
+      h.append(header.name()).append(": ").append(header.value()).append("\r\n");
+    }
+    ResponseEntity entity = response.entity();
+    if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+      h.append("Content-Type: ").append(entity.getContentType()).append("\r\n");
+    }
+    boolean bodyless = head || status == 204 || status == 304 || status < 200;
+    ByteString strict = entity instanceof HttpEntity.Strict s ? s.getData() : null;
+    OptionalLong length = strict != null ? OptionalLong.of(strict.size()) : entity.getContentLengthOption();
+    boolean chunked = false;
+    if (status != 204 && status != 304 && status >= 200) {
+      if (length.isPresent()) {
+        h.append("Content-Length: ").append(length.getAsLong()).append("\r\n");
+      } else if (bodyless) {
+        // A HEAD of a body of unknown length says nothing about its length.
+      } else if (http11) {
+        h.append("Transfer-Encoding: chunked\r\n");
+        chunked = true;
+      } else {
+        closeAfter = true;
+      }
+    }
+    commonHeaders(h, !date, !serverHeader);
+    if (bodyless || strict != null) {
+      discardIfStreamed(entity, strict);
+      ByteBuffer bytes = ascii(h);
+      if (!bodyless && strict.size() > 0) {
+        ByteBuffer whole = ByteBuffer.allocate(bytes.remaining() + strict.size());
+        whole.put(bytes);
+        strict.copyToBuffer(whole);
+        whole.flip();
+        bytes = whole;
+      }
+      out.add(new BytesOut(bytes));
+    } else {
+      out.add(new BytesOut(ascii(h)));
+      out.add(stream(entity.getDataBytes(), chunked));
+    }
+    state = State.WRITING;
+    flush();
+  }
+
+  private void error(int status, String code, String message) {
+    render(Errors.json(status, code, message));
+  }
+
+  private StringBuilder statusLine(int status) {
+    return statusLine(status, AkkaBridge.reason(status));
+  }
+
+  private static StringBuilder statusLine(int status, String reason) {
+    return new StringBuilder(256).append("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
+  }
+
+  private void commonHeaders(StringBuilder h, boolean date, boolean serverHeader) {
+    if (date) {
+      h.append("Date: ").append(loop.date()).append("\r\n");
+    }
+    if (serverHeader) {
+      h.append("Server: ").append(server.serverHeader()).append("\r\n");
+    }
+    if (closeAfter) {
+      h.append("Connection: close\r\n");
+    }
+    h.append("\r\n");
+  }
+
+  private static ByteBuffer ascii(StringBuilder s) {
+    return ByteBuffer.wrap(s.toString().getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private void discardIfStreamed(ResponseEntity entity, ByteString strict) {
+    if (strict == null) {
+      discard(entity);
+    }
+  }
+
+  /** Cancels a body nobody will read, so what produces it (an origin fetch, a file) stops. */
+  private void discard(ResponseEntity entity) {
+    if (!(entity instanceof HttpEntity.Strict)) {
+      entity.getDataBytes().runWith(Sink.cancelled(), server.materializer());
+    }
+  }
+
+  private StreamOut stream(Source<ByteString, ?> bytes, boolean chunked) {
+    SinkQueueWithCancel<ByteString> queue =
+        bytes.runWith(
+            Sink.<ByteString>queue().withAttributes(akka.stream.Attributes.inputBuffer(2, 2)), server.materializer());
+    return new StreamOut(queue, chunked);
+  }
+
+  // --- writing ----------------------------------------------------------------------------------
+
+  private void flush() {
+    try {
+      while (!out.isEmpty()) {
+        int result = out.peek().write();
+        if (result == DONE) {
+          out.poll();
+        } else {
+          interest(result == BLOCKED ? SelectionKey.OP_WRITE : 0);
+          return;
+        }
+      }
+    } catch (IOException e) {
+      log.debug("connection from {} ended while writing: {}", remote, e.toString());
+      close();
+      return;
+    }
+    responseDone();
+  }
+
+  private void responseDone() {
+    runFinished();
+    if (closeAfter) {
+      close();
+      return;
+    }
+    state = State.READING;
+    since = System.nanoTime();
+    process();
+  }
+
+  private void runFinished() {
+    Runnable f = finished;
+    finished = null;
+    if (f != null) {
+      f.run();
+    }
+  }
+
+  private void interest(int ops) {
+    if (key.isValid() && key.interestOps() != ops) {
+      key.interestOps(ops);
+    }
+  }
+
+  private void progressed() {
+    since = System.nanoTime();
+  }
+
+  /** Once a second: idle connections close, late answers become 503s, stalled writes end. */
+  void tick(long now) {
+    long idle = now - since;
+    switch (state) {
+      case READING -> {
+        if (idle > server.idleTimeoutNanos()) {
+          close();
+        }
+      }
+      case WAITING -> {
+        if (idle > server.requestTimeoutNanos()) {
+          exchange++;
+          closeAfter = true;
+          error(503, "request_timeout", "the cache could not start this response in time");
+        }
+      }
+      case WRITING -> {
+        if (idle > server.idleTimeoutNanos()) {
+          log.debug("closing connection from {}: no progress writing for the idle timeout", remote);
+          close();
+        }
+      }
+      default -> { }
+    }
+  }
+
+  void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    exchange++;
+    for (Out o : out) {
+      o.release();
+    }
+    out.clear();
+    runFinished();
+    if (key != null) {
+      key.cancel();
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.debug("closing connection", e);
+    }
+    loop.remove(this);
+    server.closed();
+  }
+
+  /** A piece of a response waiting to be written. */
+  private interface Out {
+    /** DONE, BLOCKED (the socket is full) or PENDING (waiting for bytes from elsewhere). */
+    int write() throws IOException;
+
+    void release();
+  }
+
+  private final class BytesOut implements Out {
+    private final ByteBuffer bytes;
+
+    BytesOut(ByteBuffer bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int write() throws IOException {
+      if (channel.write(bytes) > 0) {
+        progressed();
+      }
+      return bytes.hasRemaining() ? BLOCKED : DONE;
+    }
+
+    @Override
+    public void release() {}
+  }
+
+  /** File bytes sent with sendfile; falls back to a stream when the file has gone. */
+  private final class PartOut implements Out {
+    private final FilePart part;
+    private final LongConsumer sent;
+    private FileChannel file;
+    private long position;
+    private long remaining;
+    private StreamOut instead;
+
+    PartOut(FilePart part, LongConsumer sent) {
+      this.part = part;
+      this.sent = sent;
+    }
+
+    @Override
+    public int write() throws IOException {
+      if (instead != null) {
+        return instead.write();
+      }
+      if (file == null) {
+        FilePart.Region region = part.open();
+        if (region == null) {
+          instead = stream(part.instead(), false);
+          return instead.write();
+        }
+        file = region.channel();
+        position = region.position();
+        remaining = part.length();
+      }
+      while (remaining > 0) {
+        long n = file.transferTo(position, remaining, channel);
+        if (n <= 0) {
+          if (position >= file.size()) {
+            throw new IOException("a chunk file ended " + remaining + " bytes early");
+          }
+          return BLOCKED;
+        }
+        position += n;
+        remaining -= n;
+        sent.accept(n);
+        progressed();
+      }
+      release();
+      return DONE;
+    }
+
+    @Override
+    public void release() {
+      if (file != null) {
+        try {
+          file.close();
+        } catch (IOException e) {
+          log.debug("closing chunk file", e);
+        }
+        file = null;
+      }
+      if (instead != null) {
+        instead.release();
+      }
+    }
+  }
+
+  /** A streamed body, pulled one element at a time as the socket takes it. */
+  private final class StreamOut implements Out {
+    private final SinkQueueWithCancel<ByteString> queue;
+    private final boolean chunked;
+    private ByteBuffer[] current;
+    private boolean pulling;
+    private boolean ended;
+    private boolean trailer;
+    private Throwable failed;
+
+    StreamOut(SinkQueueWithCancel<ByteString> queue, boolean chunked) {
+      this.queue = queue;
+      this.chunked = chunked;
+    }
+
+    @Override
+    public int write() throws IOException {
+      while (true) {
+        if (current != null) {
+          if (channel.write(current) > 0) {
+            progressed();
+          }
+          if (current[current.length - 1].hasRemaining()) {
+            return BLOCKED;
+          }
+          current = null;
+          continue;
+        }
+        if (failed != null) {
+          throw new IOException("the response body failed: " + failed, failed);
+        }
+        if (ended) {
+          if (chunked && !trailer) {
+            trailer = true;
+            current = new ByteBuffer[] {ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))};
+            continue;
+          }
+          return DONE;
+        }
+        if (pulling) {
+          return PENDING;
+        }
+        CompletableFuture<Optional<ByteString>> next = queue.pull().toCompletableFuture();
+        if (next.isDone()) {
+          take(next);
+          continue;
+        }
+        pulling = true;
+        int ex = exchange;
+        next.whenComplete(
+            (v, e) ->
+                loop.execute(
+                    () -> {
+                      if (ex != exchange || state == State.CLOSED) {
+                        return;
+                      }
+                      pulling = false;
+                      take(next);
+                      flush();
+                    }));
+        return PENDING;
+      }
+    }
+
+    private void take(CompletableFuture<Optional<ByteString>> next) {
+      Optional<ByteString> element;
+      try {
+        element = next.join();
+      } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        failed = e.getCause() == null ? e : e.getCause();
+        ended = true;
+        return;
+      }
+      if (element.isEmpty()) {
+        ended = true;
+        return;
+      }
+      ByteString bytes = element.get();
+      if (bytes.isEmpty()) {
+        return;
+      }
+      List<ByteBuffer> buffers = new ArrayList<>(4);
+      if (chunked) {
+        buffers.add(ByteBuffer.wrap((Integer.toHexString(bytes.size()) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+      }
+      for (ByteBuffer b : bytes.getByteBuffers()) {
+        buffers.add(b);
+      }
+      if (chunked) {
+        buffers.add(ByteBuffer.wrap(new byte[] {'\r', '\n'}));
+      }
+      current = buffers.toArray(new ByteBuffer[0]);
+    }
+
+    @Override
+    public void release() {
+      if (!ended) {
+        ended = true;
+        queue.cancel();
+      }
+    }
+  }
+}

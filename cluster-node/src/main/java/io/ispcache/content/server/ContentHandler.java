@@ -1,0 +1,18 @@
+package io.ispcache.content.server;
+
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+
+/** What the content server asks of the cache for each request. */
+public interface ContentHandler {
+  /**
+   * A response straight from files (a hit), or null for {@link #handle} to answer. Runs on an I/O
+   * thread, so it only looks things up in memory and opens no more than it needs.
+   */
+  FileResponse direct(RequestHead head, InetSocketAddress client);
+
+  /** Every other request, answered with an Akka HTTP response whose body may stream. */
+  CompletionStage<HttpResponse> handle(HttpRequest request);
+}

@@ -1,0 +1,58 @@
+package io.ispcache.content.server;
+
+import java.util.List;
+
+/**
+ * One parsed HTTP/1.x request line and header block. Header names keep their spelling; lookups
+ * ignore case. Request bodies are never read: a request that announces one is answered and its
+ * connection closed.
+ */
+public record RequestHead(String method, String target, boolean http11, List<Header> headers, boolean hasBody) {
+
+  public record Header(String name, String value) {}
+
+  /** The first header of that name (any case), or null. */
+  public String header(String name) {
+    for (Header h : headers) {
+      if (h.name().equalsIgnoreCase(name)) {
+        return h.value();
+      }
+    }
+    return null;
+  }
+
+  /** The path of an origin-form target ({@code /a/b?q}), or of an absolute-form one. */
+  public String path() {
+    String t = target;
+    int scheme = t.indexOf("://");
+    if (scheme > 0 && t.charAt(0) != '/') {
+      int slash = t.indexOf('/', scheme + 3);
+      t = slash < 0 ? "/" : t.substring(slash);
+    }
+    int q = t.indexOf('?');
+    return q < 0 ? t : t.substring(0, q);
+  }
+
+  /** The raw query string (without {@code ?}), or null when there is none. */
+  public String rawQuery() {
+    int q = target.indexOf('?');
+    return q < 0 ? null : target.substring(q + 1);
+  }
+
+  /** Whether the client asked to keep the connection open after this exchange. */
+  public boolean keepAlive() {
+    String connection = header("Connection");
+    if (connection != null) {
+      for (String token : connection.split(",")) {
+        String t = token.trim();
+        if (t.equalsIgnoreCase("close")) {
+          return false;
+        }
+        if (t.equalsIgnoreCase("keep-alive")) {
+          return true;
+        }
+      }
+    }
+    return http11;
+  }
+}
