@@ -39,16 +39,34 @@ public final class ChunkFill {
   private final Executor blockingIo;
   private final ChunkStore store;
   private final FileChannel channel;
+  /** Bytes on their way to a direct-written file (aligned); null when the file is written buffered. */
+  private ByteBuffer stage;
+  private final int block;
+  private final DirectWrites direct;
   private final CompletableFuture<Done> committed = new CompletableFuture<>();
   private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+  /** Bytes in the file, readable there. */
   private volatile long written;
+  /** Bytes arrived: in the file or staged for it (and held, when the fill holds its bytes). */
+  private long received;
+  /** A write is using the staging buffer; an abort meanwhile leaves the buffer to it. */
+  private boolean busy;
   private State state = State.WRITING;
   private Throwable failure;
   /** The bytes written so far, while the store lets this fill hold them; null otherwise. */
   private ByteString held;
   private final boolean holds;
 
-  ChunkFill(ChunkId id, long expectedLength, Drive drive, Path temp, Path target, Executor blockingIo, ChunkStore store, boolean holdBytes)
+  ChunkFill(
+      ChunkId id,
+      long expectedLength,
+      Drive drive,
+      Path temp,
+      Path target,
+      Executor blockingIo,
+      ChunkStore store,
+      boolean holdBytes,
+      DirectWrites direct)
       throws IOException {
     this.holds = holdBytes;
     this.held = holdBytes ? ByteString.emptyByteString() : null;
@@ -59,8 +77,12 @@ public final class ChunkFill {
     this.target = target;
     this.blockingIo = blockingIo;
     this.store = store;
+    this.direct = direct;
     Files.createDirectories(temp.getParent());
-    this.channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    DirectWrites.Opened opened = direct.create(drive.root, temp);
+    this.channel = opened.channel();
+    this.stage = opened.stage();
+    this.block = opened.block();
   }
 
   public ChunkId id() {
@@ -71,7 +93,13 @@ public final class ChunkFill {
     return expectedLength;
   }
 
-  public long written() {
+  /** Bytes the fill has taken so far (on disk, or staged for it). */
+  public synchronized long written() {
+    return received;
+  }
+
+  /** Bytes in the file, readable there. */
+  long onDisk() {
     return written;
   }
 
@@ -117,16 +145,48 @@ public final class ChunkFill {
       if (state != State.WRITING) {
         throw new IllegalStateException("chunk fill already " + state.name().toLowerCase());
       }
+      busy = true;
     }
-    if (written + bytes.size() > expectedLength) {
+    try {
+      return writeNow(bytes);
+    } finally {
+      synchronized (this) {
+        busy = false;
+        if (state == State.ABORTED) {
+          releaseStage();
+        }
+      }
+    }
+  }
+
+  private Done writeNow(ByteString bytes) {
+    if (received + bytes.size() > expectedLength) {
       IOException e = new IOException("chunk " + id.index() + " of " + id.key() + ": more than " + expectedLength + " bytes arrived");
       abort(e);
       throw new IllegalStateException(e);
     }
+    long onDisk = written;
     try {
-      for (ByteBuffer b : bytes.getByteBuffers()) {
-        while (b.hasRemaining()) {
-          channel.write(b);
+      if (stage == null) {
+        for (ByteBuffer b : bytes.getByteBuffers()) {
+          while (b.hasRemaining()) {
+            onDisk += channel.write(b, onDisk);
+          }
+        }
+      } else {
+        for (ByteBuffer b : bytes.getByteBuffers()) {
+          while (b.hasRemaining()) {
+            int n = Math.min(b.remaining(), stage.remaining());
+            stage.put(stage.position(), b, b.position(), n);
+            stage.position(stage.position() + n);
+            b.position(b.position() + n);
+            if (!stage.hasRemaining()) {
+              onDisk = flushStage(onDisk);
+            }
+          }
+        }
+        if (received + bytes.size() == expectedLength && stage.position() > 0) {
+          onDisk = flushStage(onDisk);
         }
       }
     } catch (IOException e) {
@@ -135,7 +195,8 @@ public final class ChunkFill {
     }
     List<CompletableFuture<Void>> wake;
     synchronized (this) {
-      written += bytes.size();
+      received += bytes.size();
+      written = onDisk;
       if (held != null) {
         held = held.concat(bytes);
       }
@@ -145,11 +206,30 @@ public final class ChunkFill {
     return Done.getInstance();
   }
 
+  /**
+   * Writes the staged bytes at {@code at} with one direct write. The last piece of a chunk is
+   * padded to the block size for the write and the file then cut to the chunk's length.
+   */
+  private long flushStage(long at) throws IOException {
+    int length = stage.position();
+    int padded = (length + block - 1) / block * block;
+    stage.position(0).limit(padded);
+    while (stage.hasRemaining()) {
+      channel.write(stage, at + stage.position());
+    }
+    stage.clear();
+    if (padded != length) {
+      channel.truncate(at + length);
+    }
+    return at + length;
+  }
+
   private void commit() {
     if (written != expectedLength) {
-      abort(new IOException("chunk " + id.index() + " of " + id.key() + ": " + written + " of " + expectedLength + " bytes arrived"));
+      abort(new IOException("chunk " + id.index() + " of " + id.key() + ": " + received + " of " + expectedLength + " bytes arrived"));
       return;
     }
+    releaseStage();
     List<CompletableFuture<Void>> wake;
     ByteString kept;
     try {
@@ -190,6 +270,9 @@ public final class ChunkFill {
       state = State.ABORTED;
       failure = cause;
       dropHeld();
+      if (!busy) {
+        releaseStage(); // else the write in progress gives it back when it ends
+      }
       wake = drain();
     }
     try {
@@ -203,18 +286,26 @@ public final class ChunkFill {
     committed.completeExceptionally(cause);
   }
 
+  /** The staging buffer goes back to the pool once no write can use it any more. */
+  private synchronized void releaseStage() {
+    if (stage != null) {
+      direct.give(stage);
+      stage = null;
+    }
+  }
+
   private List<CompletableFuture<Void>> drain() {
     List<CompletableFuture<Void>> wake = new ArrayList<>(waiters);
     waiters.clear();
     return wake;
   }
 
-  /** Bytes {@code [from, min(to, written))} from memory, or null when not held (then read the file). */
+  /** Bytes {@code [from, min(to, received))} from memory, or null when not held (then read the file). */
   synchronized ByteString held(long from, long to) {
-    if (held == null || from >= written) {
+    if (held == null || from >= received) {
       return null;
     }
-    return held.slice((int) from, (int) Math.min(to, written));
+    return held.slice((int) from, (int) Math.min(to, received));
   }
 
   /** An aborted fill's bytes are useless: give the memory back (a commit hands them to the store). */
@@ -235,7 +326,7 @@ public final class ChunkFill {
 
   /** Completes once more than {@code position} bytes are written, or the fill ended. */
   synchronized CompletionStage<Void> awaitBeyond(long position) {
-    if (written > position || state != State.WRITING) {
+    if ((held != null ? received : written) > position || state != State.WRITING) {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> w = new CompletableFuture<>();

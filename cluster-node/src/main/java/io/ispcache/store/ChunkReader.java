@@ -105,14 +105,14 @@ final class ChunkReader {
         return CompletableFuture.completedFuture(Optional.of(inMemory));
       }
     }
-    if (fill != null && fill.written() <= position) {
+    if (fill != null && fill.onDisk() <= position) {
       Throwable failed = fill.failure();
       if (failed != null) {
         return CompletableFuture.failedFuture(new IOException("chunk fill failed: " + failed.getMessage(), failed));
       }
       return fill.awaitBeyond(position).thenCompose(v -> next());
     }
-    long available = fill == null ? end : Math.min(end, fill.written());
+    long available = fill == null ? end : Math.min(end, fill.onDisk());
     int want = (int) Math.min(bufferSize, available - position);
     return onExecutor(blockingIo, () -> read(want));
   }

@@ -33,6 +33,7 @@ public final class ChunkStore implements AutoCloseable {
   private record Stored(Drive drive, long length) {}
 
   private final StoreSettings settings;
+  private final DirectWrites directWrites;
   private final List<Drive> drives;
   private final long[] driveSizes;
   private final Executor io;
@@ -60,6 +61,7 @@ public final class ChunkStore implements AutoCloseable {
 
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
+    this.directWrites = new DirectWrites(settings.directWrites());
     this.drives = drives;
     this.driveSizes = drives.stream().mapToLong(d -> d.maxBytes).toArray();
     this.io = io;
@@ -249,6 +251,12 @@ public final class ChunkStore implements AutoCloseable {
     try {
       return java.nio.channels.FileChannel.open(chunkPath(s.drive(), id), java.nio.file.StandardOpenOption.READ);
     } catch (java.nio.file.NoSuchFileException e) {
+      if (chunks.get(id) == s) {
+        // Not evicted meanwhile: the file went behind the store's back. Forget the chunk, so the
+        // next reader fetches it again instead of finding the same hole.
+        log.warn("chunk {} of {} is missing from {}; it will be fetched again", id.index(), id.key(), s.drive().root);
+        drop(id);
+      }
       return null;
     } catch (IOException e) {
       log.warn("cannot open chunk {} of {}: {}", id.index(), id.key(), e.toString());
@@ -379,7 +387,7 @@ public final class ChunkStore implements AutoCloseable {
       Path temp = dir.resolve(name(id) + "." + tempCounter.incrementAndGet() + ".tmp");
       boolean holds = reserveMemory(expectedLength);
       try {
-        fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this, holds);
+        fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this, holds, directWrites);
       } catch (IOException e) {
         if (holds) {
           releaseMemory(expectedLength);

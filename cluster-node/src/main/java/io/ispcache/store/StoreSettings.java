@@ -8,13 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The chunk store's settings, read once from {@code ispcache.store} and validated. */
-public record StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes) {
+public record StoreSettings(
+    List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites) {
   static final long MIN_CHUNK = 256 * 1024;
   static final long MAX_CHUNK = 64 * 1024 * 1024;
 
   /** With the default memory for chunks. */
   public StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize) {
-    this(drives, chunkSize, readBufferSize, autoMemory());
+    this(drives, chunkSize, readBufferSize, autoMemory(), true);
+  }
+
+  public StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes) {
+    this(drives, chunkSize, readBufferSize, memoryBytes, true);
   }
 
   /** {@code memory = auto}: a quarter of the heap, at most 256 MiB. */
@@ -68,7 +73,14 @@ public record StoreSettings(List<DriveSettings> drives, int chunkSize, int readB
       paths.add(path);
     }
     DrivePathRules.checkDisjoint(paths);
-    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory);
+    boolean direct;
+    try {
+      direct = !c.hasPath("direct-writes") || c.getBoolean("direct-writes");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(
+          "ispcache.store.direct-writes", c.hasPath("direct-writes") ? c.getValue("direct-writes").unwrapped() : null, "must be on or off");
+    }
+    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory, direct);
   }
 
   private static long bytes(Config c, String key) {

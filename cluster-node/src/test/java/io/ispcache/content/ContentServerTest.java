@@ -111,6 +111,30 @@ class ContentServerTest {
   }
 
   @Test
+  void aChunkFileLostFromTheDriveIsFetchedAgainNotServedShort() throws Exception {
+    String path = put("/objects/lost-chunk.bin", 2L * CHUNK, 12);
+    java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(1));
+    get(node.url(path));
+    Path lost;
+    try (var files = java.nio.file.Files.walk(dataDir)) {
+      // The second chunk's file (<version>.1, written just now) goes behind the store's back.
+      lost =
+          files.filter(f -> f.getFileName().toString().matches("[0-9a-f]+\\.1"))
+              .filter(f -> f.toFile().lastModified() >= before.toMillis())
+              .findFirst()
+              .orElseThrow();
+    }
+    java.nio.file.Files.delete(lost);
+
+    HttpResponse<byte[]> r = get(node.url(path));
+
+    assertEquals(200, r.statusCode());
+    assertArrayEquals(expected(12, 0, 2 * CHUNK), r.body());
+    assertEquals(3, origin.requestCount(path), "the lost chunk, and only it, fetched again");
+    assertArrayEquals(expected(12, 0, 2 * CHUNK), get(node.url(path)).body());
+  }
+
+  @Test
   void partlyCachedObjectIsReportedPartialAndCompleted() throws Exception {
     String path = put("/objects/partial.bin", 4L * CHUNK, 12);
     get(node.url(path), "Range", "bytes=0-99");

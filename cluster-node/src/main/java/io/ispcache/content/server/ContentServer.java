@@ -180,6 +180,9 @@ public final class ContentServer {
         () -> {
           try {
             listener.close();
+            // A registered channel's socket is closed when its key is deregistered, at the next
+            // selection: do that now, so the port refuses connections once this completes.
+            loops[0].selector.selectNow();
           } catch (IOException e) {
             log.debug("closing the content listener", e);
           }

@@ -1,0 +1,110 @@
+package io.ispcache.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chunk files written with {@code O_DIRECT}: the bytes of a fill go from an aligned staging buffer
+ * to the drive without a copy into the page cache. That copy was the largest single cost of a cold
+ * download (a third of the node's CPU), and it filled the page cache with cold data, pushing out
+ * the chunks that are being hit. Hits read their chunk into the page cache once and stay there.
+ *
+ * <p>Staging buffers are pooled ({@link #MAX_BUFFERS} of {@link #STAGE_BYTES}); a fill that finds
+ * none free, or a drive whose file system refuses {@code O_DIRECT} (tmpfs), writes buffered.
+ */
+final class DirectWrites {
+  private static final Logger log = LoggerFactory.getLogger(DirectWrites.class);
+  /** Bytes staged per direct write: large writes, and a multiple of any block size. */
+  static final int STAGE_BYTES = 1 << 20;
+  static final int MAX_BUFFERS = 32;
+
+  private final boolean enabled;
+  private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(MAX_BUFFERS);
+  private final AtomicInteger allocated = new AtomicInteger();
+  /** Per drive root: its block size, or 0 when direct I/O is refused there. */
+  private final ConcurrentHashMap<Path, Integer> blocks = new ConcurrentHashMap<>();
+
+  DirectWrites(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** A file written with a staging buffer (direct), or without (buffered). */
+  record Opened(FileChannel channel, ByteBuffer stage, int block) {}
+
+  /** Creates (truncating) {@code temp} on the drive at {@code root}, direct when it can. */
+  Opened create(Path root, Path temp) throws IOException {
+    int block = enabled ? blocks.computeIfAbsent(root, DirectWrites::probe) : 0;
+    ByteBuffer stage = block > 0 ? take(block) : null;
+    if (stage != null) {
+      try {
+        return new Opened(
+            FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT),
+            stage,
+            block);
+      } catch (IOException | UnsupportedOperationException e) {
+        give(stage);
+        log.warn("direct write refused for {} ({}); writing buffered", temp, e.toString());
+      }
+    }
+    return new Opened(
+        FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), null, 0);
+  }
+
+  /** Returns a staging buffer to the pool. */
+  void give(ByteBuffer stage) {
+    stage.clear();
+    free.offer(stage);
+  }
+
+  private ByteBuffer take(int block) {
+    ByteBuffer b = free.poll();
+    if (b != null) {
+      return b;
+    }
+    if (allocated.incrementAndGet() > MAX_BUFFERS) {
+      allocated.decrementAndGet();
+      return null;
+    }
+    // 4 KiB alignment satisfies every block size up to it; larger blocks get their own.
+    int align = Math.max(block, 4096);
+    return ByteBuffer.allocateDirect(STAGE_BYTES + align).alignedSlice(align).limit(STAGE_BYTES).slice();
+  }
+
+  /** The drive's block size if a file there can be opened for direct I/O, else 0. */
+  private static int probe(Path root) {
+    Path probe = root.resolve(".direct-probe");
+    try {
+      int block = (int) Files.getFileStore(root).getBlockSize();
+      if (block <= 0 || STAGE_BYTES % block != 0) {
+        return 0;
+      }
+      try (FileChannel c =
+          FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+        ByteBuffer b = ByteBuffer.allocateDirect(2 * block).alignedSlice(block);
+        b.limit(block);
+        c.write(b, 0);
+      }
+      log.info("chunk files on {} are written direct (O_DIRECT, {}-byte blocks)", root, block);
+      return block;
+    } catch (IOException | UnsupportedOperationException e) {
+      log.info("chunk files on {} are written through the page cache: direct I/O refused ({})", root, e.toString());
+      return 0;
+    } finally {
+      try {
+        Files.deleteIfExists(probe);
+      } catch (IOException ignored) {
+        // a leftover probe file is removed by the next probe
+      }
+    }
+  }
+}

@@ -1,0 +1,390 @@
+package io.ispcache.content.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.Done;
+import akka.NotUsed;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.stream.Materializer;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The content port's HTTP/1.1 server on the wire: framing, limits, timeouts, files and streams. */
+class ContentServerWireTest {
+  static ActorTestKit kit;
+  static Materializer mat;
+  static ContentServer server;
+  static ContentServer strict;
+  static final Handler handler = new Handler();
+  @TempDir static Path dir;
+  static byte[] fileBytes;
+  static Path file;
+
+  @BeforeAll
+  static void start() throws IOException {
+    kit = ActorTestKit.create();
+    mat = Materializer.matFromSystem(kit.system());
+    fileBytes = new byte[3 * 1024 * 1024 + 17];
+    new Random(5).nextBytes(fileBytes);
+    file = Files.write(dir.resolve("chunk"), fileBytes);
+    server = ContentServer.bind("127.0.0.1", 0, handler, mat,
+        new ContentServer.Limits(Duration.ofSeconds(60), Duration.ofSeconds(30), 100, "ispcache"));
+    strict = ContentServer.bind("127.0.0.1", 0, handler, mat,
+        new ContentServer.Limits(Duration.ofSeconds(1), Duration.ofSeconds(1), 2, "ispcache"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.terminate().toCompletableFuture().join();
+      strict.terminate().toCompletableFuture().join();
+    }
+    kit.shutdownTestKit();
+  }
+
+  /** Answers by path; "/file" and "/gone" directly from a file, the rest through Akka responses. */
+  static final class Handler implements ContentHandler {
+    volatile CompletableFuture<HttpResponse> slow = new CompletableFuture<>();
+    final CompletableFuture<Done> headBodyEnded = new CompletableFuture<>();
+    final AtomicLong directSent = new AtomicLong();
+    final AtomicLong finished = new AtomicLong();
+
+    @Override
+    public FileResponse direct(RequestHead head, InetSocketAddress client) {
+      if (!head.path().equals("/file") && !head.path().equals("/gone")) {
+        return null;
+      }
+      boolean gone = head.path().equals("/gone");
+      long first = 1000;
+      long length = fileBytes.length - 1000 - 5;
+      FilePart part =
+          new FilePart() {
+            @Override
+            public long length() {
+              return length;
+            }
+
+            @Override
+            public Region open() {
+              if (gone) {
+                return null;
+              }
+              try {
+                return new Region(FileChannel.open(file, StandardOpenOption.READ), first);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
+
+            @Override
+            public Source<ByteString, NotUsed> instead() {
+              return Source.single(ByteString.fromArray(fileBytes, (int) first, (int) length));
+            }
+          };
+      return new FileResponse(
+          200, List.of(new RequestHead.Header("X-Cache", "HIT")), List.of(part), directSent::addAndGet, finished::incrementAndGet);
+    }
+
+    @Override
+    public CompletionStage<HttpResponse> handle(HttpRequest request) {
+      String path = request.getUri().path();
+      switch (path) {
+        case "/text":
+          return CompletableFuture.completedFuture(
+              HttpResponse.create().withEntity("hello " + request.method().name()).addHeader(RawHeader.create("X-Seen", request.getUri().rawQueryString().orElse(""))));
+        case "/chunked":
+          return CompletableFuture.completedFuture(
+              HttpResponse.create().withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, pieces())));
+        case "/sized":
+          return CompletableFuture.completedFuture(
+              HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 30, pieces())));
+        case "/head-probe":
+          Source<ByteString, NotUsed> endless =
+              Source.repeat(ByteString.fromString("x")).watchTermination((m, done) -> {
+                done.whenComplete((d, e) -> headBodyEnded.complete(Done.getInstance()));
+                return NotUsed.getInstance();
+              });
+          return CompletableFuture.completedFuture(
+              HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 1_000_000_000L, endless)));
+        case "/slow":
+          return slow;
+        case "/boom":
+          throw new IllegalStateException("handler bug");
+        default:
+          return CompletableFuture.completedFuture(HttpResponse.create().withStatus(404).withEntity("no"));
+      }
+    }
+
+    static Source<ByteString, NotUsed> pieces() {
+      return Source.from(List.of("0123456789", "", "abcdefghij", "ABCDEFGHIJ")).map(ByteString::fromString);
+    }
+  }
+
+  static int port() {
+    return server.localAddress().getPort();
+  }
+
+  @Test
+  void keepAliveAnswersSeveralRequestsOnOneConnection() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      for (int i = 0; i < 3; i++) {
+        RawHttp.Response r = c.send("GET /text?i=" + i + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
+        assertEquals(200, r.status());
+        assertEquals("hello GET", r.text());
+        assertEquals("i=" + i, r.header("X-Seen"));
+        assertEquals("ispcache", r.header("Server"));
+        assertTrue(r.header("Date").endsWith(" GMT"), r.header("Date"));
+        assertNull(r.header("Connection"));
+      }
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      c.send("GET /text?n=1 HTTP/1.1\r\nHost: a\r\n\r\nGET /file HTTP/1.1\r\nHost: a\r\n\r\nGET /chunked HTTP/1.1\r\nHost: a\r\n\r\n"
+          + "HEAD /text?n=4 HTTP/1.1\r\nHost: a\r\n\r\nGET /text?n=5 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+      assertEquals("n=1", c.read().header("X-Seen"));
+      assertEquals(fileBytes.length - 1005, c.read().body().length);
+      assertEquals("0123456789abcdefghijABCDEFGHIJ", c.read().text());
+      RawHttp.Response head = c.read(true);
+      assertEquals("10", head.header("Content-Length")); // "hello HEAD"
+      RawHttp.Response last = c.read();
+      assertEquals("n=5", last.header("X-Seen"));
+      assertEquals("close", last.header("Connection"));
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  @Test
+  void fileResponsesCarryExactlyThePartsBytes() throws Exception {
+    byte[] expected = java.util.Arrays.copyOfRange(fileBytes, 1000, fileBytes.length - 5);
+    long sentBefore = handler.directSent.get();
+    long finishedBefore = handler.finished.get();
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /file HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals(200, r.status());
+      assertEquals("HIT", r.header("X-Cache"));
+      assertEquals(String.valueOf(expected.length), r.header("Content-Length"));
+      assertArrayEquals(expected, r.body());
+      RawHttp.Response head = c.send("HEAD /file HTTP/1.1\r\nHost: a\r\n\r\n").read(true);
+      assertEquals(String.valueOf(expected.length), head.header("Content-Length"));
+      // The connection is still in step: the HEAD sent no body.
+      assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+    }
+    assertEquals(expected.length, handler.directSent.get() - sentBefore);
+    assertEquals(2, handler.finished.get() - finishedBefore);
+  }
+
+  @Test
+  void aFileGoneBeforeItsPartIsSentIsReplacedByThePartsOtherSource() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /gone HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, 1000, fileBytes.length - 5), r.body());
+    }
+  }
+
+  @Test
+  void streamedBodiesAreChunkedForHttp11AndCloseDelimitedForHttp10() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /chunked HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals("chunked", r.header("Transfer-Encoding"));
+      assertEquals("0123456789abcdefghijABCDEFGHIJ", r.text());
+      RawHttp.Response sized = c.send("GET /sized HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals("30", sized.header("Content-Length"));
+      assertEquals("0123456789abcdefghijABCDEFGHIJ", sized.text());
+    }
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /chunked HTTP/1.0\r\n\r\n").read();
+      assertNull(r.header("Transfer-Encoding"));
+      assertEquals("close", r.header("Connection"));
+      assertEquals("0123456789abcdefghijABCDEFGHIJ", r.text());
+    }
+  }
+
+  @Test
+  void http10KeepsTheConnectionOnlyWhenAsked() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      assertEquals("hello GET", c.send("GET /text HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read().text());
+      assertEquals("hello GET", c.send("GET /text HTTP/1.0\r\n\r\n").read().text());
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  @Test
+  void headCancelsTheBodyItDoesNotSend() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("HEAD /head-probe HTTP/1.1\r\nHost: a\r\n\r\n").read(true);
+      assertEquals("1000000000", r.header("Content-Length"));
+      handler.headBodyEnded.get(10, TimeUnit.SECONDS);
+      assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+    }
+  }
+
+  @Test
+  void malformedRequestsAreAnsweredWithJsonErrorsAndTheConnectionClosed() throws Exception {
+    String big = "x".repeat(RequestParser.MAX_HEAD);
+    String[][] cases = {
+      {"GARBAGE\r\n\r\n", "400"},
+      {"GET /text HTTP/1.1\r\n\r\n", "400"}, // no Host
+      {"GET /text HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400"},
+      {"GET /text HTTP/2.0\r\nHost: a\r\n\r\n", "505"},
+      {"GET text HTTP/1.1\r\nHost: a\r\n\r\n", "400"},
+      {"GET /te xt HTTP/1.1\r\nHost: a\r\n\r\n", "400"},
+      {"GET /text HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", "400"},
+      {"GET /text HTTP/1.1\r\nHost : a\r\n\r\n", "400"},
+      {"GET /text HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", "400"},
+      {"GET /text HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", "400"},
+      {"GET /text HTTP/1.1\r\nHost: a\r\nX: " + big + "\r\n\r\n", "431"},
+      {"GET /" + "a".repeat(RequestParser.MAX_TARGET) + " HTTP/1.1\r\nHost: a\r\n\r\n", "414"},
+    };
+    for (String[] c : cases) {
+      try (RawHttp client = new RawHttp(port())) {
+        RawHttp.Response r = client.send(c[0]).read();
+        String shown = c[0].length() > 60 ? c[0].substring(0, 60) : c[0];
+        assertEquals(Integer.parseInt(c[1]), r.status(), shown);
+        assertEquals("application/json", r.header("Content-Type"), shown);
+        assertTrue(r.text().startsWith("{\"error\":"), r.text());
+        assertEquals("close", r.header("Connection"), shown);
+        assertTrue(client.closedByServer(), shown);
+      }
+    }
+  }
+
+  @Test
+  void aTargetThatIsNotAUriIsA400AndTheConnectionStaysInStep() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /text?%zz HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals(400, r.status());
+      assertTrue(r.text().contains("\"error\":\"bad_request\""), r.text());
+      assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+    }
+  }
+
+  @Test
+  void aRequestWithABodyIsAnsweredAndTheConnectionClosed() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /text HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nGET /").read();
+      assertEquals("hello GET", r.text());
+      assertEquals("close", r.header("Connection"));
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  @Test
+  void aHandlerThatThrowsGivesA500() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /boom HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals(500, r.status());
+      assertTrue(r.text().contains("\"error\":\"internal_error\""), r.text());
+      assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+    }
+  }
+
+  @Test
+  void aResponseThatDoesNotStartInTimeIsA503AndItsLateBodyIsCancelled() throws Exception {
+    CompletableFuture<Done> lateBodyEnded = new CompletableFuture<>();
+    handler.slow = new CompletableFuture<>();
+    try (RawHttp c = new RawHttp(strict.localAddress().getPort())) {
+      RawHttp.Response r = c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals(503, r.status());
+      assertTrue(r.text().contains("\"error\":\"request_timeout\""), r.text());
+      assertTrue(c.closedByServer());
+    }
+    handler.slow.complete(
+        HttpResponse.create()
+            .withEntity(
+                HttpEntities.create(
+                    ContentTypes.APPLICATION_OCTET_STREAM,
+                    1_000_000L,
+                    Source.repeat(ByteString.fromString("y")).watchTermination((m, done) -> {
+                      done.whenComplete((d, e) -> lateBodyEnded.complete(Done.getInstance()));
+                      return NotUsed.getInstance();
+                    }))));
+    lateBodyEnded.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anIdleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+    try (RawHttp c = new RawHttp(strict.localAddress().getPort())) {
+      assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+      long start = System.nanoTime();
+      assertTrue(c.closedByServer());
+      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(900), "closed before the idle timeout");
+    }
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreClosedAsTheyArrive() throws Exception {
+    int port = strict.localAddress().getPort();
+    try (RawHttp a = new RawHttp(port); RawHttp b = new RawHttp(port)) {
+      // Both admitted: each is answered.
+      assertEquals(200, a.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
+      assertEquals(200, b.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
+      try (RawHttp third = new RawHttp(port)) {
+        third.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(third.closedByServer());
+      } catch (java.net.SocketException e) {
+        // the reset may already arrive on the write
+      }
+      assertEquals(200, a.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
+    }
+  }
+
+  @Test
+  void afterUnbindNewConnectionsAreRefusedWhileOpenOnesFinish() throws Exception {
+    ContentServer leaving = ContentServer.bind("127.0.0.1", 0, handler, mat,
+        new ContentServer.Limits(Duration.ofSeconds(60), Duration.ofSeconds(30), 10, "ispcache"));
+    int port = leaving.localAddress().getPort();
+    try (RawHttp open = new RawHttp(port)) {
+      assertEquals(200, open.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
+      leaving.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThrows(java.net.ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+      RawHttp.Response r = open.send("GET /file HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals(fileBytes.length - 1005, r.body().length);
+      assertEquals("close", r.header("Connection"), "a leaving server closes each connection after its response");
+      assertTrue(open.closedByServer());
+    } finally {
+      leaving.terminate().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theParserTakesRequestsThatArriveByteByByte() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      for (byte b : "GET /text?slow=1 HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
+        c.socket.getOutputStream().write(b);
+        c.socket.getOutputStream().flush();
+      }
+      assertEquals("slow=1", c.read().header("X-Seen"));
+    }
+  }
+}
