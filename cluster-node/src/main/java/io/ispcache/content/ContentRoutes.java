@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The content port: every GET/HEAD is a cache request. It is a plain request handler rather than
- * a route: there is nothing to route, and the routing layer cost a dispatcher hop per request,
- * which small hits feel. Any failure the service did not shape itself becomes a JSON 500.
+ * What the content server asks of the cache: hits straight from the chunk files, everything else
+ * through {@link ContentService#serve}. Any failure the service did not shape itself becomes a
+ * JSON 500.
  */
 public final class ContentRoutes implements io.ispcache.content.server.ContentHandler {
   private static final Logger log = LoggerFactory.getLogger(ContentRoutes.class);

@@ -59,6 +59,10 @@ final class Connection implements EventLoop.Ready {
   private int exchange;
   private Runnable finished;
   private long since = System.nanoTime();
+  /** When the first byte of the request head being read arrived. */
+  private long headStarted;
+  /** The read buffer up to here holds no end of a request head. */
+  private int scanned;
 
   Connection(ContentServer server, EventLoop loop, SocketChannel channel, InetSocketAddress remote) {
     this.server = server;
@@ -86,12 +90,13 @@ final class Connection implements EventLoop.Ready {
 
   private void read() {
     if (inStart == inEnd) {
-      inStart = inEnd = 0;
+      inStart = inEnd = scanned = 0;
     }
     if (inEnd == in.length) {
       if (inStart > 0) {
         System.arraycopy(in, inStart, in, 0, inEnd - inStart);
         inEnd -= inStart;
+        scanned -= inStart;
         inStart = 0;
       } else {
         in = java.util.Arrays.copyOf(in, Math.min(in.length * 2, RequestParser.MAX_HEAD + 4096));
@@ -108,6 +113,9 @@ final class Connection implements EventLoop.Ready {
       close();
       return;
     }
+    if (inStart == inEnd) {
+      headStarted = System.nanoTime();
+    }
     inEnd += n;
     since = System.nanoTime();
     process();
@@ -121,6 +129,13 @@ final class Connection implements EventLoop.Ready {
     processing = true;
     try {
       while (state == State.READING) {
+        // A head that arrives a few bytes at a time is searched once, not again per read.
+        int from = Math.max(inStart, scanned - 3);
+        if (RequestParser.headEnd(in, from, inEnd) < 0 && inEnd - inStart <= RequestParser.MAX_HEAD) {
+          scanned = inEnd;
+          interest(SelectionKey.OP_READ);
+          return;
+        }
         RequestParser.Parsed parsed;
         try {
           parsed = RequestParser.parse(in, inStart, inEnd);
@@ -135,6 +150,7 @@ final class Connection implements EventLoop.Ready {
           continue;
         }
         if (parsed == null) {
+          scanned = inEnd;
           if (inEnd == in.length && in.length > RequestParser.MAX_HEAD) {
             // Parse has already refused anything larger; this only guards the buffer.
             close();
@@ -144,6 +160,8 @@ final class Connection implements EventLoop.Ready {
           return;
         }
         inStart += parsed.consumed();
+        scanned = inStart;
+        headStarted = System.nanoTime();
         dispatch(parsed.head());
       }
     } finally {
@@ -355,6 +373,10 @@ final class Connection implements EventLoop.Ready {
       log.debug("connection from {} ended while writing: {}", remote, e.toString());
       close();
       return;
+    } catch (RuntimeException e) {
+      log.error("writing a response to {} failed", remote, e);
+      close();
+      return;
     }
     responseDone();
   }
@@ -393,7 +415,16 @@ final class Connection implements EventLoop.Ready {
     long idle = now - since;
     switch (state) {
       case READING -> {
-        if (idle > server.idleTimeoutNanos()) {
+        if (inEnd > inStart && now - headStarted > server.requestTimeoutNanos()) {
+          // A head trickling in (slowloris) holds a connection no longer than a slow answer may.
+          exchange++;
+          head = false;
+          http11 = true;
+          closeAfter = true;
+          inStart = inEnd;
+          state = State.WAITING;
+          error(408, "request_timeout", "the request head did not arrive in time");
+        } else if (idle > server.idleTimeoutNanos()) {
           close();
         }
       }

@@ -185,7 +185,7 @@ final class RequestParser {
   }
 
   /** Index just past the blank line that ends the head, or -1. Accepts CRLF and bare LF. */
-  private static int headEnd(byte[] b, int from, int to) {
+  static int headEnd(byte[] b, int from, int to) {
     for (int i = from; i < to; i++) {
       if (b[i] == '\n') {
         if (i + 1 < to && b[i + 1] == '\n') {

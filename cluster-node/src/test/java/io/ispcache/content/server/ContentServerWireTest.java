@@ -343,6 +343,17 @@ class ContentServerWireTest {
   }
 
   @Test
+  void aRequestHeadThatTricklesInIsCutOffWithA408() throws Exception {
+    try (RawHttp c = new RawHttp(strict.localAddress().getPort())) {
+      c.send("GET /text HTTP/1.1\r\nHost: a\r\n");
+      RawHttp.Response r = c.read();
+      assertEquals(408, r.status());
+      assertTrue(r.text().contains("\"error\":\"request_timeout\""), r.text());
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  @Test
   void connectionsBeyondTheLimitAreClosedAsTheyArrive() throws Exception {
     int port = strict.localAddress().getPort();
     try (RawHttp a = new RawHttp(port); RawHttp b = new RawHttp(port)) {
