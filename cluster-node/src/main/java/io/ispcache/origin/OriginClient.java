@@ -40,16 +40,32 @@ public final class OriginClient {
   private final Materializer materializer;
   private final OriginSettings settings;
   private final Map<String, ConnectionPoolSettings> pools = new ConcurrentHashMap<>();
+  private final WireOrigin wire;
 
   public OriginClient(ActorSystem<?> system, OriginSettings settings) {
     this.system = system;
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.settings = settings;
+    this.wire = new WireOrigin(settings, USER_AGENT);
+    akka.actor.CoordinatedShutdown.get(system)
+        .addTask(
+            akka.actor.CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-origin-connections",
+            () -> {
+              wire.close();
+              return CompletableFuture.completedFuture(akka.Done.getInstance());
+            });
   }
 
-  /** Fetches {@code [first, last]}; the stage fails with {@link OriginException} when upstream fails. */
+  /**
+   * Fetches {@code [first, last]}; the stage fails with {@link OriginException} when upstream fails.
+   * Direct origins are fetched over {@link WireOrigin}'s connections, proxied ones through Akka HTTP.
+   */
   public CompletionStage<OriginReply> fetch(OriginRequest request) {
+    if (request.origin().upstreamProxy().isEmpty()) {
+      return wire.fetch(request);
+    }
     HttpRequest http =
         HttpRequest.GET("http://" + request.host() + request.pathAndQuery())
             .addHeader(RawHeader.create("Range", "bytes=" + request.first() + "-" + request.last()))

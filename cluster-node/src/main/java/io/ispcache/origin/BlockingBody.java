@@ -1,0 +1,154 @@
+package io.ispcache.origin;
+
+import akka.stream.Attributes;
+import akka.stream.Outlet;
+import akka.stream.SourceShape;
+import akka.stream.stage.AbstractOutHandler;
+import akka.stream.stage.AsyncCallback;
+import akka.stream.stage.GraphStage;
+import akka.stream.stage.GraphStageLogic;
+import akka.util.ByteString;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+
+/**
+ * A response body read with blocking reads on a thread of its own, handed to the stream in large
+ * pieces: one thread hop per piece instead of an actor message per socket read. The reader runs at
+ * most {@link #AHEAD} pieces ahead of demand, so memory per body is bounded.
+ */
+final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
+  static final int AHEAD = 2;
+  private static final Object END = new Object();
+
+  /** Reads the body. Called on one thread, one call at a time. */
+  interface Reader {
+    /** The next piece, or null at the end of the body. */
+    ByteString read() throws IOException;
+
+    /** The whole body was read: the connection may serve another request. */
+    void finished();
+
+    /** The body will not be read to its end (cancelled, failed): let go of the connection. */
+    void abandon();
+  }
+
+  private final Reader reader;
+  private final Executor threads;
+  private final Outlet<ByteString> out = Outlet.create("OriginBody.out");
+  private final SourceShape<ByteString> shape = SourceShape.of(out);
+
+  BlockingBody(Reader reader, Executor threads) {
+    this.reader = reader;
+    this.threads = threads;
+  }
+
+  @Override
+  public SourceShape<ByteString> shape() {
+    return shape;
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new GraphStageLogic(shape) {
+      private final ArrayDeque<ByteString> ready = new ArrayDeque<>();
+      private final Semaphore demand = new Semaphore(0);
+      private volatile boolean stopped;
+      private boolean ended;
+      private Throwable failure;
+
+      {
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                deliver();
+              }
+
+              @Override
+              public void onDownstreamFinish(Throwable cause) {
+                stop();
+                completeStage();
+              }
+            });
+      }
+
+      @Override
+      public void preStart() {
+        AsyncCallback<Object> arrived = createAsyncCallback(this::arrived);
+        demand.release(AHEAD);
+        threads.execute(() -> readLoop(arrived));
+      }
+
+      private void readLoop(AsyncCallback<Object> arrived) {
+        try {
+          while (true) {
+            demand.acquire();
+            if (stopped) {
+              reader.abandon();
+              return;
+            }
+            ByteString piece = reader.read();
+            if (piece == null) {
+              reader.finished();
+              arrived.invoke(END);
+              return;
+            }
+            arrived.invoke(piece);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          reader.abandon();
+        } catch (IOException | RuntimeException e) {
+          reader.abandon();
+          if (!stopped) {
+            arrived.invoke(e);
+          }
+        }
+      }
+
+      private void arrived(Object o) {
+        if (o instanceof ByteString b) {
+          ready.add(b);
+        } else if (o == END) {
+          ended = true;
+        } else {
+          failure = (Throwable) o;
+        }
+        deliver();
+      }
+
+      private void deliver() {
+        if (!ready.isEmpty() && isAvailable(out)) {
+          push(out, ready.poll());
+          demand.release();
+        }
+        if (ready.isEmpty()) {
+          if (failure != null) {
+            failStage(failure);
+          } else if (ended) {
+            completeStage();
+          }
+        }
+      }
+
+      private void stop() {
+        if (!stopped) {
+          stopped = true;
+          // Wakes a reader blocked on demand; one blocked in a socket read is woken by abandon.
+          demand.release();
+          if (!ended) {
+            reader.abandon();
+          }
+        }
+      }
+
+      @Override
+      public void postStop() {
+        stop();
+      }
+    };
+  }
+}

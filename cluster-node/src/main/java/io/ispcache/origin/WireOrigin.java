@@ -1,0 +1,655 @@
+package io.ispcache.origin;
+
+import akka.NotUsed;
+import akka.http.javadsl.model.ContentType;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ranged GETs to an origin over pooled keep-alive connections with blocking reads, a thread per
+ * exchange (as Varnish fetches from its backends). A cold download spent a third of its CPU in the
+ * Akka HTTP client's per-read machinery; here a body arrives in pieces of up to 1 MiB, each one
+ * hop to the stream. Origins behind an upstream proxy keep the Akka client.
+ */
+final class WireOrigin {
+  private static final Logger log = LoggerFactory.getLogger(WireOrigin.class);
+  private static final int MAX_HEAD = 64 * 1024;
+  private static final int PIECE = 1 << 20;
+
+  private final OriginSettings settings;
+  private final String userAgent;
+  private final ExecutorService threads;
+  private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+
+  WireOrigin(OriginSettings settings, String userAgent) {
+    this.settings = settings;
+    this.userAgent = userAgent;
+    AtomicInteger n = new AtomicInteger();
+    this.threads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "ispcache-origin-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void close() {
+    threads.shutdownNow();
+    pools.values().forEach(Pool::closeIdle);
+  }
+
+  /** The reply to {@code request}; fails with {@link OriginException} like {@link OriginClient#fetch}. */
+  CompletionStage<OriginReply> fetch(OriginRequest request) {
+    CompletableFuture<OriginReply> reply = new CompletableFuture<>();
+    threads.execute(
+        () -> {
+          try {
+            reply.complete(exchange(request));
+          } catch (RuntimeException e) {
+            reply.completeExceptionally(e);
+          }
+        });
+    return reply;
+  }
+
+  private OriginReply exchange(OriginRequest request) {
+    Pool pool = pools.computeIfAbsent(request.origin().name(), n -> new Pool(request.origin()));
+    Lease lease = pool.lease();
+    String target = request.pathAndQuery();
+    byte[] head =
+        ("GET " + target + " HTTP/1.1\r\nHost: " + request.host() + "\r\nRange: bytes=" + request.first() + "-" + request.last()
+                + "\r\nUser-Agent: " + userAgent + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    Response response;
+    try {
+      response = lease.send(head);
+    } catch (SocketTimeoutException e) {
+      lease.abandon();
+      throw new OriginException(OriginException.Kind.TIMEOUT, "origin " + request.origin().name() + " did not answer in time", e);
+    } catch (IOException e) {
+      lease.abandon();
+      throw new OriginException(
+          OriginException.Kind.UNREACHABLE, "origin " + request.origin().name() + " unreachable: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      lease.abandon();
+      throw e;
+    }
+    try {
+      return interpret(request, response, lease);
+    } catch (RuntimeException e) {
+      lease.abandon();
+      throw e;
+    }
+  }
+
+  private OriginReply interpret(OriginRequest request, Response response, Lease lease) {
+    int status = response.status;
+    if (status == 206) {
+      Optional<ContentRangeValue> range = ContentRangeValue.parse(response.header("Content-Range"));
+      if (range.isEmpty()
+          || range.get().first() != request.first()
+          || range.get().last() != Math.min(request.last(), range.get().length() - 1)) {
+        throw new OriginException(
+            OriginException.Kind.BAD_RESPONSE,
+            "origin answered bytes=" + request.first() + "-" + request.last() + " with Content-Range "
+                + response.header("Content-Range"));
+      }
+      if (response.noStore()) {
+        throw new UncacheableException(request.host() + request.pathAndQuery());
+      }
+      ContentRangeValue r = range.get();
+      if (response.length >= 0 && response.length != r.last() - r.first() + 1) {
+        throw new OriginException(
+            OriginException.Kind.BAD_RESPONSE,
+            "origin's Content-Length " + response.length + " does not match its Content-Range " + response.header("Content-Range"));
+      }
+      return new OriginReply.Bytes(response.object(r.length()), r.first(), r.last(), body(response, lease));
+    }
+    if (status == 200) {
+      if (response.noStore() || response.length < 0) {
+        return new OriginReply.Uncacheable(relayed(response, lease));
+      }
+      long length = response.length;
+      if (request.first() >= length && length > 0) {
+        lease.abandon();
+        return new OriginReply.BeyondEnd(length);
+      }
+      long last = Math.min(request.last(), length - 1);
+      // The origin ignored Range: cut the needed bytes out of the full body.
+      Source<ByteString, NotUsed> body = body(response, lease).via(ByteSlice.of(request.first(), last - request.first() + 1));
+      return new OriginReply.Bytes(response.object(length), request.first(), last, body);
+    }
+    if (status == 416) {
+      Optional<Long> length = ContentRangeValue.unsatisfiedLength(response.header("Content-Range"));
+      lease.abandon();
+      if (length.isEmpty()) {
+        throw new OriginException(OriginException.Kind.BAD_RESPONSE, "origin answered 416 without Content-Range length");
+      }
+      if (length.get() == 0) {
+        return new OriginReply.Bytes(response.object(0), 0, -1, Source.empty());
+      }
+      return new OriginReply.BeyondEnd(length.get());
+    }
+    if (status >= 500) {
+      lease.abandon();
+      throw new OriginException(
+          OriginException.Kind.SERVER_ERROR, "origin answered " + status + " for " + request.host() + request.pathAndQuery());
+    }
+    return new OriginReply.Uncacheable(relayed(response, lease));
+  }
+
+  /** The body as a stream that fails with an {@link OriginException} when the origin breaks off. */
+  private Source<ByteString, NotUsed> body(Response response, Lease lease) {
+    return Source.fromGraph(new BlockingBody(new BodyReader(response, lease), threads));
+  }
+
+  private HttpResponse relayed(Response response, Lease lease) {
+    List<HttpHeader> headers = new ArrayList<>();
+    ContentType type = ContentTypes.APPLICATION_OCTET_STREAM;
+    for (String[] h : response.headers) {
+      String name = h[0].toLowerCase(Locale.ROOT);
+      switch (name) {
+        case "content-type" -> {
+          try {
+            type = ContentTypes.parse(h[1]);
+          } catch (RuntimeException e) {
+            type = ContentTypes.APPLICATION_OCTET_STREAM;
+          }
+        }
+        case "content-length", "transfer-encoding", "connection", "keep-alive", "date", "server" -> { }
+        default -> headers.add(RawHeader.create(h[0], h[1]));
+      }
+    }
+    HttpResponse r = HttpResponse.create().withStatus(StatusCodes.get(response.status)).addHeaders(headers);
+    if (!response.hasBody()) {
+      lease.finished();
+      return r.withEntity(HttpEntities.create(type, ByteString.emptyByteString()));
+    }
+    Source<ByteString, NotUsed> body = body(response, lease);
+    return response.length >= 0
+        ? r.withEntity(HttpEntities.create(type, response.length, body))
+        : r.withEntity(HttpEntities.createChunked(type, body));
+  }
+
+  // --- connections ------------------------------------------------------------------------------
+
+  /** The keep-alive connections to one origin, at most max-connections-per-host at a time. */
+  private final class Pool {
+    private final Origin origin;
+    private final Semaphore slots;
+    private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
+
+    Pool(Origin origin) {
+      this.origin = origin;
+      this.slots = new Semaphore(settings.maxConnectionsPerHost(), true);
+    }
+
+    Lease lease() {
+      try {
+        if (!slots.tryAcquire(settings.responseTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new OriginException(
+              OriginException.Kind.TIMEOUT,
+              "origin " + origin.name() + ": all " + settings.maxConnectionsPerHost() + " connections stayed busy");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new OriginException(OriginException.Kind.UNREACHABLE, "interrupted waiting for a connection to " + origin.name(), e);
+      }
+      return new Lease(this);
+    }
+
+    Conn idleConnection() {
+      long now = System.nanoTime();
+      Conn c;
+      while ((c = idle.pollFirst()) != null) {
+        if (now - c.idleSince < settings.idleTimeout().toNanos() && !c.socket.isClosed()) {
+          return c;
+        }
+        c.close();
+      }
+      return null;
+    }
+
+
+    void closeIdle() {
+      Conn c;
+      while ((c = idle.pollFirst()) != null) {
+        c.close();
+      }
+    }
+  }
+
+  /** One exchange's hold on a connection slot (and, once connected, a connection). */
+  private final class Lease {
+    private final Pool pool;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private volatile Conn conn;
+
+    Lease(Pool pool) {
+      this.pool = pool;
+    }
+
+    /** Sends the request head and reads the response head (retrying once on a stale connection). */
+    Response send(byte[] request) throws IOException {
+      Conn pooled = pool.idleConnection();
+      if (pooled != null) {
+        conn = pooled;
+        try {
+          return conn.exchange(request, settings.responseTimeout());
+        } catch (SocketTimeoutException e) {
+          throw e;
+        } catch (IOException e) {
+          // Closed by the origin while idle: a GET is safe to send again on a new connection.
+          log.debug("pooled connection to {} was stale: {}", pool.origin.name(), e.toString());
+          conn.close();
+        }
+      }
+      conn = connect(request);
+      return conn.exchange(request, settings.responseTimeout());
+    }
+
+    private Conn connect(byte[] request) throws IOException {
+      Origin origin = pool.origin;
+      String host = hostOf(request);
+      InetSocketAddress to =
+          origin.upstreamAddress()
+              .map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
+              .orElseGet(() -> new InetSocketAddress(host, 80));
+      if (to.isUnresolved()) {
+        throw new ConnectException("cannot resolve " + to.getHostString());
+      }
+      return new Conn(to, settings.connectTimeout().toMillis());
+    }
+
+    /** The body was read to its end: the connection goes back to the pool if it may be reused. */
+    void finished() {
+      if (released.compareAndSet(false, true)) {
+        Conn c = conn;
+        if (c != null && c.reusable) {
+          c.idleSince = System.nanoTime();
+          pool.idle.addFirst(c);
+        } else if (c != null) {
+          c.close();
+        }
+        pool.slots.release();
+      }
+    }
+
+    /** The exchange ends early: the connection is closed (waking a blocked read). */
+    void abandon() {
+      if (released.compareAndSet(false, true)) {
+        Conn c = conn;
+        if (c != null) {
+          c.close();
+        }
+        pool.slots.release();
+      }
+    }
+  }
+
+  private static String hostOf(byte[] request) {
+    String s = new String(request, StandardCharsets.ISO_8859_1);
+    int at = s.indexOf("\r\nHost: ") + 8;
+    return s.substring(at, s.indexOf("\r\n", at));
+  }
+
+  /** A socket with its read buffer. */
+  private static final class Conn {
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+    final byte[] buf = new byte[MAX_HEAD];
+    int pos;
+    int lim;
+    boolean reusable;
+    volatile long idleSince;
+
+    Conn(InetSocketAddress to, long connectTimeoutMillis) throws IOException {
+      socket = new Socket();
+      try {
+        socket.setTcpNoDelay(true);
+        socket.connect(to, (int) connectTimeoutMillis);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+      } catch (IOException e) {
+        socket.close();
+        throw e;
+      }
+    }
+
+    Response exchange(byte[] request, java.time.Duration timeout) throws IOException {
+      socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+      out.write(request);
+      out.flush();
+      while (true) {
+        Response r = readHead();
+        if (r.status >= 100 && r.status < 200) {
+          continue; // 100 Continue and other interim answers precede the real one
+        }
+        return r;
+      }
+    }
+
+    private Response readHead() throws IOException {
+      if (pos == lim) {
+        pos = lim = 0;
+      }
+      int end;
+      while ((end = headEnd()) < 0) {
+        if (lim == buf.length) {
+          if (pos == 0) {
+            throw new IOException("origin response head larger than " + MAX_HEAD + " bytes");
+          }
+          System.arraycopy(buf, pos, buf, 0, lim - pos);
+          lim -= pos;
+          pos = 0;
+        }
+        int n = in.read(buf, lim, buf.length - lim);
+        if (n < 0) {
+          throw new IOException("origin closed the connection before answering");
+        }
+        lim += n;
+      }
+      String head = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+      pos = end;
+      return Response.parse(head);
+    }
+
+    private int headEnd() {
+      for (int i = pos; i + 3 < lim; i++) {
+        if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
+          return i + 4;
+        }
+      }
+      return -1;
+    }
+
+    /** Up to {@code max} bytes: what is buffered, else one blocking read and what follows at once. */
+    int read(byte[] into, int off, int max) throws IOException {
+      if (pos < lim) {
+        int n = Math.min(max, lim - pos);
+        System.arraycopy(buf, pos, into, off, n);
+        pos += n;
+        return n;
+      }
+      int total = 0;
+      int n = in.read(into, off, max);
+      if (n < 0) {
+        return -1;
+      }
+      total += n;
+      while (total < max && in.available() > 0) {
+        n = in.read(into, off + total, max - total);
+        if (n < 0) {
+          break;
+        }
+        total += n;
+      }
+      return total;
+    }
+
+    /** One line (for chunk sizes), without its CRLF. */
+    String line() throws IOException {
+      StringBuilder b = new StringBuilder();
+      while (true) {
+        if (pos == lim) {
+          pos = lim = 0;
+          int n = in.read(buf, 0, buf.length);
+          if (n < 0) {
+            throw new IOException("origin closed the connection mid-body");
+          }
+          lim = n;
+        }
+        byte c = buf[pos++];
+        if (c == '\n') {
+          int l = b.length();
+          return l > 0 && b.charAt(l - 1) == '\r' ? b.substring(0, l - 1) : b.toString();
+        }
+        if (b.length() > 4096) {
+          throw new IOException("origin sent an over-long chunk line");
+        }
+        b.append((char) c);
+      }
+    }
+
+    void close() {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        log.debug("closing an origin connection", e);
+      }
+    }
+  }
+
+  /** A parsed response head. {@code length} is -1 when the body is chunked or ends at close. */
+  private static final class Response {
+    final int status;
+    final List<String[]> headers;
+    final long length;
+    final boolean chunked;
+    final boolean keepAlive;
+
+    private Response(int status, List<String[]> headers, long length, boolean chunked, boolean keepAlive) {
+      this.status = status;
+      this.headers = headers;
+      this.length = length;
+      this.chunked = chunked;
+      this.keepAlive = keepAlive;
+    }
+
+    static Response parse(String head) throws IOException {
+      String[] lines = head.split("\r\n");
+      String status = lines[0];
+      if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(8) != ' ') {
+        throw new IOException("origin sent no HTTP/1.x status line: " + status.substring(0, Math.min(40, status.length())));
+      }
+      int code;
+      try {
+        code = Integer.parseInt(status.substring(9, 12));
+      } catch (NumberFormatException e) {
+        throw new IOException("origin sent a bad status line: " + status);
+      }
+      boolean http11 = status.startsWith("HTTP/1.1");
+      List<String[]> headers = new ArrayList<>();
+      long length = -1;
+      boolean chunked = false;
+      boolean keepAlive = http11;
+      for (int i = 1; i < lines.length; i++) {
+        String line = lines[i];
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+          throw new IOException("origin sent a bad header line: " + line);
+        }
+        String name = line.substring(0, colon).trim();
+        String value = line.substring(colon + 1).trim();
+        headers.add(new String[] {name, value});
+        if (name.equalsIgnoreCase("Content-Length")) {
+          try {
+            long l = Long.parseLong(value);
+            if (l < 0 || (length >= 0 && length != l)) {
+              throw new IOException("origin sent a bad Content-Length: " + value);
+            }
+            length = l;
+          } catch (NumberFormatException e) {
+            throw new IOException("origin sent a bad Content-Length: " + value);
+          }
+        } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+          chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+        } else if (name.equalsIgnoreCase("Connection")) {
+          String v = value.toLowerCase(Locale.ROOT);
+          if (v.contains("close")) {
+            keepAlive = false;
+          } else if (v.contains("keep-alive")) {
+            keepAlive = true;
+          }
+        }
+      }
+      if (chunked) {
+        length = -1;
+      }
+      if (code == 204 || code == 304) {
+        length = 0;
+      }
+      return new Response(code, headers, length, chunked, keepAlive);
+    }
+
+    String header(String name) {
+      for (String[] h : headers) {
+        if (h[0].equalsIgnoreCase(name)) {
+          return h[1];
+        }
+      }
+      return null;
+    }
+
+    boolean hasBody() {
+      return length != 0;
+    }
+
+    boolean noStore() {
+      String cc = header("Cache-Control");
+      if (cc == null) {
+        return false;
+      }
+      String v = cc.toLowerCase(Locale.ROOT);
+      return v.contains("no-store") || v.contains("private");
+    }
+
+    OriginObject object(long objectLength) {
+      String type = header("Content-Type");
+      return new OriginObject(objectLength, header("ETag"), header("Last-Modified"), type == null ? "none/none" : type);
+    }
+  }
+
+  /** Reads one body: by Content-Length, chunked, or to the connection's end. */
+  private final class BodyReader implements BlockingBody.Reader {
+    private final Response response;
+    private final Lease lease;
+    private final Conn conn;
+    private long remaining;
+    private long chunkLeft;
+    private boolean done;
+    private final byte[] scratch = new byte[PIECE];
+
+    BodyReader(Response response, Lease lease) {
+      this.response = response;
+      this.lease = lease;
+      this.conn = lease.conn;
+      this.remaining = response.length;
+      conn.reusable = false;
+    }
+
+    @Override
+    public ByteString read() throws IOException {
+      if (done) {
+        return null;
+      }
+      try {
+        conn.socket.setSoTimeout((int) Math.max(1, settings.idleTimeout().toMillis()));
+        if (response.chunked) {
+          return readChunked();
+        }
+        if (remaining == 0) {
+          done = true;
+          conn.reusable = response.keepAlive;
+          return null;
+        }
+        int want = remaining < 0 ? PIECE : (int) Math.min(PIECE, remaining);
+        int n = conn.read(scratch, 0, want);
+        if (n < 0) {
+          if (remaining < 0) {
+            done = true; // the body ends with the connection
+            return null;
+          }
+          throw new OriginException(
+              OriginException.Kind.UNREACHABLE,
+              "origin broke off mid-body: connection closed with " + remaining + " bytes still to come");
+        }
+        if (remaining > 0) {
+          remaining -= n;
+        }
+        return ByteString.fromArray(scratch, 0, n);
+      } catch (SocketTimeoutException e) {
+        throw new OriginException(OriginException.Kind.TIMEOUT, "origin stalled mid-body", e);
+      } catch (IOException e) {
+        throw new OriginException(OriginException.Kind.UNREACHABLE, "origin broke off mid-body: " + e.getMessage(), e);
+      }
+    }
+
+    private ByteString readChunked() throws IOException {
+      while (chunkLeft == 0) {
+        String line = conn.line();
+        int semi = line.indexOf(';');
+        String size = (semi < 0 ? line : line.substring(0, semi)).trim();
+        try {
+          chunkLeft = Long.parseLong(size, 16);
+        } catch (NumberFormatException e) {
+          throw new IOException("bad chunk size line: " + line);
+        }
+        if (chunkLeft < 0) {
+          throw new IOException("bad chunk size line: " + line);
+        }
+        if (chunkLeft == 0) {
+          for (String trailer = conn.line(); !trailer.isEmpty(); trailer = conn.line()) {
+            // trailers are not kept
+          }
+          done = true;
+          conn.reusable = response.keepAlive;
+          return null;
+        }
+      }
+      int want = (int) Math.min(PIECE, chunkLeft);
+      int n = conn.read(scratch, 0, want);
+      if (n < 0) {
+        throw new IOException("connection closed inside a chunk");
+      }
+      chunkLeft -= n;
+      if (chunkLeft == 0 && !conn.line().isEmpty()) {
+        throw new IOException("chunk not followed by CRLF");
+      }
+      return ByteString.fromArray(scratch, 0, n);
+    }
+
+    @Override
+    public void finished() {
+      lease.finished();
+    }
+
+    @Override
+    public void abandon() {
+      lease.abandon();
+    }
+  }
+}
