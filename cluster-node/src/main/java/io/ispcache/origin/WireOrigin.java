@@ -98,6 +98,9 @@ final class WireOrigin {
     } catch (SocketTimeoutException e) {
       lease.abandon();
       throw new OriginException(OriginException.Kind.TIMEOUT, "origin " + request.origin().name() + " did not answer in time", e);
+    } catch (BadHead e) {
+      lease.abandon();
+      throw new OriginException(OriginException.Kind.BAD_RESPONSE, "origin " + request.origin().name() + ": " + e.getMessage(), e);
     } catch (IOException e) {
       lease.abandon();
       throw new OriginException(
@@ -268,7 +271,7 @@ final class WireOrigin {
         conn = pooled;
         try {
           return conn.exchange(request, settings.responseTimeout());
-        } catch (SocketTimeoutException e) {
+        } catch (SocketTimeoutException | BadHead e) {
           throw e;
         } catch (IOException e) {
           // Closed by the origin while idle: a GET is safe to send again on a new connection.
@@ -325,6 +328,13 @@ final class WireOrigin {
     return s.substring(at, s.indexOf("\r\n", at));
   }
 
+  /** A response head that is not HTTP/1.x. */
+  private static final class BadHead extends IOException {
+    BadHead(String message) {
+      super(message);
+    }
+  }
+
   /** A socket with its read buffer. */
   private static final class Conn {
     final Socket socket;
@@ -370,7 +380,7 @@ final class WireOrigin {
       while ((end = headEnd()) < 0) {
         if (lim == buf.length) {
           if (pos == 0) {
-            throw new IOException("origin response head larger than " + MAX_HEAD + " bytes");
+            throw new BadHead("response head larger than " + MAX_HEAD + " bytes");
           }
           System.arraycopy(buf, pos, buf, 0, lim - pos);
           lim -= pos;
@@ -473,13 +483,13 @@ final class WireOrigin {
       String[] lines = head.split("\r\n");
       String status = lines[0];
       if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(8) != ' ') {
-        throw new IOException("origin sent no HTTP/1.x status line: " + status.substring(0, Math.min(40, status.length())));
+        throw new BadHead("no HTTP/1.x status line: " + status.substring(0, Math.min(40, status.length())));
       }
       int code;
       try {
         code = Integer.parseInt(status.substring(9, 12));
       } catch (NumberFormatException e) {
-        throw new IOException("origin sent a bad status line: " + status);
+        throw new BadHead("bad status line: " + status);
       }
       boolean http11 = status.startsWith("HTTP/1.1");
       List<String[]> headers = new ArrayList<>();
@@ -490,7 +500,7 @@ final class WireOrigin {
         String line = lines[i];
         int colon = line.indexOf(':');
         if (colon <= 0) {
-          throw new IOException("origin sent a bad header line: " + line);
+          throw new BadHead("bad header line: " + line);
         }
         String name = line.substring(0, colon).trim();
         String value = line.substring(colon + 1).trim();
@@ -499,11 +509,11 @@ final class WireOrigin {
           try {
             long l = Long.parseLong(value);
             if (l < 0 || (length >= 0 && length != l)) {
-              throw new IOException("origin sent a bad Content-Length: " + value);
+              throw new BadHead("bad Content-Length: " + value);
             }
             length = l;
           } catch (NumberFormatException e) {
-            throw new IOException("origin sent a bad Content-Length: " + value);
+            throw new BadHead("bad Content-Length: " + value);
           }
         } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
           chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");

@@ -1,0 +1,278 @@
+package io.ispcache.origin;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.stream.Materializer;
+import akka.stream.javadsl.Sink;
+import akka.util.ByteString;
+import io.ispcache.testing.TestContent;
+import io.ispcache.testing.TestOrigin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Fetches from origins over the node's own HTTP/1.1 connections: framing, reuse and faults. */
+class WireOriginTest {
+  static ActorTestKit kit;
+  static Materializer mat;
+
+  @BeforeAll
+  static void start() {
+    kit = ActorTestKit.create();
+    mat = Materializer.matFromSystem(kit.system());
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  static WireOrigin client(int port, int maxConnections, Duration responseTimeout) {
+    return new WireOrigin(settings(port, maxConnections, responseTimeout), "ispcache-test");
+  }
+
+  static OriginSettings settings(int port, int maxConnections, Duration responseTimeout) {
+    Origin origin =
+        new Origin(
+            "test",
+            List.of(new HostPattern("origin.example.net")),
+            Optional.of(InetSocketAddress.createUnresolved("127.0.0.1", port)),
+            Optional.empty(),
+            true,
+            false);
+    return new OriginSettings(List.of(origin), Duration.ofSeconds(2), responseTimeout, Duration.ofSeconds(2), maxConnections);
+  }
+
+  static OriginRequest request(WireOrigin c, int port, String path, long first, long last) {
+    return new OriginRequest(settings(port, 1, Duration.ofSeconds(2)).origins().get(0), "origin.example.net", path, first, last);
+  }
+
+  static OriginReply await(CompletionStage<OriginReply> reply) throws Exception {
+    return reply.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static ByteString body(OriginReply.Bytes bytes) throws Exception {
+    return bytes.body().runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static byte[] content(long seed, long offset, int length) {
+    byte[] b = new byte[length];
+    TestContent.fill(seed, offset, b, 0, length);
+    return b;
+  }
+
+  @Test
+  void rangesComeBackExactlyAndConnectionsAreReused() throws Exception {
+    try (TestOrigin origin = new TestOrigin()) {
+      origin.put("/a.bin", 5_000_000, 3, "application/octet-stream", "\"e1\"", "Tue, 03 Nov 2026 10:00:00 GMT");
+      WireOrigin c = client(origin.port(), 4, Duration.ofSeconds(5));
+      try {
+        for (long first : new long[] {0, 2_000_000, 4_000_000}) {
+          long last = Math.min(first + 1_999_999, 4_999_999);
+          OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/a.bin", first, last)));
+          assertEquals(5_000_000, r.object().length());
+          assertEquals("\"e1\"", r.object().etag());
+          assertEquals(first, r.first());
+          assertEquals(last, r.last());
+          assertArrayEquals(content(3, first, (int) (last - first + 1)), body(r).toArray());
+        }
+        assertEquals(1, origin.connectionsAccepted(), "one keep-alive connection for three sequential fetches");
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  /** An origin that answers each connection's requests with the scripted responses, in turn. */
+  static final class Scripted implements AutoCloseable {
+    final ServerSocket server;
+    final AtomicInteger connections = new AtomicInteger();
+
+    Scripted(Function<Integer, List<byte[]>> perConnection, boolean closeAfterScript) throws IOException {
+      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread t = new Thread(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket s = server.accept();
+            int n = connections.incrementAndGet();
+            Thread h = new Thread(() -> serve(s, perConnection.apply(n), closeAfterScript));
+            h.setDaemon(true);
+            h.start();
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private static void serve(Socket s, List<byte[]> responses, boolean close) {
+      try (s) {
+        InputStream in = s.getInputStream();
+        for (byte[] response : responses) {
+          readHead(in);
+          s.getOutputStream().write(response);
+          s.getOutputStream().flush();
+        }
+        if (!close) {
+          while (in.read() >= 0) {
+            // hold the connection open until the client closes it
+          }
+        }
+      } catch (IOException ignored) {
+        // the client went away
+      }
+    }
+
+    private static void readHead(InputStream in) throws IOException {
+      int matched = 0;
+      byte[] end = {'\r', '\n', '\r', '\n'};
+      while (matched < 4) {
+        int c = in.read();
+        if (c < 0) {
+          throw new IOException("closed");
+        }
+        matched = c == end[matched] ? matched + 1 : (c == '\r' ? 1 : 0);
+      }
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  static String ok206(String body, long first, long length) {
+    return "HTTP/1.1 206 Partial Content\r\nContent-Length: " + body.length() + "\r\nContent-Range: bytes " + first + "-"
+        + (first + body.length() - 1) + "/" + length + "\r\nETag: \"x\"\r\n\r\n" + body;
+  }
+
+  @Test
+  void aChunkedNotFoundIsRelayedWithItsBody() throws Exception {
+    try (Scripted origin = new Scripted(n -> List.of(ascii(
+        "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nX-Origin: yes\r\n\r\n"
+            + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: t\r\n\r\n")), true)) {
+      WireOrigin c = client(origin.port(), 2, Duration.ofSeconds(5));
+      try {
+        OriginReply.Uncacheable r = (OriginReply.Uncacheable) await(c.fetch(request(c, origin.port(), "/missing", 0, 99)));
+        assertEquals(404, r.response().status().intValue());
+        assertEquals("yes", r.response().getHeader("X-Origin").orElseThrow().value());
+        assertTrue(r.response().entity().getContentType().toString().startsWith("text/plain"), r.response().entity().getContentType().toString());
+        ByteString bytes = r.response().entity().getDataBytes()
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals("hello world", bytes.utf8String());
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aPooledConnectionTheOriginClosedIsReplacedWithoutFailingTheFetch() throws Exception {
+    // Each connection answers one request and then closes, without saying so.
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10))), true)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
+      try {
+        for (int i = 0; i < 3; i++) {
+          OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
+          assertEquals("abcd", body(r).utf8String());
+        }
+        assertEquals(3, origin.connections.get());
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void malformedAnswersAreBadResponses() throws Exception {
+    String[] answers = {
+      "SPDY/3 200 OK\r\n\r\n",
+      "HTTP/1.1 2x0 OK\r\n\r\n",
+      "HTTP/1.1 206 Partial\r\nContent-Length: -4\r\n\r\n",
+      "HTTP/1.1 206 Partial\r\nno colon here\r\n\r\n",
+      "HTTP/1.1 206 Partial\r\nContent-Length: 4\r\nContent-Range: bytes 5-8/10\r\n\r\nabcd",
+      "HTTP/1.1 206 Partial\r\nContent-Length: 3\r\nContent-Range: bytes 0-3/10\r\n\r\nabc",
+    };
+    for (String answer : answers) {
+      try (Scripted origin = new Scripted(n -> List.of(ascii(answer)), true)) {
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
+        try {
+          ExecutionException e =
+              org.junit.jupiter.api.Assertions.assertThrows(
+                  ExecutionException.class, () -> await(c.fetch(request(c, origin.port(), "/m", 0, 3))), answer);
+          OriginException oe = assertInstanceOf(OriginException.class, e.getCause(), answer);
+          assertEquals(OriginException.Kind.BAD_RESPONSE, oe.kind(), answer);
+          assertEquals(502, oe.status());
+        } finally {
+          c.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBodyCutShortFailsTheStreamAsUnreachable() throws Exception {
+    try (Scripted origin = new Scripted(n -> List.of(ascii(
+        "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), true)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
+      try {
+        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/short", 0, 9)));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(r));
+        OriginException oe = assertInstanceOf(OriginException.class, e.getCause());
+        assertEquals(OriginException.Kind.UNREACHABLE, oe.kind());
+        assertTrue(oe.getMessage().contains("mid-body"), oe.getMessage());
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void whenEveryConnectionStaysBusyAFetchTimesOutAndTheSlotIsFreedByTheBody() throws Exception {
+    String big = "x".repeat(4 << 20);
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206(big, 0, big.length())), ascii(ok206("abcd", 0, 10))), false)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofMillis(500));
+      try {
+        OriginReply.Bytes held = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
+        ExecutionException e =
+            org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(c.fetch(request(c, origin.port(), "/small", 0, 3))));
+        assertEquals(OriginException.Kind.TIMEOUT, assertInstanceOf(OriginException.class, e.getCause()).kind());
+        assertEquals(big.length(), body(held).size());
+        OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
+        assertEquals("abcd", body(next).utf8String());
+        assertEquals(1, origin.connections.get(), "the freed connection was reused");
+      } finally {
+        c.close();
+      }
+    }
+  }
+}
