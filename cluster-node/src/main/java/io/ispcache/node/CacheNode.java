@@ -254,7 +254,7 @@ public final class CacheNode {
     cs.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "drain-content",
-        () -> service.inFlight().drained().thenCompose(d -> server.terminate()).thenApply(t -> akka.Done.getInstance()));
+        () -> service.inFlight().drained().thenCompose(d -> server.terminate(Duration.ofSeconds(10))).thenApply(t -> akka.Done.getInstance()));
   }
 
   private static NodeFigures figures(NodeStatus status) {

@@ -197,6 +197,7 @@ final class WireOrigin {
     }
     HttpResponse r = HttpResponse.create().withStatus(StatusCodes.get(response.status)).addHeaders(headers);
     if (!response.hasBody()) {
+      lease.conn.reusable = response.keepAlive;
       lease.finished();
       return r.withEntity(HttpEntities.create(type, ByteString.emptyByteString()));
     }

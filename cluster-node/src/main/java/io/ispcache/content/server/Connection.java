@@ -383,7 +383,7 @@ final class Connection implements EventLoop.Ready {
 
   private void responseDone() {
     runFinished();
-    if (closeAfter) {
+    if (closeAfter || server.draining()) {
       close();
       return;
     }
@@ -443,6 +443,11 @@ final class Connection implements EventLoop.Ready {
       }
       default -> { }
     }
+  }
+
+  /** Whether no response is being prepared or written (a leaving server may close it now). */
+  boolean idle() {
+    return state == State.READING;
   }
 
   void close() {

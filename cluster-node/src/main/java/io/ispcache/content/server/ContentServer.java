@@ -38,6 +38,8 @@ public final class ContentServer {
   private final AtomicInteger open = new AtomicInteger();
   private final CompletableFuture<Void> unbound = new CompletableFuture<>();
   private volatile boolean draining;
+  /** Completed when the last connection closes during a graceful end. */
+  private volatile CompletableFuture<Void> drained;
   private int next;
 
   private ContentServer(ContentHandler handler, Materializer materializer, Limits limits, ServerSocketChannel listener, int threads)
@@ -154,7 +156,9 @@ public final class ContentServer {
   }
 
   void closed() {
-    open.decrementAndGet();
+    if (open.decrementAndGet() == 0 && drained != null) {
+      drained.complete(null);
+    }
   }
 
   /** Open client connections. */
@@ -189,6 +193,28 @@ public final class ContentServer {
           unbound.complete(null);
         });
     return unbound;
+  }
+
+  /**
+   * A graceful end: stops accepting, closes connections between requests, lets every response
+   * being written finish (each connection closes after it) for up to {@code grace}, then closes
+   * what is left and stops the I/O threads.
+   */
+  public CompletionStage<Void> terminate(Duration grace) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    unbind()
+        .thenRun(
+            () -> {
+              for (EventLoop loop : loops) {
+                loop.execute(loop::closeIdle);
+              }
+              drained = done;
+              if (open.get() == 0) {
+                done.complete(null);
+              }
+            });
+    return done.completeOnTimeout(null, grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .thenCompose(v -> terminate());
   }
 
   /** Closes every connection, whatever it is doing, and stops the I/O threads. */

@@ -75,6 +75,15 @@ final class EventLoop implements Executor, Runnable {
     connections.remove(c);
   }
 
+  /** Closes the connections that are between requests. */
+  void closeIdle() {
+    for (Connection c : new ArrayList<>(connections)) {
+      if (c.idle()) {
+        c.close();
+      }
+    }
+  }
+
   /** Closes every connection; the loop keeps running until {@link #stop}. */
   void closeAll() {
     for (Connection c : new ArrayList<>(connections)) {

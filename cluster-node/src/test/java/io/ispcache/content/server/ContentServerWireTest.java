@@ -134,6 +134,14 @@ class ContentServerWireTest {
               });
           return CompletableFuture.completedFuture(
               HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 1_000_000_000L, endless)));
+        case "/big":
+          return CompletableFuture.completedFuture(
+              HttpResponse.create()
+                  .withEntity(
+                      HttpEntities.create(
+                          ContentTypes.APPLICATION_OCTET_STREAM,
+                          64L << 20,
+                          Source.repeat(ByteString.fromArray(new byte[64 * 1024])).take(1024))));
         case "/slow":
           return slow;
         case "/boom":
@@ -385,6 +393,24 @@ class ContentServerWireTest {
       assertTrue(open.closedByServer());
     } finally {
       leaving.terminate().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aGracefulEndLetsTheResponseBeingWrittenFinishAndClosesIdleConnections() throws Exception {
+    ContentServer leaving = ContentServer.bind("127.0.0.1", 0, handler, mat,
+        new ContentServer.Limits(Duration.ofSeconds(60), Duration.ofSeconds(30), 10, "ispcache"));
+    int port = leaving.localAddress().getPort();
+    try (RawHttp busy = new RawHttp(port); RawHttp idle = new RawHttp(port)) {
+      assertEquals(200, idle.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
+      // 64 MiB cannot sit in socket buffers: the server is still writing when the end begins.
+      busy.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
+      CompletionStage<Void> ended = leaving.terminate(Duration.ofSeconds(60));
+      assertTrue(idle.closedByServer(), "a connection between requests is closed at once");
+      RawHttp.Response r = busy.read();
+      assertEquals(64 << 20, r.body().length);
+      assertTrue(busy.closedByServer());
+      ended.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
