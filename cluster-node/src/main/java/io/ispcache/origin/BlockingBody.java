@@ -36,6 +36,7 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
 
   private final Reader reader;
   private final Executor threads;
+  private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
   private final Outlet<ByteString> out = Outlet.create("OriginBody.out");
   private final SourceShape<ByteString> shape = SourceShape.of(out);
 
@@ -49,8 +50,29 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
     return shape;
   }
 
+  /** Takes the body for one reader; false when it was taken already (read, or given up). */
+  boolean claim() {
+    return claimed.compareAndSet(false, true);
+  }
+
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
+    if (!claim()) {
+      // The bytes come off one socket once: a second reader would get a share of them.
+      return new GraphStageLogic(shape) {
+        {
+          setHandler(out, new AbstractOutHandler() {
+            @Override
+            public void onPull() {}
+          });
+        }
+
+        @Override
+        public void preStart() {
+          failStage(new IllegalStateException("an origin body can be read only once"));
+        }
+      };
+    }
     return new GraphStageLogic(shape) {
       private final ArrayDeque<ByteString> ready = new ArrayDeque<>();
       private final Semaphore demand = new Semaphore(0);

@@ -46,11 +46,22 @@ final class WireOrigin {
   private static final Logger log = LoggerFactory.getLogger(WireOrigin.class);
   private static final int MAX_HEAD = 64 * 1024;
   private static final int PIECE = 1 << 20;
+  /** Relayed bodies up to this size are read whole at once. */
+  private static final int SMALL_RELAY = 64 * 1024;
+  /** A body nobody starts reading within this time gives its connection up. */
+  private static final long UNCLAIMED_MILLIS = 10_000;
 
   private final OriginSettings settings;
   private final String userAgent;
   private final ExecutorService threads;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "ispcache-origin-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   WireOrigin(OriginSettings settings, String userAgent) {
     this.settings = settings;
@@ -66,6 +77,7 @@ final class WireOrigin {
   }
 
   void close() {
+    watchdog.shutdownNow();
     threads.shutdownNow();
     pools.values().forEach(Pool::closeIdle);
   }
@@ -85,7 +97,11 @@ final class WireOrigin {
   }
 
   private OriginReply exchange(OriginRequest request) {
-    Pool pool = pools.computeIfAbsent(request.origin().name(), n -> new Pool(request.origin()));
+    // One pool per destination: an upstream-address override sends every host there, else each
+    // host name is its own server.
+    String destination =
+        request.origin().name() + '\n' + (request.origin().upstreamAddress().isPresent() ? "" : request.host());
+    Pool pool = pools.computeIfAbsent(destination, n -> new Pool(request.origin()));
     Lease lease = pool.lease();
     String target = request.pathAndQuery();
     byte[] head =
@@ -175,7 +191,18 @@ final class WireOrigin {
 
   /** The body as a stream that fails with an {@link OriginException} when the origin breaks off. */
   private Source<ByteString, NotUsed> body(Response response, Lease lease) {
-    return Source.fromGraph(new BlockingBody(new BodyReader(response, lease), threads));
+    BlockingBody body = new BlockingBody(new BodyReader(response, lease), threads);
+    // A reply dropped without its body being read or cancelled must not hold its connection.
+    watchdog.schedule(
+        () -> {
+          if (body.claim()) {
+            log.warn("an origin body was never read; closing its connection");
+            lease.abandon();
+          }
+        },
+        UNCLAIMED_MILLIS,
+        TimeUnit.MILLISECONDS);
+    return Source.fromGraph(body);
   }
 
   private HttpResponse relayed(Response response, Lease lease) {
@@ -195,11 +222,40 @@ final class WireOrigin {
         default -> headers.add(RawHeader.create(h[0], h[1]));
       }
     }
-    HttpResponse r = HttpResponse.create().withStatus(StatusCodes.get(response.status)).addHeaders(headers);
+    int code = response.status;
+    HttpResponse r =
+        HttpResponse.create()
+            .withStatus(
+                StatusCodes.lookup(code)
+                    .orElseGet(() -> StatusCodes.custom(code, "Origin Status " + code, "", code < 400, true)))
+            .addHeaders(headers);
     if (!response.hasBody()) {
       lease.conn.reusable = response.keepAlive;
       lease.finished();
       return r.withEntity(HttpEntities.create(type, ByteString.emptyByteString()));
+    }
+    if (response.length >= 0 && response.length <= SMALL_RELAY) {
+      // Error pages and redirects: read now, so the connection is free whatever becomes of them.
+      try {
+        byte[] bytes = new byte[(int) response.length];
+        int at = 0;
+        while (at < bytes.length) {
+          int n = lease.conn.read(bytes, at, bytes.length - at);
+          if (n < 0) {
+            throw new IOException("connection closed with " + (bytes.length - at) + " bytes of the body still to come");
+          }
+          at += n;
+        }
+        lease.conn.reusable = response.keepAlive;
+        lease.finished();
+        return r.withEntity(HttpEntities.create(type, bytes));
+      } catch (java.net.SocketTimeoutException e) {
+        lease.abandon();
+        throw new OriginException(OriginException.Kind.TIMEOUT, "origin stalled mid-body", e);
+      } catch (IOException e) {
+        lease.abandon();
+        throw new OriginException(OriginException.Kind.UNREACHABLE, "origin broke off mid-body: " + e.getMessage(), e);
+      }
     }
     Source<ByteString, NotUsed> body = body(response, lease);
     return response.length >= 0
@@ -499,6 +555,12 @@ final class WireOrigin {
       boolean keepAlive = http11;
       for (int i = 1; i < lines.length; i++) {
         String line = lines[i];
+        for (int k = 0; k < line.length(); k++) {
+          char ch = line.charAt(k);
+          if ((ch < ' ' && ch != '\t') || ch == 0x7f) {
+            throw new BadHead("a header line holds a control character");
+          }
+        }
         int colon = line.indexOf(':');
         if (colon <= 0) {
           throw new BadHead("bad header line: " + line);

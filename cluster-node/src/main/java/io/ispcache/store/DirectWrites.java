@@ -27,6 +27,9 @@ final class DirectWrites {
   static final int STAGE_BYTES = 1 << 20;
   static final int MAX_BUFFERS = 32;
 
+  /** Alignment of every staging buffer; drives with blocks that do not divide it write buffered. */
+  private static final int ALIGN = 4096;
+
   private final boolean enabled;
   private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(MAX_BUFFERS);
   private final AtomicInteger allocated = new AtomicInteger();
@@ -43,7 +46,7 @@ final class DirectWrites {
   /** Creates (truncating) {@code temp} on the drive at {@code root}, direct when it can. */
   Opened create(Path root, Path temp) throws IOException {
     int block = enabled ? blocks.computeIfAbsent(root, DirectWrites::probe) : 0;
-    ByteBuffer stage = block > 0 ? take(block) : null;
+    ByteBuffer stage = block > 0 ? take() : null;
     if (stage != null) {
       try {
         return new Opened(
@@ -66,7 +69,7 @@ final class DirectWrites {
     free.offer(stage);
   }
 
-  private ByteBuffer take(int block) {
+  private ByteBuffer take() {
     ByteBuffer b = free.poll();
     if (b != null) {
       return b;
@@ -75,9 +78,8 @@ final class DirectWrites {
       allocated.decrementAndGet();
       return null;
     }
-    // 4 KiB alignment satisfies every block size up to it; larger blocks get their own.
-    int align = Math.max(block, 4096);
-    return ByteBuffer.allocateDirect(STAGE_BYTES + align).alignedSlice(align).limit(STAGE_BYTES).slice();
+    // Buffers are shared by every drive: 4 KiB alignment suits each block size probe accepts.
+    return ByteBuffer.allocateDirect(STAGE_BYTES + ALIGN).alignedSlice(ALIGN).limit(STAGE_BYTES).slice();
   }
 
   /** The drive's block size if a file there can be opened for direct I/O, else 0. */
@@ -85,7 +87,8 @@ final class DirectWrites {
     Path probe = root.resolve(".direct-probe");
     try {
       int block = (int) Files.getFileStore(root).getBlockSize();
-      if (block <= 0 || STAGE_BYTES % block != 0) {
+      if (block <= 0 || ALIGN % block != 0) {
+        log.info("chunk files on {} are written through the page cache: its {}-byte blocks do not divide {}", root, block, ALIGN);
         return 0;
       }
       try (FileChannel c =

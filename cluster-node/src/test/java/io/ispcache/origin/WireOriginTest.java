@@ -219,6 +219,7 @@ class WireOriginTest {
       "HTTP/1.1 2x0 OK\r\n\r\n",
       "HTTP/1.1 206 Partial\r\nContent-Length: -4\r\n\r\n",
       "HTTP/1.1 206 Partial\r\nno colon here\r\n\r\n",
+      "HTTP/1.1 206 Partial\r\nX-Split: a\u0001b\r\nContent-Length: 4\r\n\r\nabcd",
       "HTTP/1.1 206 Partial\r\nContent-Length: 4\r\nContent-Range: bytes 5-8/10\r\n\r\nabcd",
       "HTTP/1.1 206 Partial\r\nContent-Length: 3\r\nContent-Range: bytes 0-3/10\r\n\r\nabc",
     };
@@ -270,6 +271,42 @@ class WireOriginTest {
         OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
         assertEquals("abcd", body(next).utf8String());
         assertEquals(1, origin.connections.get(), "the freed connection was reused");
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void anUnknownStatusIsRelayedWithItsCodeAndASmallBodyFreesTheConnectionAtOnce() throws Exception {
+    try (Scripted origin = new Scripted(
+        n -> List.of(ascii("HTTP/1.1 449 Retry With\r\nContent-Length: 3\r\n\r\nabc"), ascii(ok206("abcd", 0, 10))), false)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
+      try {
+        OriginReply.Uncacheable odd = (OriginReply.Uncacheable) await(c.fetch(request(c, origin.port(), "/odd", 0, 3)));
+        assertEquals(449, odd.response().status().intValue());
+        // Its body is not read yet, and the one connection is free for the next fetch all the same.
+        OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
+        assertEquals("abcd", body(next).utf8String());
+        ByteString oddBody = odd.response().entity().getDataBytes()
+            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals("abc", oddBody.utf8String());
+        assertEquals(1, origin.connections.get());
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void anOriginBodyCanBeReadOnlyOnce() throws Exception {
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10))), false)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
+      try {
+        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
+        assertEquals("abcd", body(r).utf8String());
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(r));
+        assertTrue(e.getCause().getMessage().contains("only once"), e.getCause().getMessage());
       } finally {
         c.close();
       }

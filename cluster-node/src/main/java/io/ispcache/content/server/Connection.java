@@ -39,8 +39,10 @@ final class Connection implements EventLoop.Ready {
   private static final int DONE = 0;
   private static final int BLOCKED = 1;
   private static final int PENDING = 2;
+  /** How long a closing connection reads and drops what the client still sends (see {@link #linger}). */
+  private static final long LINGER_NANOS = 2_000_000_000L;
 
-  private enum State { READING, WAITING, WRITING, CLOSED }
+  private enum State { READING, WAITING, WRITING, LINGERING, CLOSED }
 
   private final ContentServer server;
   private final EventLoop loop;
@@ -80,6 +82,8 @@ final class Connection implements EventLoop.Ready {
   public void ready(SelectionKey k) {
     if (k.isReadable() && state == State.READING) {
       read();
+    } else if (k.isReadable() && state == State.LINGERING) {
+      drain();
     }
     if (k.isValid() && k.isWritable() && state == State.WRITING) {
       flush();
@@ -301,7 +305,7 @@ final class Connection implements EventLoop.Ready {
       out.add(new BytesOut(bytes));
     } else {
       out.add(new BytesOut(ascii(h)));
-      out.add(stream(entity.getDataBytes(), chunked));
+      out.add(stream(entity.getDataBytes(), chunked, length.orElse(-1)));
     }
     state = State.WRITING;
     flush();
@@ -326,8 +330,14 @@ final class Connection implements EventLoop.Ready {
     if (serverHeader) {
       h.append("Server: ").append(server.serverHeader()).append("\r\n");
     }
+    if (server.draining()) {
+      // The node is leaving: a response begun before still ends its connection, and says so.
+      closeAfter = true;
+    }
     if (closeAfter) {
       h.append("Connection: close\r\n");
+    } else if (!http11) {
+      h.append("Connection: keep-alive\r\n");
     }
     h.append("\r\n");
   }
@@ -349,11 +359,11 @@ final class Connection implements EventLoop.Ready {
     }
   }
 
-  private StreamOut stream(Source<ByteString, ?> bytes, boolean chunked) {
+  private StreamOut stream(Source<ByteString, ?> bytes, boolean chunked, long expected) {
     SinkQueueWithCancel<ByteString> queue =
         bytes.runWith(
             Sink.<ByteString>queue().withAttributes(akka.stream.Attributes.inputBuffer(2, 2)), server.materializer());
-    return new StreamOut(queue, chunked);
+    return new StreamOut(queue, chunked, expected);
   }
 
   // --- writing ----------------------------------------------------------------------------------
@@ -384,11 +394,15 @@ final class Connection implements EventLoop.Ready {
   private void responseDone() {
     runFinished();
     if (closeAfter || server.draining()) {
-      close();
+      linger();
       return;
     }
     state = State.READING;
     since = System.nanoTime();
+    if (inEnd > inStart) {
+      // A pipelined request's clock starts now, not when its bytes came in behind this one.
+      headStarted = since;
+    }
     process();
   }
 
@@ -435,6 +449,11 @@ final class Connection implements EventLoop.Ready {
           error(503, "request_timeout", "the cache could not start this response in time");
         }
       }
+      case LINGERING -> {
+        if (idle > LINGER_NANOS) {
+          close();
+        }
+      }
       case WRITING -> {
         if (idle > server.idleTimeoutNanos()) {
           log.debug("closing connection from {}: no progress writing for the idle timeout", remote);
@@ -447,7 +466,47 @@ final class Connection implements EventLoop.Ready {
 
   /** Whether no response is being prepared or written (a leaving server may close it now). */
   boolean idle() {
-    return state == State.READING;
+    return state == State.READING || state == State.LINGERING;
+  }
+
+  /**
+   * Ends a connection after its last response without losing that response: closing a socket
+   * with unread bytes in it (a request body, pipelined requests) sends a reset, which may destroy
+   * the response still in flight. So: stop writing, read and drop what comes for up to two
+   * seconds, then close (as nginx's lingering close).
+   */
+  private void linger() {
+    runFinished();
+    inStart = inEnd = scanned = 0;
+    try {
+      channel.shutdownOutput();
+    } catch (IOException e) {
+      close();
+      return;
+    }
+    state = State.LINGERING;
+    since = System.nanoTime();
+    interest(SelectionKey.OP_READ);
+    drain();
+  }
+
+  private void drain() {
+    ByteBuffer scratch = ByteBuffer.wrap(in);
+    try {
+      for (int i = 0; i < 16; i++) {
+        scratch.clear();
+        int n = channel.read(scratch);
+        if (n < 0) {
+          close();
+          return;
+        }
+        if (n == 0) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      close();
+    }
   }
 
   void close() {
@@ -522,7 +581,7 @@ final class Connection implements EventLoop.Ready {
       if (file == null) {
         FilePart.Region region = part.open();
         if (region == null) {
-          instead = stream(part.instead(), false);
+          instead = stream(part.instead(), false, part.length());
           return instead.write();
         }
         file = region.channel();
@@ -566,15 +625,19 @@ final class Connection implements EventLoop.Ready {
   private final class StreamOut implements Out {
     private final SinkQueueWithCancel<ByteString> queue;
     private final boolean chunked;
+    /** The length the head announced, or -1: a body that ends short or runs long closes the connection. */
+    private final long expected;
+    private long taken;
     private ByteBuffer[] current;
     private boolean pulling;
     private boolean ended;
     private boolean trailer;
     private Throwable failed;
 
-    StreamOut(SinkQueueWithCancel<ByteString> queue, boolean chunked) {
+    StreamOut(SinkQueueWithCancel<ByteString> queue, boolean chunked, long expected) {
       this.queue = queue;
       this.chunked = chunked;
+      this.expected = expected;
     }
 
     @Override
@@ -637,10 +700,19 @@ final class Connection implements EventLoop.Ready {
       }
       if (element.isEmpty()) {
         ended = true;
+        if (expected >= 0 && taken != expected) {
+          failed = new IOException("the body ended after " + taken + " of " + expected + " bytes");
+        }
         return;
       }
       ByteString bytes = element.get();
       if (bytes.isEmpty()) {
+        return;
+      }
+      taken += bytes.size();
+      if (expected >= 0 && taken > expected) {
+        failed = new IOException("the body ran past its " + expected + " bytes");
+        release();
         return;
       }
       List<ByteBuffer> buffers = new ArrayList<>(4);

@@ -102,7 +102,7 @@ public final class ContentServer {
         closeQuietly(client);
         continue;
       }
-      EventLoop loop = loops[next++ % loops.length];
+      EventLoop loop = loops[Math.floorMod(next++, loops.length)];
       try {
         client.configureBlocking(false);
         client.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -142,6 +142,12 @@ class ContentServerWireTest {
                           ContentTypes.APPLICATION_OCTET_STREAM,
                           64L << 20,
                           Source.repeat(ByteString.fromArray(new byte[64 * 1024])).take(1024))));
+        case "/short":
+          return CompletableFuture.completedFuture(
+              HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 100, pieces())));
+        case "/long":
+          return CompletableFuture.completedFuture(
+              HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 15, pieces())));
         case "/slow":
           return slow;
         case "/boom":
@@ -241,8 +247,12 @@ class ContentServerWireTest {
   @Test
   void http10KeepsTheConnectionOnlyWhenAsked() throws Exception {
     try (RawHttp c = new RawHttp(port())) {
-      assertEquals("hello GET", c.send("GET /text HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read().text());
-      assertEquals("hello GET", c.send("GET /text HTTP/1.0\r\n\r\n").read().text());
+      RawHttp.Response kept = c.send("GET /text HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+      assertEquals("hello GET", kept.text());
+      assertEquals("keep-alive", kept.header("Connection"), "an HTTP/1.0 client learns the connection stays");
+      RawHttp.Response last = c.send("GET /text HTTP/1.0\r\n\r\n").read();
+      assertEquals("hello GET", last.text());
+      assertEquals("close", last.header("Connection"));
       assertTrue(c.closedByServer());
     }
   }
@@ -383,12 +393,16 @@ class ContentServerWireTest {
     ContentServer leaving = ContentServer.bind("127.0.0.1", 0, handler, mat,
         new ContentServer.Limits(Duration.ofSeconds(60), Duration.ofSeconds(30), 10, "ispcache"));
     int port = leaving.localAddress().getPort();
+    handler.slow = new CompletableFuture<>();
     try (RawHttp open = new RawHttp(port)) {
       assertEquals(200, open.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
+      // A request in progress when the server stops listening is still answered.
+      open.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
       leaving.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThrows(java.net.ConnectException.class, () -> new Socket("127.0.0.1", port).close());
-      RawHttp.Response r = open.send("GET /file HTTP/1.1\r\nHost: a\r\n\r\n").read();
-      assertEquals(fileBytes.length - 1005, r.body().length);
+      handler.slow.complete(HttpResponse.create().withEntity("late but whole"));
+      RawHttp.Response r = open.read();
+      assertEquals("late but whole", r.text());
       assertEquals("close", r.header("Connection"), "a leaving server closes each connection after its response");
       assertTrue(open.closedByServer());
     } finally {
@@ -422,6 +436,47 @@ class ContentServerWireTest {
         c.socket.getOutputStream().flush();
       }
       assertEquals("slow=1", c.read().header("X-Seen"));
+    }
+  }
+
+  @Test
+  void aStreamedBodyThatEndsShortOrRunsLongClosesTheConnection() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /short HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals("100", r.header("Content-Length"));
+      assertEquals("0123456789abcdefghijABCDEFGHIJ", r.text(), "the bytes there were, then the end of the connection");
+      assertTrue(c.closedByServer());
+    }
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /long HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertTrue(r.body().length < 15, "a body longer than announced is cut, and the client sees it short");
+      assertEquals("0123456789abcde".substring(0, r.body().length), r.text());
+      assertTrue(c.closedByServer(), "no byte beyond the announced length reaches the client");
+    }
+  }
+
+  @Test
+  void aLargeRequestBodyIsDrainedSoTheResponseIsNotLostToAReset() throws Exception {
+    int bodyLength = 8 << 20;
+    try (RawHttp c = new RawHttp(port())) {
+      c.send("GET /text HTTP/1.1\r\nHost: a\r\nContent-Length: " + bodyLength + "\r\n\r\n");
+      CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+        try {
+          byte[] piece = new byte[64 * 1024];
+          for (int sent = 0; sent < bodyLength; sent += piece.length) {
+            c.socket.getOutputStream().write(piece);
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      RawHttp.Response r = c.read();
+      assertEquals("hello GET", r.text());
+      assertEquals("close", r.header("Connection"));
+      // The server reads and drops the body instead of resetting the connection under it.
+      upload.get(20, TimeUnit.SECONDS);
+      c.socket.shutdownOutput();
+      assertTrue(c.closedByServer());
     }
   }
 }
