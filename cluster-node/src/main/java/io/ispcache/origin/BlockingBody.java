@@ -50,9 +50,26 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
     return shape;
   }
 
+  private volatile java.util.concurrent.Future<?> watch;
+
+  /** A task that gives the body up if nobody claims it in time; cancelled by the claim. */
+  void watch(java.util.concurrent.Future<?> task) {
+    watch = task;
+    if (claimed.get()) {
+      task.cancel(false);
+    }
+  }
+
   /** Takes the body for one reader; false when it was taken already (read, or given up). */
   boolean claim() {
-    return claimed.compareAndSet(false, true);
+    if (!claimed.compareAndSet(false, true)) {
+      return false;
+    }
+    java.util.concurrent.Future<?> w = watch;
+    if (w != null) {
+      w.cancel(false);
+    }
+    return true;
   }
 
   @Override

@@ -55,8 +55,9 @@ final class WireOrigin {
   private final String userAgent;
   private final ExecutorService threads;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
-  private final java.util.concurrent.ScheduledExecutorService watchdog =
-      Executors.newSingleThreadScheduledExecutor(
+  private final java.util.concurrent.ScheduledThreadPoolExecutor watchdog =
+      new java.util.concurrent.ScheduledThreadPoolExecutor(
+          1,
           r -> {
             Thread t = new Thread(r, "ispcache-origin-watchdog");
             t.setDaemon(true);
@@ -66,6 +67,8 @@ final class WireOrigin {
   WireOrigin(OriginSettings settings, String userAgent) {
     this.settings = settings;
     this.userAgent = userAgent;
+    // A body read at once cancels its watch; the watch must not keep the body (and its buffer).
+    watchdog.setRemoveOnCancelPolicy(true);
     AtomicInteger n = new AtomicInteger();
     this.threads =
         Executors.newCachedThreadPool(
@@ -193,15 +196,16 @@ final class WireOrigin {
   private Source<ByteString, NotUsed> body(Response response, Lease lease) {
     BlockingBody body = new BlockingBody(new BodyReader(response, lease), threads);
     // A reply dropped without its body being read or cancelled must not hold its connection.
-    watchdog.schedule(
-        () -> {
-          if (body.claim()) {
-            log.warn("an origin body was never read; closing its connection");
-            lease.abandon();
-          }
-        },
-        UNCLAIMED_MILLIS,
-        TimeUnit.MILLISECONDS);
+    body.watch(
+        watchdog.schedule(
+            () -> {
+              if (body.claim()) {
+                log.warn("an origin body was never read; closing its connection");
+                lease.abandon();
+              }
+            },
+            UNCLAIMED_MILLIS,
+            TimeUnit.MILLISECONDS));
     return Source.fromGraph(body);
   }
 

@@ -159,7 +159,11 @@ class NodeProcessForkedIT {
         }));
       }
       for (Future<?> d : downloads) {
-        d.get(10, TimeUnit.MINUTES);
+        try {
+          d.get(10, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new AssertionError(e.getCause().getMessage() + "; node log:\n" + node.logTail(), e.getCause());
+        }
       }
       assertTrue(node.isAlive(), "node survived: " + node.logTail());
       String log = Files.readString(dir.resolve("node.log"));
