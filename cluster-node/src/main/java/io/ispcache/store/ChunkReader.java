@@ -23,7 +23,7 @@ import java.util.concurrent.Executor;
  * the blocking I/O executor; for a fill in progress it waits for the writer instead of reading
  * past what is written.
  */
-final class ChunkReader {
+final class ChunkReader implements ReaderSource.Reader {
   private final FileChannel channel;
   private final ChunkFill fill;
   private final long end;
@@ -88,13 +88,11 @@ final class ChunkReader {
   }
 
   private static Source<ByteString, NotUsed> source(Blocking<ChunkReader> opener, Executor io) {
-    return Source.<ByteString, ChunkReader>unfoldResourceAsync(
-        () -> onExecutor(io, opener),
-        ChunkReader::next,
-        reader -> reader.close());
+    return Source.fromGraph(new ReaderSource(() -> onExecutor(io, opener).thenApply(r -> (ReaderSource.Reader) r)));
   }
 
-  private CompletionStage<Optional<ByteString>> next() {
+  @Override
+  public CompletionStage<Optional<ByteString>> next() {
     if (position >= end) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
@@ -148,12 +146,12 @@ final class ChunkReader {
     return Optional.of(ByteString.fromArrayUnsafe(buffer.array()));
   }
 
-  private CompletionStage<akka.Done> close() {
+  @Override
+  public void close() {
     try {
       channel.close();
     } catch (IOException ignored) {
       // nothing to release beyond the descriptor
     }
-    return CompletableFuture.completedFuture(akka.Done.getInstance());
   }
 }

@@ -115,14 +115,22 @@ class ContentServerTest {
     String path = put("/objects/lost-chunk.bin", 2L * CHUNK, 12);
     java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(1));
     get(node.url(path));
-    Path lost;
-    try (var files = java.nio.file.Files.walk(dataDir)) {
-      // The second chunk's file (<version>.1, written just now) goes behind the store's back.
-      lost =
-          files.filter(f -> f.getFileName().toString().matches("[0-9a-f]+\\.1"))
-              .filter(f -> f.toFile().lastModified() >= before.toMillis())
-              .findFirst()
-              .orElseThrow();
+    // The second chunk's file (<version>.1, written just now) goes behind the store's back, once
+    // committed: the client has its bytes before the commit renames the file into place.
+    Path lost = null;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (lost == null) {
+      assertTrue(System.nanoTime() < deadline, "the second chunk was never committed");
+      try (var files = java.nio.file.Files.walk(dataDir)) {
+        lost =
+            files.filter(f -> f.getFileName().toString().matches("[0-9a-f]+\\.1"))
+                .filter(f -> f.toFile().lastModified() >= before.toMillis())
+                .findFirst()
+                .orElse(null);
+      }
+      if (lost == null) {
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+      }
     }
     java.nio.file.Files.delete(lost);
 

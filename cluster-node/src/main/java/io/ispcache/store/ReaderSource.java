@@ -1,0 +1,148 @@
+package io.ispcache.store;
+
+import akka.stream.Attributes;
+import akka.stream.Outlet;
+import akka.stream.SourceShape;
+import akka.stream.stage.AbstractOutHandler;
+import akka.stream.stage.AsyncCallback;
+import akka.stream.stage.GraphStage;
+import akka.stream.stage.GraphStageLogic;
+import akka.util.ByteString;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * A source of the pieces a reader hands out one at a time. A piece that is ready at once (bytes a
+ * fill holds in memory) is pushed on the spot; only a piece still to come (a disk read, a wait
+ * for the writer) costs a hop back into the stream. It replaces {@code unfoldResourceAsync}, which
+ * hops for every piece and, when it stops, renders its own name from the class file of a lambda.
+ */
+final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
+  /** Hands out the pieces in order; called from one stream at a time. */
+  interface Reader {
+    /** The next piece, or empty at the end. */
+    CompletionStage<Optional<ByteString>> next();
+
+    void close();
+  }
+
+  private static final Object STOPPED = new Object();
+
+  private final Supplier<CompletionStage<Reader>> open;
+  private final Outlet<ByteString> out = Outlet.create("ReaderSource.out");
+  private final SourceShape<ByteString> shape = SourceShape.of(out);
+
+  ReaderSource(Supplier<CompletionStage<Reader>> open) {
+    this.open = open;
+  }
+
+  @Override
+  public SourceShape<ByteString> shape() {
+    return shape;
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new GraphStageLogic(shape) {
+      /** The open reader, or STOPPED once the stage stopped: whichever comes second closes it. */
+      private final AtomicReference<Object> slot = new AtomicReference<>();
+      private Reader reader;
+      private boolean waiting = true;
+      private AsyncCallback<CompletableFuture<Optional<ByteString>>> arrived;
+
+      {
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                if (!waiting) {
+                  read();
+                }
+              }
+            });
+      }
+
+      @Override
+      public void preStart() {
+        arrived = createAsyncCallback(this::take);
+        AsyncCallback<CompletableFuture<Reader>> opened = createAsyncCallback(this::opened);
+        CompletableFuture<Reader> f;
+        try {
+          f = open.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+          failStage(e);
+          return;
+        }
+        f.whenComplete(
+            (r, e) -> {
+              if (r != null && !slot.compareAndSet(null, r)) {
+                r.close(); // the stream ended while the reader was opening
+              } else {
+                opened.invoke(f);
+              }
+            });
+      }
+
+      private void opened(CompletableFuture<Reader> f) {
+        try {
+          reader = f.join();
+        } catch (CompletionException e) {
+          failStage(cause(e));
+          return;
+        }
+        waiting = false;
+        if (isAvailable(out)) {
+          read();
+        }
+      }
+
+      private void read() {
+        CompletableFuture<Optional<ByteString>> next;
+        try {
+          next = reader.next().toCompletableFuture();
+        } catch (RuntimeException e) {
+          failStage(e);
+          return;
+        }
+        if (next.isDone()) {
+          take(next);
+        } else {
+          waiting = true;
+          next.whenComplete((v, e) -> arrived.invoke(next));
+        }
+      }
+
+      private void take(CompletableFuture<Optional<ByteString>> next) {
+        waiting = false;
+        Optional<ByteString> piece;
+        try {
+          piece = next.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+          failStage(cause(e));
+          return;
+        }
+        if (piece.isEmpty()) {
+          completeStage();
+        } else {
+          push(out, piece.get());
+        }
+      }
+
+      @Override
+      public void postStop() {
+        if (slot.getAndSet(STOPPED) instanceof Reader r) {
+          r.close();
+        }
+      }
+    };
+  }
+
+  private static Throwable cause(RuntimeException e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+}
