@@ -165,6 +165,20 @@ public final class ChunkFill {
       abort(e);
       throw new IllegalStateException(e);
     }
+    // Readers of a fill held in memory get the bytes now, not after the disk write: a cold
+    // client's first bytes and every later piece wait for the origin only.
+    long total = received + bytes.size();
+    boolean counted = false;
+    List<CompletableFuture<Void>> early = List.of();
+    synchronized (this) {
+      if (held != null) {
+        held = held.concat(bytes);
+        received += bytes.size();
+        counted = true;
+        early = drain();
+      }
+    }
+    early.forEach(w -> w.complete(null));
     long onDisk = written;
     try {
       if (stage == null) {
@@ -185,7 +199,7 @@ public final class ChunkFill {
             }
           }
         }
-        if (received + bytes.size() == expectedLength && stage.position() > 0) {
+        if (total == expectedLength && stage.position() > 0) {
           onDisk = flushStage(onDisk);
         }
       }
@@ -195,11 +209,10 @@ public final class ChunkFill {
     }
     List<CompletableFuture<Void>> wake;
     synchronized (this) {
-      received += bytes.size();
-      written = onDisk;
-      if (held != null) {
-        held = held.concat(bytes);
+      if (!counted) {
+        received += bytes.size();
       }
+      written = onDisk;
       wake = drain();
     }
     wake.forEach(w -> w.complete(null));

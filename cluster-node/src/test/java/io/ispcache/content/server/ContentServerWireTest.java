@@ -73,6 +73,7 @@ class ContentServerWireTest {
   /** Answers by path; "/file" and "/gone" directly from a file, the rest through Akka responses. */
   static final class Handler implements ContentHandler {
     volatile CompletableFuture<HttpResponse> slow = new CompletableFuture<>();
+    volatile CompletableFuture<Void> slowAsked = new CompletableFuture<>();
     final CompletableFuture<Done> headBodyEnded = new CompletableFuture<>();
     final AtomicLong directSent = new AtomicLong();
     final AtomicLong finished = new AtomicLong();
@@ -149,6 +150,7 @@ class ContentServerWireTest {
           return CompletableFuture.completedFuture(
               HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 15, pieces())));
         case "/slow":
+          slowAsked.complete(null);
           return slow;
         case "/boom":
           throw new IllegalStateException("handler bug");
@@ -394,10 +396,12 @@ class ContentServerWireTest {
         new ContentServer.Limits(Duration.ofSeconds(60), Duration.ofSeconds(30), 10, "ispcache"));
     int port = leaving.localAddress().getPort();
     handler.slow = new CompletableFuture<>();
+    handler.slowAsked = new CompletableFuture<>();
     try (RawHttp open = new RawHttp(port)) {
       assertEquals(200, open.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
       // A request in progress when the server stops listening is still answered.
       open.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+      handler.slowAsked.get(10, TimeUnit.SECONDS);
       leaving.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThrows(java.net.ConnectException.class, () -> new Socket("127.0.0.1", port).close());
       handler.slow.complete(HttpResponse.create().withEntity("late but whole"));
