@@ -141,6 +141,7 @@ public final class CacheNode {
                     peerBinding.localAddress().getPort())
                 .id();
         ContentObject.init(system, objectSettings.leaseTimeout());
+        ContentObject.allocateShards(system, selfNode);
         OriginClient origins = new OriginClient(system, originSettings);
         PeerClient peers =
             new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());
