@@ -26,10 +26,13 @@ head -c 104857600 /dev/urandom >"$work/www/obj100m.bin"
 head -c 1073741824 /dev/urandom >"$work/www/obj1g.bin"
 head -c 65536 /dev/urandom >"$work/www/obj64k.bin"
 # Other names for the same bytes: warm-up traffic, and a herd object nobody asked for before.
-for n in 1 2 3; do ln "$work/www/obj1g.bin" "$work/www/warm1g-$n.bin"; done
+for n in 1 2 3 4 5; do ln "$work/www/obj1g.bin" "$work/www/warm1g-$n.bin"; done
 ln "$work/www/obj100m.bin" "$work/www/warm100m.bin"
 ln "$work/www/obj100m.bin" "$work/www/herd100m.bin"
 ln "$work/www/obj64k.bin" "$work/www/warm64k.bin"
+# Warm-up misses: distinct small objects, each asked for once.
+mkdir -p "$work/www/warm"
+for n in $(seq 1 2000); do ln "$work/www/obj64k.bin" "$work/www/warm/$n.bin"; done
 sum1g=$(sha256sum "$work/www/obj1g.bin" | cut -d' ' -f1)
 
 # --- servers -------------------------------------------------------------------------------------
@@ -113,9 +116,11 @@ for s in "${SERVERS[@]}"; do
   restart "$s"
   # The same warm-up for every server, on objects the measured rows never touch: a node serves for
   # weeks, so a JVM's just-in-time compiler is measured warm, as nginx's and Varnish's code always is.
-  for n in 1 2 3; do fetch "$(url $s /warm1g-$n.bin)" --no-hash >/dev/null; done
+  for n in 1 2 3 4 5; do fetch "$(url $s /warm1g-$n.bin)" --no-hash >/dev/null; done
   wrk -t2 -c8 -d5s "$(url $s /warm100m.bin)" >/dev/null
   wrk -t2 -c64 -d3s "$(url $s /warm64k.bin)" >/dev/null
+  # ... and the miss path's request handling as often as a day's new objects would (2,000 misses).
+  seq 1 2000 | xargs -P 8 -I{} curl -s -o /dev/null "$(url $s /warm/{}.bin)"
   # cold 1 GiB miss
   read -r bytes secs ttfb hash < <(fetch "$(url $s /obj1g.bin)")
   [[ "$hash" == "$sum1g" ]] || { echo "WRONG BYTES from $s on cold 1 GiB"; exit 1; }

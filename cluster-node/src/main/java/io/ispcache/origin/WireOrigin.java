@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 final class WireOrigin {
   private static final Logger log = LoggerFactory.getLogger(WireOrigin.class);
   private static final int MAX_HEAD = 64 * 1024;
-  private static final int PIECE = 1 << 20;
+  private static final int PIECE = 256 * 1024;
   /** Relayed bodies up to this size are read whole at once. */
   private static final int SMALL_RELAY = 64 * 1024;
   /** A body nobody starts reading within this time gives its connection up. */
@@ -638,7 +638,7 @@ final class WireOrigin {
     private long remaining;
     private long chunkLeft;
     private boolean done;
-    private final byte[] scratch = new byte[PIECE];
+    private byte[] scratch = new byte[PIECE];
 
     BodyReader(Response response, Lease lease) {
       this.response = response;
@@ -677,7 +677,7 @@ final class WireOrigin {
         if (remaining > 0) {
           remaining -= n;
         }
-        return ByteString.fromArray(scratch, 0, n);
+        return piece(n);
       } catch (SocketTimeoutException e) {
         throw new OriginException(OriginException.Kind.TIMEOUT, "origin stalled mid-body", e);
       } catch (IOException e) {
@@ -716,7 +716,21 @@ final class WireOrigin {
       if (chunkLeft == 0 && !conn.line().isEmpty()) {
         throw new IOException("chunk not followed by CRLF");
       }
-      return ByteString.fromArray(scratch, 0, n);
+      return piece(n);
+    }
+
+    /**
+     * The first {@code n} bytes of the read buffer as a piece. A mostly full buffer is handed over
+     * as it is and a new one taken for the next read (zeroing a buffer costs less than copying
+     * one); a small piece is copied out.
+     */
+    private ByteString piece(int n) {
+      if (n < scratch.length / 2) {
+        return ByteString.fromArray(scratch, 0, n);
+      }
+      ByteString piece = ByteString.fromArrayUnsafe(scratch, 0, n);
+      scratch = new byte[PIECE];
+      return piece;
     }
 
     @Override
