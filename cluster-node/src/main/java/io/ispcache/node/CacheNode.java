@@ -141,7 +141,6 @@ public final class CacheNode {
                     peerBinding.localAddress().getPort())
                 .id();
         ContentObject.init(system, objectSettings.leaseTimeout());
-        ContentObject.allocateShards(system, selfNode);
         OriginClient origins = new OriginClient(system, originSettings);
         PeerClient peers =
             new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());

@@ -92,31 +92,6 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
                 .withRole("cache"));
   }
 
-  /** Entity ids that only allocate shards; no cache key starts with a control character. */
-  private static final String SHARD_OPENER = "\u0001shard-";
-
-  /**
-   * Allocates every shard of this entity type now, by starting one placeholder entity in each,
-   * instead of on the first request for an object that falls in it: allocating a shard takes a
-   * round trip through the coordinator that a cold request would otherwise wait for (about ten
-   * milliseconds of time to first byte, for each of the first few thousand objects after a start).
-   * The placeholders hold nothing and are passivated like any idle entity.
-   */
-  public static void allocateShards(ActorSystem<?> system, String selfNode) {
-    int shards = system.settings().config().getInt("akka.cluster.sharding.number-of-shards");
-    ClusterSharding sharding = ClusterSharding.get(system);
-    java.util.BitSet opened = new java.util.BitSet(shards);
-    // The default message extractor's rule: the id's hash code modulo the number of shards.
-    for (int i = 0; opened.cardinality() < shards && i < shards * 64; i++) {
-      String id = SHARD_OPENER + i;
-      int shard = Math.abs(id.hashCode() % shards);
-      if (!opened.get(shard)) {
-        opened.set(shard);
-        sharding.entityRefFor(TYPE_KEY, id).tell(new Released(-1, selfNode));
-      }
-    }
-  }
-
   static Behavior<Command> create(String key, Duration leaseTimeout) {
     return Behaviors.withStash(
         10_000, stash -> Behaviors.setup(c -> new ContentObject(c, key, leaseTimeout).surveying(stash)));

@@ -111,30 +111,6 @@ class ContentServerTest {
   }
 
   @Test
-  void everyShardOfTheObjectEntitiesIsAllocatedAtStartSoNoColdRequestWaitsForIt() throws Exception {
-    var system = node.node().system();
-    int shards = system.settings().config().getInt("akka.cluster.sharding.number-of-shards");
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    int allocated = 0;
-    while (allocated < shards) {
-      assertTrue(System.nanoTime() < deadline, "only " + allocated + " of " + shards + " shards allocated");
-      akka.cluster.sharding.ShardRegion.CurrentShardRegionState state =
-          akka.actor.typed.javadsl.AskPattern.<akka.cluster.sharding.typed.ClusterShardingQuery, akka.cluster.sharding.ShardRegion.CurrentShardRegionState>ask(
-                  akka.cluster.sharding.typed.javadsl.ClusterSharding.get(system).shardState(),
-                  reply -> new akka.cluster.sharding.typed.GetShardRegionState(io.ispcache.object.ContentObject.TYPE_KEY, reply),
-                  java.time.Duration.ofSeconds(5),
-                  system.scheduler())
-              .toCompletableFuture()
-              .get(10, java.util.concurrent.TimeUnit.SECONDS);
-      allocated = state.getShards().size();
-      if (allocated < shards) {
-        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
-      }
-    }
-    assertEquals(shards, allocated);
-  }
-
-  @Test
   void aChunkFileLostFromTheDriveIsFetchedAgainNotServedShort() throws Exception {
     String path = put("/objects/lost-chunk.bin", 2L * CHUNK, 12);
     java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(1));
