@@ -65,9 +65,7 @@ class ContentServerTest {
   }
 
   static byte[] expected(long seed, long offset, int length) {
-    byte[] b = new byte[length];
-    TestContent.fill(seed, offset, b, 0, length);
-    return b;
+    return TestContent.bytes(seed, offset, length);
   }
 
   static String put(String path, long length, long seed) {

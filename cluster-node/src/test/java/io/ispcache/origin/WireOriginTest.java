@@ -75,9 +75,7 @@ class WireOriginTest {
   }
 
   static byte[] content(long seed, long offset, int length) {
-    byte[] b = new byte[length];
-    TestContent.fill(seed, offset, b, 0, length);
-    return b;
+    return TestContent.bytes(seed, offset, length);
   }
 
   @Test

@@ -13,6 +13,13 @@ public final class TestContent {
     return (byte) (word >>> ((offset & 7) * 8));
   }
 
+  /** {@code length} bytes of the content with {@code seed}, from {@code offset}. */
+  public static byte[] bytes(long seed, long offset, int length) {
+    byte[] b = new byte[length];
+    fill(seed, offset, b, 0, length);
+    return b;
+  }
+
   public static void fill(long seed, long offset, byte[] buf, int off, int len) {
     int i = 0;
     while (i < len) {

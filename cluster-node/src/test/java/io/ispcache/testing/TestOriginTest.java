@@ -103,9 +103,7 @@ class TestOriginTest {
   }
 
   static byte[] expected(long seed, long offset, int length) {
-    byte[] b = new byte[length];
-    TestContent.fill(seed, offset, b, 0, length);
-    return b;
+    return TestContent.bytes(seed, offset, length);
   }
 
   @Test
