@@ -60,6 +60,13 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
     }
   }
 
+  /** Marks the body as given up unread (its connection closed), for the error a late reader gets. */
+  void givenUp() {
+    givenUp = true;
+  }
+
+  private volatile boolean givenUp;
+
   /** Takes the body for one reader; false when it was taken already (read, or given up). */
   boolean claim() {
     if (!claimed.compareAndSet(false, true)) {
@@ -86,7 +93,10 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
 
         @Override
         public void preStart() {
-          failStage(new IllegalStateException("an origin body can be read only once"));
+          failStage(
+              givenUp
+                  ? new OriginException(OriginException.Kind.TIMEOUT, "the origin body was given up: nobody read it in time")
+                  : new IllegalStateException("an origin body can be read only once"));
         }
       };
     }

@@ -200,6 +200,7 @@ final class WireOrigin {
         watchdog.schedule(
             () -> {
               if (body.claim()) {
+                body.givenUp();
                 log.warn("an origin body was never read; closing its connection");
                 lease.abandon();
               }

@@ -91,8 +91,12 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
       private void opened(CompletableFuture<Reader> f) {
         try {
           reader = f.join();
-        } catch (CompletionException e) {
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
           failStage(cause(e));
+          return;
+        }
+        if (reader == null) {
+          failStage(new IllegalStateException("no chunk reader was opened"));
           return;
         }
         waiting = false;

@@ -466,7 +466,8 @@ final class Connection implements EventLoop.Ready {
 
   /** Whether no response is being prepared or written (a leaving server may close it now). */
   boolean idle() {
-    return state == State.READING || state == State.LINGERING;
+    // A lingering connection is left to its timer: closing it now could reset its last response.
+    return state == State.READING;
   }
 
   /**
