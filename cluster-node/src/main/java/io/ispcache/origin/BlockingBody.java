@@ -60,12 +60,16 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
     }
   }
 
-  /** Marks the body as given up unread (its connection closed), for the error a late reader gets. */
-  void givenUp() {
-    givenUp = true;
-  }
-
   private volatile boolean givenUp;
+
+  /** Claims the body for nobody (its connection is to be closed); false when a reader has it. */
+  boolean giveUp() {
+    if (!claim()) {
+      return false;
+    }
+    givenUp = true;
+    return true;
+  }
 
   /** Takes the body for one reader; false when it was taken already (read, or given up). */
   boolean claim() {

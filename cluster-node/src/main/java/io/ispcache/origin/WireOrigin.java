@@ -199,8 +199,7 @@ final class WireOrigin {
     body.watch(
         watchdog.schedule(
             () -> {
-              if (body.claim()) {
-                body.givenUp();
+              if (body.giveUp()) {
                 log.warn("an origin body was never read; closing its connection");
                 lease.abandon();
               }
@@ -208,6 +207,13 @@ final class WireOrigin {
             UNCLAIMED_MILLIS,
             TimeUnit.MILLISECONDS));
     return Source.fromGraph(body);
+  }
+
+  /** A read failure inside a body: the origin stalled (504) or broke off (502). */
+  private static OriginException midBody(IOException e) {
+    return e instanceof SocketTimeoutException
+        ? new OriginException(OriginException.Kind.TIMEOUT, "origin stalled mid-body", e)
+        : new OriginException(OriginException.Kind.UNREACHABLE, "origin broke off mid-body: " + e.getMessage(), e);
   }
 
   private HttpResponse relayed(Response response, Lease lease) {
@@ -254,12 +260,9 @@ final class WireOrigin {
         lease.conn.reusable = response.keepAlive;
         lease.finished();
         return r.withEntity(HttpEntities.create(type, bytes));
-      } catch (java.net.SocketTimeoutException e) {
-        lease.abandon();
-        throw new OriginException(OriginException.Kind.TIMEOUT, "origin stalled mid-body", e);
       } catch (IOException e) {
         lease.abandon();
-        throw new OriginException(OriginException.Kind.UNREACHABLE, "origin broke off mid-body: " + e.getMessage(), e);
+        throw midBody(e);
       }
     }
     Source<ByteString, NotUsed> body = body(response, lease);
@@ -679,10 +682,8 @@ final class WireOrigin {
           remaining -= n;
         }
         return piece(n);
-      } catch (SocketTimeoutException e) {
-        throw new OriginException(OriginException.Kind.TIMEOUT, "origin stalled mid-body", e);
       } catch (IOException e) {
-        throw new OriginException(OriginException.Kind.UNREACHABLE, "origin broke off mid-body: " + e.getMessage(), e);
+        throw midBody(e);
       }
     }
 

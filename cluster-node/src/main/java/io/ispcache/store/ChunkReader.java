@@ -87,8 +87,8 @@ final class ChunkReader implements ReaderSource.Reader {
         io);
   }
 
-  private static Source<ByteString, NotUsed> source(Blocking<ChunkReader> opener, Executor io) {
-    return Source.fromGraph(new ReaderSource(() -> onExecutor(io, opener).thenApply(r -> (ReaderSource.Reader) r)));
+  private static Source<ByteString, NotUsed> source(Blocking<ReaderSource.Reader> opener, Executor io) {
+    return Source.fromGraph(new ReaderSource(() -> onExecutor(io, opener)));
   }
 
   @Override

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.stream.Materializer;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
@@ -16,25 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The stream over a chunk reader: pieces in order, failures passed on, the reader always closed. */
-class ReaderSourceTest {
-  static ActorTestKit kit;
-  static Materializer mat;
-
-  @BeforeAll
-  static void start() {
-    kit = ActorTestKit.create();
-    mat = Materializer.matFromSystem(kit.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    kit.shutdownTestKit();
-  }
+class ReaderSourceTest extends StoreTestBase {
 
   /** Hands out the given pieces, each either ready or completed later by the test. */
   static final class Scripted implements ReaderSource.Reader {
@@ -72,7 +55,7 @@ class ReaderSourceTest {
     reader.add("ab");
     CompletableFuture<Optional<ByteString>> late = reader.add(null);
     reader.add("ef");
-    CompletionStage<List<ByteString>> all = source(CompletableFuture.completedFuture(reader)).runWith(Sink.seq(), mat);
+    CompletionStage<List<ByteString>> all = source(CompletableFuture.completedFuture(reader)).runWith(Sink.seq(), h.mat);
     CompletableFuture.runAsync(() -> late.complete(Optional.of(ByteString.fromString("cd"))));
     List<ByteString> got = all.toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals("abcdef", got.stream().map(ByteString::utf8String).reduce("", String::concat));
@@ -84,7 +67,7 @@ class ReaderSourceTest {
     Scripted reader = new Scripted();
     reader.add("ab");
     reader.add(null).completeExceptionally(new ChunkMissingException(new ChunkId("k", "v", 0)));
-    CompletionStage<List<ByteString>> all = source(CompletableFuture.completedFuture(reader)).runWith(Sink.seq(), mat);
+    CompletionStage<List<ByteString>> all = source(CompletableFuture.completedFuture(reader)).runWith(Sink.seq(), h.mat);
     ExecutionException e = assertThrows(ExecutionException.class, () -> all.toCompletableFuture().get(10, TimeUnit.SECONDS));
     assertInstanceOf(ChunkMissingException.class, e.getCause());
     reader.closed.get(10, TimeUnit.SECONDS);
@@ -93,7 +76,7 @@ class ReaderSourceTest {
   @Test
   void aReaderThatFailsToOpenFailsTheStreamWithItsError() {
     CompletionStage<List<ByteString>> all =
-        source(CompletableFuture.failedFuture(new ChunkMissingException(new ChunkId("k", "v", 1)))).runWith(Sink.seq(), mat);
+        source(CompletableFuture.failedFuture(new ChunkMissingException(new ChunkId("k", "v", 1)))).runWith(Sink.seq(), h.mat);
     ExecutionException e = assertThrows(ExecutionException.class, () -> all.toCompletableFuture().get(10, TimeUnit.SECONDS));
     assertInstanceOf(ChunkMissingException.class, e.getCause());
   }
@@ -103,7 +86,7 @@ class ReaderSourceTest {
     Scripted reader = new Scripted();
     reader.add("never read");
     CompletableFuture<ReaderSource.Reader> opening = new CompletableFuture<>();
-    source(opening).runWith(Sink.cancelled(), mat);
+    source(opening).runWith(Sink.cancelled(), h.mat);
     // The cancellation has stopped the stage before the reader arrives (or it arrives first and
     // the stop closes it): either way the reader ends up closed.
     CompletableFuture.runAsync(() -> opening.complete(reader));
