@@ -74,6 +74,7 @@ class ContentServerWireTest {
   static final class Handler implements ContentHandler {
     volatile CompletableFuture<HttpResponse> slow = new CompletableFuture<>();
     volatile CompletableFuture<Void> slowAsked = new CompletableFuture<>();
+    volatile CompletableFuture<Void> bigAsked = new CompletableFuture<>();
     final CompletableFuture<Done> headBodyEnded = new CompletableFuture<>();
     final AtomicLong directSent = new AtomicLong();
     final AtomicLong finished = new AtomicLong();
@@ -136,6 +137,7 @@ class ContentServerWireTest {
           return CompletableFuture.completedFuture(
               HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 1_000_000_000L, endless)));
         case "/big":
+          bigAsked.complete(null);
           return CompletableFuture.completedFuture(
               HttpResponse.create()
                   .withEntity(
@@ -422,7 +424,10 @@ class ContentServerWireTest {
     try (RawHttp busy = new RawHttp(port); RawHttp idle = new RawHttp(port)) {
       assertEquals(200, idle.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
       // 64 MiB cannot sit in socket buffers: the server is still writing when the end begins.
+      handler.bigAsked = new CompletableFuture<>();
       busy.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
+      // Until the server has read it, the connection is between requests and may be closed.
+      handler.bigAsked.get(10, TimeUnit.SECONDS);
       CompletionStage<Void> ended = leaving.terminate(Duration.ofSeconds(60));
       assertTrue(idle.closedByServer(), "a connection between requests is closed at once");
       RawHttp.Response r = busy.read();
