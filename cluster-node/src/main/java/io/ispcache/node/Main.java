@@ -24,7 +24,22 @@ public final class Main {
                 .run(akka.actor.CoordinatedShutdown.jvmExitReason()));
   }
 
+  /**
+   * Stages that Akka hands out (scala-java8-compat) run even a plain {@code thenApply} on the
+   * common pool; with its default parallelism of cores - 1 a 2-core machine gets parallelism 1, and
+   * then {@code CompletableFuture} starts a new thread for every such callback (thousands per GiB
+   * of a cold download). Two or more makes them run on the pool's threads. Set before anything
+   * touches the pool; an operator's own {@code -D} setting wins.
+   */
+  static void commonPoolOfAtLeastTwo() {
+    String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+    }
+  }
+
   public static void main(String[] args) {
+    commonPoolOfAtLeastTwo();
     Config config;
     try {
       config =

@@ -210,7 +210,9 @@ final class Connection implements EventLoop.Ready {
     if (f.isDone()) {
       answered(ex, f);
     } else {
-      f.whenComplete((r, e) -> loop.execute(() -> answered(ex, f)));
+      // Always with an executor: a stage Akka made (scala-java8-compat) runs a plain whenComplete
+      // on the common pool, which on a 2-core machine starts a new thread per callback.
+      f.whenCompleteAsync((r, e) -> answered(ex, f), loop);
     }
   }
 
@@ -675,17 +677,16 @@ final class Connection implements EventLoop.Ready {
         }
         pulling = true;
         int ex = exchange;
-        next.whenComplete(
-            (v, e) ->
-                loop.execute(
-                    () -> {
-                      if (ex != exchange || state == State.CLOSED) {
-                        return;
-                      }
-                      pulling = false;
-                      take(next);
-                      flush();
-                    }));
+        next.whenCompleteAsync(
+            (v, e) -> {
+              if (ex != exchange || state == State.CLOSED) {
+                return;
+              }
+              pulling = false;
+              take(next);
+              flush();
+            },
+            loop);
         return PENDING;
       }
     }
