@@ -12,6 +12,7 @@ import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.ispcache.concurrent.Stages;
 import io.ispcache.metrics.NodeMetrics;
+import io.ispcache.origin.DirectBody;
 import io.ispcache.origin.OriginClient;
 import io.ispcache.origin.OriginException;
 import io.ispcache.origin.OriginReply;
@@ -491,10 +492,12 @@ public final class ChunkSupply {
     }
     String version = meta.version();
     CompletionStage<Done> done =
-        bytes.body().map(b -> {
-          received.add(b.size());
-          return b;
-        }).runWith(fill.sink(), materializer);
+        bytes.direct() != null
+            ? fillDirect(fill, bytes.direct(), received)
+            : bytes.body().map(b -> {
+              received.add(b.size());
+              return b;
+            }).runWith(fill.sink(), materializer);
     done.whenComplete(
         (d, e) -> {
           if (e == null) {
@@ -507,6 +510,36 @@ public final class ChunkSupply {
           }
         });
     return meta;
+  }
+
+  /**
+   * The fill written on the origin body's fetching thread, piece by piece: no stream to
+   * materialize per chunk and no thread hop per piece (the socket waits while the disk writes).
+   */
+  private static CompletionStage<Done> fillDirect(ChunkFill fill, DirectBody body, java.util.concurrent.atomic.LongAdder received) {
+    boolean taken =
+        body.pump(
+            new DirectBody.Receiver() {
+              @Override
+              public void piece(ByteString bytes) {
+                received.add(bytes.size());
+                fill.accept(bytes);
+              }
+
+              @Override
+              public void end() {
+                fill.finish();
+              }
+
+              @Override
+              public void failed(Throwable cause) {
+                fill.abort(cause);
+              }
+            });
+    if (!taken) {
+      fill.abort(new IllegalStateException("chunk " + fill.id().index() + " of " + fill.id().key() + ": its origin body was read already"));
+    }
+    return fill.committed();
   }
 
   private void discard(OriginReply.Bytes bytes) {

@@ -16,9 +16,10 @@ import java.util.concurrent.Semaphore;
 /**
  * A response body read with blocking reads on a thread of its own, handed to the stream in large
  * pieces: one thread hop per piece instead of an actor message per socket read. The reader runs at
- * most {@link #AHEAD} pieces ahead of demand, so memory per body is bounded.
+ * most {@link #AHEAD} pieces ahead of demand, so memory per body is bounded. Or, as a {@link
+ * DirectBody}, pumped into a receiver on that thread, without a stream.
  */
-final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
+final class BlockingBody extends GraphStage<SourceShape<ByteString>> implements DirectBody {
   static final int AHEAD = 2;
   private static final Object END = new Object();
 
@@ -40,9 +41,46 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> {
   private final Outlet<ByteString> out = Outlet.create("OriginBody.out");
   private final SourceShape<ByteString> shape = SourceShape.of(out);
 
-  BlockingBody(Reader reader, Executor threads) {
+  /** Bodies being pumped, so that closing the client can break them off. */
+  private final java.util.Set<BlockingBody> pumping;
+
+  BlockingBody(Reader reader, Executor threads, java.util.Set<BlockingBody> pumping) {
     this.reader = reader;
     this.threads = threads;
+    this.pumping = pumping;
+  }
+
+  @Override
+  public boolean pump(Receiver receiver) {
+    if (!claim()) {
+      return false;
+    }
+    pumping.add(this);
+    threads.execute(
+        () -> {
+          try {
+            while (true) {
+              ByteString piece = reader.read();
+              if (piece == null) {
+                reader.finished();
+                pumping.remove(this);
+                receiver.end();
+                return;
+              }
+              receiver.piece(piece);
+            }
+          } catch (IOException | RuntimeException e) {
+            reader.abandon();
+            pumping.remove(this);
+            receiver.failed(e);
+          }
+        });
+    return true;
+  }
+
+  /** Breaks off a pumped body (the client is closing): its blocked read fails, its receiver too. */
+  void breakOff() {
+    reader.abandon();
   }
 
   @Override

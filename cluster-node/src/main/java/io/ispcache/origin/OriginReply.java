@@ -10,10 +10,16 @@ public sealed interface OriginReply {
 
   /**
    * The bytes {@code [first, last]} of the object, exactly, as a stream that fails if the origin
-   * breaks off or stalls. {@code last < first} when the object is empty.
+   * breaks off or stalls. {@code last < first} when the object is empty. {@code direct}, when not
+   * null, is the same body for a consumer that reads it on the fetching thread (either, not both).
    */
-  record Bytes(OriginObject object, long first, long last, Source<ByteString, NotUsed> body)
-      implements OriginReply {}
+  record Bytes(OriginObject object, long first, long last, Source<ByteString, NotUsed> body, DirectBody direct)
+      implements OriginReply {
+    /** Bytes readable only as a stream. */
+    public Bytes(OriginObject object, long first, long last, Source<ByteString, NotUsed> body) {
+      this(object, first, last, body, null);
+    }
+  }
 
   /** The requested start lies beyond the object's end; the object has {@code length} bytes. */
   record BeyondEnd(long length) implements OriginReply {}

@@ -55,6 +55,7 @@ final class WireOrigin {
   private final String userAgent;
   private final ExecutorService threads;
   private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+  private final java.util.Set<BlockingBody> pumping = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.ScheduledThreadPoolExecutor watchdog =
       new java.util.concurrent.ScheduledThreadPoolExecutor(
           1,
@@ -80,6 +81,7 @@ final class WireOrigin {
   }
 
   void close() {
+    pumping.forEach(BlockingBody::breakOff);
     watchdog.shutdownNow();
     threads.shutdownNow();
     pools.values().forEach(Pool::closeIdle);
@@ -157,7 +159,8 @@ final class WireOrigin {
             OriginException.Kind.BAD_RESPONSE,
             "origin's Content-Length " + response.length + " does not match its Content-Range " + response.header("Content-Range"));
       }
-      return new OriginReply.Bytes(response.object(r.length()), r.first(), r.last(), body(response, lease));
+      BlockingBody body = blockingBody(response, lease);
+      return new OriginReply.Bytes(response.object(r.length()), r.first(), r.last(), Source.fromGraph(body), body);
     }
     if (status == 200) {
       if (response.noStore() || response.length < 0) {
@@ -194,7 +197,12 @@ final class WireOrigin {
 
   /** The body as a stream that fails with an {@link OriginException} when the origin breaks off. */
   private Source<ByteString, NotUsed> body(Response response, Lease lease) {
-    BlockingBody body = new BlockingBody(new BodyReader(response, lease), threads);
+    return Source.fromGraph(blockingBody(response, lease));
+  }
+
+  /** The body, readable once: as a stream or pumped (see {@link DirectBody}). */
+  private BlockingBody blockingBody(Response response, Lease lease) {
+    BlockingBody body = new BlockingBody(new BodyReader(response, lease), threads, pumping);
     // A reply dropped without its body being read or cancelled must not hold its connection.
     body.watch(
         watchdog.schedule(
@@ -206,7 +214,7 @@ final class WireOrigin {
             },
             UNCLAIMED_MILLIS,
             TimeUnit.MILLISECONDS));
-    return Source.fromGraph(body);
+    return body;
   }
 
   /** A read failure inside a body: the origin stalled (504) or broke off (502). */

@@ -140,6 +140,20 @@ public final class ChunkFill {
             });
   }
 
+  /**
+   * The next piece, written on the caller's thread (a fill fed without a stream, such as by an
+   * origin body's fetching thread); blocks while the disk writes. Throws when the fill ended
+   * already or the piece runs past the chunk's length (the fill is then aborted).
+   */
+  public void accept(ByteString bytes) {
+    write(bytes);
+  }
+
+  /** Every piece was given to {@link #accept}: commits (or aborts if bytes are missing) now. */
+  public void finish() {
+    commit();
+  }
+
   private Done write(ByteString bytes) {
     synchronized (this) {
       if (state != State.WRITING) {

@@ -310,4 +310,141 @@ class WireOriginTest {
       }
     }
   }
+
+  /** Collects a pumped body: its pieces, the thread they came on, and how it ended. */
+  static class Collected implements DirectBody.Receiver {
+    final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    final java.util.concurrent.CompletableFuture<ByteString> ended = new java.util.concurrent.CompletableFuture<>();
+    volatile String thread;
+
+    @Override
+    public void piece(ByteString piece) {
+      thread = Thread.currentThread().getName();
+      bytes.writeBytes(piece.toArray());
+    }
+
+    @Override
+    public void end() {
+      ended.complete(ByteString.fromArray(bytes.toByteArray()));
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      ended.completeExceptionally(cause);
+    }
+
+    ByteString await() throws Exception {
+      return ended.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aPumpedBodyArrivesWholeOnTheFetchingThreadAndItsConnectionIsReused() throws Exception {
+    String big = "0123456789abcdef".repeat(256 * 1024); // 4 MiB: many pieces
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206(big, 0, big.length())), ascii(ok206("abcd", 0, 10))), false)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
+      try {
+        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
+        Collected got = new Collected();
+        assertTrue(r.direct().pump(got));
+        assertEquals(big, got.await().utf8String());
+        assertTrue(got.thread.startsWith("ispcache-origin-"), got.thread);
+        OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
+        assertEquals("abcd", body(next).utf8String());
+        assertEquals(1, origin.connections.get(), "the pumped body gave its connection back");
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aPumpedBodyCutShortFailsItsReceiverAsUnreachable() throws Exception {
+    try (Scripted origin = new Scripted(n -> List.of(ascii(
+        "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), true)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
+      try {
+        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/short", 0, 9)));
+        Collected got = new Collected();
+        assertTrue(r.direct().pump(got));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
+        assertEquals(OriginException.Kind.UNREACHABLE, assertInstanceOf(OriginException.class, e.getCause()).kind());
+        assertEquals("abc", got.bytes.toString(StandardCharsets.ISO_8859_1));
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aReceiverThatThrowsStopsTheBodyAndItsConnectionIsNotReused() throws Exception {
+    String big = "x".repeat(1 << 20);
+    try (Scripted origin = new Scripted(
+        n -> n == 1 ? List.of(ascii(ok206(big, 0, big.length()))) : List.of(ascii(ok206("abcd", 0, 10))), false)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
+      try {
+        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
+        IllegalStateException full = new IllegalStateException("disk full");
+        Collected got = new Collected() {
+          @Override
+          public void piece(ByteString piece) {
+            throw full;
+          }
+        };
+        assertTrue(r.direct().pump(got));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
+        assertEquals(full, e.getCause());
+        // The rest of the body is still on that connection: the next fetch needs a new one.
+        OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
+        assertEquals("abcd", body(next).utf8String());
+        assertEquals(2, origin.connections.get());
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aBodyIsEitherStreamedOrPumpedNeverBoth() throws Exception {
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10)), ascii(ok206("efgh", 4, 10))), false)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
+      try {
+        OriginReply.Bytes streamed = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
+        assertEquals("abcd", body(streamed).utf8String());
+        assertEquals(false, streamed.direct().pump(new Collected()));
+        OriginReply.Bytes pumped = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 4, 7)));
+        Collected got = new Collected();
+        assertTrue(pumped.direct().pump(got));
+        assertEquals("efgh", got.await().utf8String());
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(pumped));
+        assertTrue(e.getCause().getMessage().contains("only once"), e.getCause().getMessage());
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void closingTheClientBreaksOffABodyBeingPumped() throws Exception {
+    // The origin sends a part of the body and then nothing, keeping the connection open.
+    try (Scripted origin = new Scripted(n -> List.of(ascii(
+        "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), false)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(60));
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/stall", 0, 9)));
+      java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+      Collected got = new Collected() {
+        @Override
+        public void piece(ByteString piece) {
+          super.piece(piece);
+          first.countDown();
+        }
+      };
+      assertTrue(r.direct().pump(got));
+      assertTrue(first.await(10, TimeUnit.SECONDS));
+      c.close();
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
+      // Broken off by the close, not stalled until the read timeout.
+      assertEquals(OriginException.Kind.UNREACHABLE, assertInstanceOf(OriginException.class, e.getCause()).kind());
+    }
+  }
 }

@@ -160,6 +160,45 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
+  void piecesGivenByHandAreWrittenOnTheCallersThreadAndCommittedByFinish() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    ByteString bytes = content(40, CHUNK);
+    for (int at = 0; at < CHUNK; at += 1000) {
+      fill.accept(bytes.slice(at, Math.min(CHUNK, at + 1000)));
+    }
+    assertEquals(CHUNK, fill.written());
+    fill.finish();
+    // finish commits on this thread: the chunk is visible when it returns
+    assertTrue(fill.committed().toCompletableFuture().isDone());
+    assertTrue(store.has(chunk(meta, 0)));
+    assertEquals(bytes, h.read(store, chunk(meta, 0), 0, CHUNK));
+  }
+
+  @Test
+  void finishingAFillGivenTooFewBytesByHandAbortsIt() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    fill.accept(content(41, CHUNK - 1));
+    fill.finish();
+    Throwable e = failure(fill.committed());
+    assertTrue(e.getMessage().contains("4095 of 4096 bytes"), e.getMessage());
+    assertFalse(store.has(chunk(meta, 0)));
+    assertEquals(0, usedBytes(store));
+    assertEquals(List.of(), filesOf(meta));
+  }
+
+  @Test
+  void aPieceGivenByHandPastTheChunksLengthOrAfterTheFillEndedIsRefused() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    fill.accept(content(42, 100));
+    assertThrows(IllegalStateException.class, () -> fill.accept(content(43, CHUNK)));
+    assertTrue(failure(fill.committed()).getMessage().contains("more than 4096 bytes"));
+    assertThrows(IllegalStateException.class, () -> fill.accept(content(44, 1)));
+    assertFalse(store.has(chunk(meta, 0)));
+    assertEquals(0, usedBytes(store));
+    assertEquals(List.of(), filesOf(meta));
+  }
+
+  @Test
   void upstreamFailureAbortsTheFill() throws Exception {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     CompletionStage<Done> done =
