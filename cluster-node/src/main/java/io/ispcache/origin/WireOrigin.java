@@ -45,7 +45,15 @@ import org.slf4j.LoggerFactory;
 final class WireOrigin {
   private static final Logger log = LoggerFactory.getLogger(WireOrigin.class);
   private static final int MAX_HEAD = 64 * 1024;
-  private static final int PIECE = 256 * 1024;
+  /**
+   * Bytes per read buffer. Under G1 a buffer fills one heap region, so it is a humongous object:
+   * the collector never copies it (the pieces of a fill live a while, held for its readers, and
+   * were copied from region to region at every collection) and frees it as soon as no piece
+   * refers to it. Otherwise 1 MiB.
+   */
+  static final int PIECE = pieceBytes();
+  /** A buffer with less room than this left is replaced for the next read. */
+  private static final int MIN_ROOM = 64 * 1024;
   /** Relayed bodies up to this size are read whole at once. */
   private static final int SMALL_RELAY = 64 * 1024;
   /** A body nobody starts reading within this time gives its connection up. */
@@ -215,6 +223,21 @@ final class WireOrigin {
             UNCLAIMED_MILLIS,
             TimeUnit.MILLISECONDS));
     return body;
+  }
+
+  private static int pieceBytes() {
+    try {
+      com.sun.management.HotSpotDiagnosticMXBean vm =
+          java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
+        long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+        // an array's header takes 16 bytes of its region; anything above half a region is humongous
+        return (int) Math.max(MIN_ROOM, Math.min(region, 32L << 20) - 64);
+      }
+    } catch (RuntimeException e) {
+      log.debug("heap region size unknown: {}", e.toString());
+    }
+    return 1 << 20;
   }
 
   /** A read failure inside a body: the origin stalled (504) or broke off (502). */
@@ -650,7 +673,10 @@ final class WireOrigin {
     private long remaining;
     private long chunkLeft;
     private boolean done;
-    private byte[] scratch = new byte[PIECE];
+    /** The read buffer: each piece is a slice of it, handed over without a copy. */
+    private byte[] scratch;
+    /** Bytes of {@link #scratch} handed over already. */
+    private int used;
 
     BodyReader(Response response, Lease lease) {
       this.response = response;
@@ -675,8 +701,8 @@ final class WireOrigin {
           conn.reusable = response.keepAlive;
           return null;
         }
-        int want = remaining < 0 ? PIECE : (int) Math.min(PIECE, remaining);
-        int n = conn.read(scratch, 0, want);
+        int want = room(remaining);
+        int n = conn.read(scratch, used, want);
         if (n < 0) {
           if (remaining < 0) {
             done = true; // the body ends with the connection
@@ -717,8 +743,8 @@ final class WireOrigin {
           return null;
         }
       }
-      int want = (int) Math.min(PIECE, chunkLeft);
-      int n = conn.read(scratch, 0, want);
+      int want = room(chunkLeft);
+      int n = conn.read(scratch, used, want);
       if (n < 0) {
         throw new IOException("connection closed inside a chunk");
       }
@@ -730,16 +756,25 @@ final class WireOrigin {
     }
 
     /**
-     * The first {@code n} bytes of the read buffer as a piece. A mostly full buffer is handed over
-     * as it is and a new one taken for the next read (zeroing a buffer costs less than copying
-     * one); a small piece is copied out.
+     * Bytes the next read may take into {@link #scratch} at {@link #used}, at most {@code left}
+     * (the body's bytes still to come; negative when unknown). A new buffer is taken when the
+     * current one has too little room left.
      */
-    private ByteString piece(int n) {
-      if (n < scratch.length / 2) {
-        return ByteString.fromArray(scratch, 0, n);
+    private int room(long left) {
+      long bound = left < 0 ? Long.MAX_VALUE : left;
+      int free = scratch == null ? 0 : scratch.length - used;
+      if (free < Math.min(MIN_ROOM, bound)) {
+        scratch = new byte[(int) Math.min(PIECE, bound)];
+        used = 0;
+        free = scratch.length;
       }
-      ByteString piece = ByteString.fromArrayUnsafe(scratch, 0, n);
-      scratch = new byte[PIECE];
+      return (int) Math.min(free, bound);
+    }
+
+    /** The {@code n} bytes just read as a piece: a slice of the read buffer, no copy. */
+    private ByteString piece(int n) {
+      ByteString piece = ByteString.fromArrayUnsafe(scratch, used, n);
+      used += n;
       return piece;
     }
 
