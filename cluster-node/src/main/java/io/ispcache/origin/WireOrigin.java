@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Ranged GETs to an origin over pooled keep-alive connections with blocking reads, a thread per
  * exchange (as Varnish fetches from its backends). A cold download spent a third of its CPU in the
- * Akka HTTP client's per-read machinery; here a body arrives in pieces of up to 1 MiB, each one
- * hop to the stream. Origins behind an upstream proxy keep the Akka client.
+ * Akka HTTP client's per-read machinery; here a body arrives in pieces of up to a heap region,
+ * each one hop to the stream, or none when a chunk fill pumps it ({@link DirectBody}). Origins
+ * behind an upstream proxy keep the Akka client.
  */
 final class WireOrigin {
   private static final Logger log = LoggerFactory.getLogger(WireOrigin.class);
