@@ -56,26 +56,40 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> implements 
       return false;
     }
     pumping.add(this);
-    threads.execute(
-        () -> {
-          try {
-            while (true) {
-              ByteString piece = reader.read();
-              if (piece == null) {
-                reader.finished();
-                pumping.remove(this);
-                receiver.end();
-                return;
-              }
-              receiver.piece(piece);
-            }
-          } catch (IOException | RuntimeException e) {
-            reader.abandon();
-            pumping.remove(this);
-            receiver.failed(e);
-          }
-        });
+    try {
+      threads.execute(() -> pumpLoop(receiver));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The client is closing: the body is given up, and so is its receiver.
+      reader.abandon();
+      pumping.remove(this);
+      receiver.failed(new OriginException(OriginException.Kind.UNREACHABLE, "the origin client is closing", e));
+    }
     return true;
+  }
+
+  private void pumpLoop(Receiver receiver) {
+    try {
+      while (true) {
+        ByteString piece = reader.read();
+        if (piece == null) {
+          break;
+        }
+        receiver.piece(piece);
+      }
+      reader.finished();
+    } catch (Throwable e) {
+      // Errors too: a fill left neither committed nor aborted would keep its reservation and
+      // its readers waiting, and the connection's slot would never come back.
+      reader.abandon();
+      pumping.remove(this);
+      receiver.failed(e);
+      if (e instanceof Error error) {
+        throw error;
+      }
+      return;
+    }
+    pumping.remove(this);
+    receiver.end();
   }
 
   /** Breaks off a pumped body (the client is closing): its blocked read fails, its receiver too. */
@@ -197,6 +211,12 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> implements 
           if (!stopped) {
             arrived.invoke(e);
           }
+        } catch (Error e) {
+          reader.abandon();
+          if (!stopped) {
+            arrived.invoke(e);
+          }
+          throw e;
         }
       }
 

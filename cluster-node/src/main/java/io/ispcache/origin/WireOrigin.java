@@ -53,6 +53,13 @@ final class WireOrigin {
    * refers to it. Otherwise 1 MiB.
    */
   static final int PIECE = pieceBytes();
+  /** Bytes per read buffer of a body that no fill holds (relayed, or cut from a 200): short-lived. */
+  private static final int RELAY_PIECE = 256 * 1024;
+  /**
+   * The largest buffer below half a region: a smaller remainder gets at most this, since a
+   * humongous array takes its whole region while the store counts only the bytes it holds.
+   */
+  private static final int BELOW_HALF_REGION = PIECE / 2 - 64;
   /** A buffer with less room than this left is replaced for the next read. */
   private static final int MIN_ROOM = 64 * 1024;
   /** Relayed bodies up to this size are read whole at once. */
@@ -168,7 +175,7 @@ final class WireOrigin {
             OriginException.Kind.BAD_RESPONSE,
             "origin's Content-Length " + response.length + " does not match its Content-Range " + response.header("Content-Range"));
       }
-      BlockingBody body = blockingBody(response, lease);
+      BlockingBody body = blockingBody(response, lease, PIECE, r.last() - r.first() + 1);
       return new OriginReply.Bytes(response.object(r.length()), r.first(), r.last(), Source.fromGraph(body), body);
     }
     if (status == 200) {
@@ -206,12 +213,15 @@ final class WireOrigin {
 
   /** The body as a stream that fails with an {@link OriginException} when the origin breaks off. */
   private Source<ByteString, NotUsed> body(Response response, Lease lease) {
-    return Source.fromGraph(blockingBody(response, lease));
+    return Source.fromGraph(blockingBody(response, lease, RELAY_PIECE, response.length));
   }
 
-  /** The body, readable once: as a stream or pumped (see {@link DirectBody}). */
-  private BlockingBody blockingBody(Response response, Lease lease) {
-    BlockingBody body = new BlockingBody(new BodyReader(response, lease), threads, pumping);
+  /**
+   * The body, readable once: as a stream or pumped (see {@link DirectBody}), read into buffers of
+   * up to {@code piece} bytes; {@code expected} is its length when known (sizes the last buffer).
+   */
+  private BlockingBody blockingBody(Response response, Lease lease, int piece, long expected) {
+    BlockingBody body = new BlockingBody(new BodyReader(response, lease, piece, expected), threads, pumping);
     // A reply dropped without its body being read or cancelled must not hold its connection.
     body.watch(
         watchdog.schedule(
@@ -235,7 +245,7 @@ final class WireOrigin {
         // an array's header takes 16 bytes of its region; anything above half a region is humongous
         return (int) Math.max(MIN_ROOM, Math.min(region, 32L << 20) - 64);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       log.debug("heap region size unknown: {}", e.toString());
     }
     return 1 << 20;
@@ -678,8 +688,14 @@ final class WireOrigin {
     private byte[] scratch;
     /** Bytes of {@link #scratch} handed over already. */
     private int used;
+    private final int piece;
+    /** Bytes the body should bring when known (a 206's range), else -1. */
+    private final long expected;
+    private long consumed;
 
-    BodyReader(Response response, Lease lease) {
+    BodyReader(Response response, Lease lease, int piece, long expected) {
+      this.piece = piece;
+      this.expected = expected;
       this.response = response;
       this.lease = lease;
       this.conn = lease.conn;
@@ -762,21 +778,23 @@ final class WireOrigin {
      * current one has too little room left.
      */
     private int room(long left) {
-      long bound = left < 0 ? Long.MAX_VALUE : left;
+      // the bytes still to come as far as known, for the buffer's size; the framing bounds the read
+      long size = left >= 0 ? left : expected >= 0 ? Math.max(1, expected - consumed) : Long.MAX_VALUE;
       int free = scratch == null ? 0 : scratch.length - used;
-      if (free < Math.min(MIN_ROOM, bound)) {
-        scratch = new byte[(int) Math.min(PIECE, bound)];
+      if (free < Math.min(MIN_ROOM, size)) {
+        scratch = new byte[size >= piece ? piece : (int) Math.min(size, BELOW_HALF_REGION)];
         used = 0;
         free = scratch.length;
       }
-      return (int) Math.min(free, bound);
+      return (int) Math.min(free, left >= 0 ? left : Long.MAX_VALUE);
     }
 
     /** The {@code n} bytes just read as a piece: a slice of the read buffer, no copy. */
     private ByteString piece(int n) {
-      ByteString piece = ByteString.fromArrayUnsafe(scratch, used, n);
+      ByteString bytes = ByteString.fromArrayUnsafe(scratch, used, n);
       used += n;
-      return piece;
+      consumed += n;
+      return bytes;
     }
 
     @Override

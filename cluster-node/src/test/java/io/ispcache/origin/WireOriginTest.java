@@ -50,6 +50,12 @@ class WireOriginTest {
     return new WireOrigin(settings(port, maxConnections, responseTimeout), "ispcache-test");
   }
 
+  static WireOrigin client(int port, int maxConnections, Duration responseTimeout, Duration idleTimeout) {
+    OriginSettings s = settings(port, maxConnections, responseTimeout);
+    return new WireOrigin(
+        new OriginSettings(s.origins(), s.connectTimeout(), responseTimeout, idleTimeout, maxConnections), "ispcache-test");
+  }
+
   static OriginSettings settings(int port, int maxConnections, Duration responseTimeout) {
     Origin origin =
         new Origin(
@@ -429,22 +435,57 @@ class WireOriginTest {
     // The origin sends a part of the body and then nothing, keeping the connection open.
     try (Scripted origin = new Scripted(n -> List.of(ascii(
         "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), false)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(60));
-      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/stall", 0, 9)));
-      java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
-      Collected got = new Collected() {
-        @Override
-        public void piece(ByteString piece) {
-          super.piece(piece);
-          first.countDown();
-        }
-      };
-      assertTrue(r.direct().pump(got));
-      assertTrue(first.await(10, TimeUnit.SECONDS));
+      // A read timeout far beyond the test's wait: only the close can end the body.
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(60), Duration.ofSeconds(120));
+      try {
+        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/stall", 0, 9)));
+        java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+        Collected got = new Collected() {
+          @Override
+          public void piece(ByteString piece) {
+            super.piece(piece);
+            first.countDown();
+          }
+        };
+        assertTrue(r.direct().pump(got));
+        assertTrue(first.await(10, TimeUnit.SECONDS));
+        c.close();
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
+        assertEquals(OriginException.Kind.UNREACHABLE, assertInstanceOf(OriginException.class, e.getCause()).kind());
+      } finally {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aBodyPumpedAfterTheClientClosedFailsItsReceiver() throws Exception {
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10))), false)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
       c.close();
+      Collected got = new Collected();
+      assertTrue(r.direct().pump(got));
       ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
-      // Broken off by the close, not stalled until the read timeout.
       assertEquals(OriginException.Kind.UNREACHABLE, assertInstanceOf(OriginException.class, e.getCause()).kind());
+    }
+  }
+
+  @Test
+  void aRangeAnsweredWithoutContentLengthEndsWithTheConnectionAndArrivesWhole() throws Exception {
+    String bytes = "0123456789".repeat(30_000);
+    try (Scripted origin = new Scripted(n -> List.of(ascii(
+        "HTTP/1.1 206 Partial\r\nContent-Range: bytes 0-" + (bytes.length() - 1) + "/" + bytes.length()
+            + "\r\nConnection: close\r\n\r\n" + bytes)), true)) {
+      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
+      try {
+        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/noLength", 0, bytes.length() - 1)));
+        Collected got = new Collected();
+        assertTrue(r.direct().pump(got));
+        assertEquals(bytes, got.await().utf8String());
+      } finally {
+        c.close();
+      }
     }
   }
 }

@@ -160,7 +160,7 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
-  void piecesGivenByHandAreWrittenOnTheCallersThreadAndCommittedByFinish() throws Exception {
+  void piecesGivenByHandAreWrittenAndMadeVisibleByFinish() throws Exception {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     ByteString bytes = content(40, CHUNK);
     for (int at = 0; at < CHUNK; at += 1000) {
