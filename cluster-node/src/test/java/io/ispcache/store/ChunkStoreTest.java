@@ -83,6 +83,13 @@ class ChunkStoreTest extends StoreTestBase {
     }
   }
 
+  /** An aborted fill of chunk 0 left no trace: not stored, nothing reserved, no file. */
+  private void assertNothingLeftOfChunkZero() throws IOException {
+    assertFalse(store.has(chunk(meta, 0)));
+    assertEquals(0, usedBytes(store));
+    assertEquals(List.of(), filesOf(meta));
+  }
+
   @Test
   void committedChunkIsReadBackByteForByte() throws Exception {
     ByteString bytes = content(1, CHUNK);
@@ -154,9 +161,7 @@ class ChunkStoreTest extends StoreTestBase {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     Throwable e = failure(pieces(content(7, CHUNK + 1), 500).runWith(fill.sink(), h.mat));
     assertTrue(e.getMessage().contains("more than 4096 bytes"), e.getMessage());
-    assertFalse(store.has(chunk(meta, 0)));
-    assertEquals(0, usedBytes(store));
-    assertEquals(List.of(), filesOf(meta));
+    assertNothingLeftOfChunkZero();
   }
 
   @Test
@@ -181,9 +186,7 @@ class ChunkStoreTest extends StoreTestBase {
     fill.finish();
     Throwable e = failure(fill.committed());
     assertTrue(e.getMessage().contains("4095 of 4096 bytes"), e.getMessage());
-    assertFalse(store.has(chunk(meta, 0)));
-    assertEquals(0, usedBytes(store));
-    assertEquals(List.of(), filesOf(meta));
+    assertNothingLeftOfChunkZero();
   }
 
   @Test
@@ -193,9 +196,7 @@ class ChunkStoreTest extends StoreTestBase {
     assertThrows(IllegalStateException.class, () -> fill.accept(content(43, CHUNK)));
     assertTrue(failure(fill.committed()).getMessage().contains("more than 4096 bytes"));
     assertThrows(IllegalStateException.class, () -> fill.accept(content(44, 1)));
-    assertFalse(store.has(chunk(meta, 0)));
-    assertEquals(0, usedBytes(store));
-    assertEquals(List.of(), filesOf(meta));
+    assertNothingLeftOfChunkZero();
   }
 
   @Test
@@ -205,9 +206,7 @@ class ChunkStoreTest extends StoreTestBase {
         Source.single(content(8, 100)).concat(Source.failed(new IOException("origin reset"))).runWith(fill.sink(), h.mat);
     assertEquals("origin reset", failure(done).getMessage());
     assertEquals("origin reset", failure(fill.committed()).getMessage());
-    assertFalse(store.has(chunk(meta, 0)));
-    assertEquals(0, usedBytes(store));
-    assertEquals(List.of(), filesOf(meta));
+    assertNothingLeftOfChunkZero();
   }
 
   @Test
@@ -428,9 +427,7 @@ class ChunkStoreTest extends StoreTestBase {
     store.putMeta(meta("http://origin/video.mp4", 10_000, "\"v2\""));
     origin.sendComplete();
     fill.committed().toCompletableFuture().get();
-    assertFalse(store.has(chunk(meta, 0)));
-    assertEquals(0, usedBytes(store));
-    assertEquals(List.of(), filesOf(meta));
+    assertNothingLeftOfChunkZero();
   }
 
   @Test
