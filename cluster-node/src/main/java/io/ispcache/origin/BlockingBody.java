@@ -206,17 +206,14 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> implements 
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           reader.abandon();
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
           reader.abandon();
           if (!stopped) {
             arrived.invoke(e);
           }
-        } catch (Error e) {
-          reader.abandon();
-          if (!stopped) {
-            arrived.invoke(e);
+          if (e instanceof Error error) {
+            throw error;
           }
-          throw e;
         }
       }
 

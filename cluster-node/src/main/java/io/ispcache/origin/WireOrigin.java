@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * each one hop to the stream, or none when a chunk fill pumps it ({@link DirectBody}). Origins
  * behind an upstream proxy keep the Akka client.
  */
-final class WireOrigin {
+final class WireOrigin implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WireOrigin.class);
   private static final int MAX_HEAD = 64 * 1024;
   /**
@@ -96,7 +96,8 @@ final class WireOrigin {
             });
   }
 
-  void close() {
+  @Override
+  public void close() {
     pumping.forEach(BlockingBody::breakOff);
     watchdog.shutdownNow();
     threads.shutdownNow();

@@ -88,8 +88,7 @@ class WireOriginTest {
   void rangesComeBackExactlyAndConnectionsAreReused() throws Exception {
     try (TestOrigin origin = new TestOrigin()) {
       origin.put("/a.bin", 5_000_000, 3, "application/octet-stream", "\"e1\"", "Tue, 03 Nov 2026 10:00:00 GMT");
-      WireOrigin c = client(origin.port(), 4, Duration.ofSeconds(5));
-      try {
+      try (WireOrigin c = client(origin.port(), 4, Duration.ofSeconds(5))) {
         for (long first : new long[] {0, 2_000_000, 4_000_000}) {
           long last = Math.min(first + 1_999_999, 4_999_999);
           OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/a.bin", first, last)));
@@ -100,8 +99,6 @@ class WireOriginTest {
           assertArrayEquals(content(3, first, (int) (last - first + 1)), body(r).toArray());
         }
         assertEquals(1, origin.connectionsAccepted(), "one keep-alive connection for three sequential fetches");
-      } finally {
-        c.close();
       }
     }
   }
@@ -183,36 +180,28 @@ class WireOriginTest {
   void aChunkedNotFoundIsRelayedWithItsBody() throws Exception {
     try (Scripted origin = new Scripted(n -> List.of(ascii(
         "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nX-Origin: yes\r\n\r\n"
-            + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: t\r\n\r\n")), true)) {
-      WireOrigin c = client(origin.port(), 2, Duration.ofSeconds(5));
-      try {
-        OriginReply.Uncacheable r = (OriginReply.Uncacheable) await(c.fetch(request(c, origin.port(), "/missing", 0, 99)));
-        assertEquals(404, r.response().status().intValue());
-        assertEquals("yes", r.response().getHeader("X-Origin").orElseThrow().value());
-        assertTrue(r.response().entity().getContentType().toString().startsWith("text/plain"), r.response().entity().getContentType().toString());
-        ByteString bytes = r.response().entity().getDataBytes()
-            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertEquals("hello world", bytes.utf8String());
-      } finally {
-        c.close();
-      }
+            + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: t\r\n\r\n")), true);
+        WireOrigin c = client(origin.port(), 2, Duration.ofSeconds(5))) {
+      OriginReply.Uncacheable r = (OriginReply.Uncacheable) await(c.fetch(request(c, origin.port(), "/missing", 0, 99)));
+      assertEquals(404, r.response().status().intValue());
+      assertEquals("yes", r.response().getHeader("X-Origin").orElseThrow().value());
+      assertTrue(r.response().entity().getContentType().toString().startsWith("text/plain"), r.response().entity().getContentType().toString());
+      ByteString bytes = r.response().entity().getDataBytes()
+          .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals("hello world", bytes.utf8String());
     }
   }
 
   @Test
   void aPooledConnectionTheOriginClosedIsReplacedWithoutFailingTheFetch() throws Exception {
     // Each connection answers one request and then closes, without saying so.
-    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10))), true)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
-      try {
-        for (int i = 0; i < 3; i++) {
-          OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
-          assertEquals("abcd", body(r).utf8String());
-        }
-        assertEquals(3, origin.connections.get());
-      } finally {
-        c.close();
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10))), true);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5))) {
+      for (int i = 0; i < 3; i++) {
+        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
+        assertEquals("abcd", body(r).utf8String());
       }
+      assertEquals(3, origin.connections.get());
     }
   }
 
@@ -228,18 +217,14 @@ class WireOriginTest {
       "HTTP/1.1 206 Partial\r\nContent-Length: 3\r\nContent-Range: bytes 0-3/10\r\n\r\nabc",
     };
     for (String answer : answers) {
-      try (Scripted origin = new Scripted(n -> List.of(ascii(answer)), true)) {
-        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
-        try {
-          ExecutionException e =
-              org.junit.jupiter.api.Assertions.assertThrows(
-                  ExecutionException.class, () -> await(c.fetch(request(c, origin.port(), "/m", 0, 3))), answer);
-          OriginException oe = assertInstanceOf(OriginException.class, e.getCause(), answer);
-          assertEquals(OriginException.Kind.BAD_RESPONSE, oe.kind(), answer);
-          assertEquals(502, oe.status());
-        } finally {
-          c.close();
-        }
+      try (Scripted origin = new Scripted(n -> List.of(ascii(answer)), true);
+          WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5))) {
+        ExecutionException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class, () -> await(c.fetch(request(c, origin.port(), "/m", 0, 3))), answer);
+        OriginException oe = assertInstanceOf(OriginException.class, e.getCause(), answer);
+        assertEquals(OriginException.Kind.BAD_RESPONSE, oe.kind(), answer);
+        assertEquals(502, oe.status());
       }
     }
   }
@@ -247,73 +232,57 @@ class WireOriginTest {
   @Test
   void aBodyCutShortFailsTheStreamAsUnreachable() throws Exception {
     try (Scripted origin = new Scripted(n -> List.of(ascii(
-        "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), true)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
-      try {
-        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/short", 0, 9)));
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(r));
-        OriginException oe = assertInstanceOf(OriginException.class, e.getCause());
-        assertEquals(OriginException.Kind.UNREACHABLE, oe.kind());
-        assertTrue(oe.getMessage().contains("mid-body"), oe.getMessage());
-      } finally {
-        c.close();
-      }
+        "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), true);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5))) {
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/short", 0, 9)));
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(r));
+      OriginException oe = assertInstanceOf(OriginException.class, e.getCause());
+      assertEquals(OriginException.Kind.UNREACHABLE, oe.kind());
+      assertTrue(oe.getMessage().contains("mid-body"), oe.getMessage());
     }
   }
 
   @Test
   void whenEveryConnectionStaysBusyAFetchTimesOutAndTheSlotIsFreedByTheBody() throws Exception {
     String big = "x".repeat(4 << 20);
-    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206(big, 0, big.length())), ascii(ok206("abcd", 0, 10))), false)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofMillis(500));
-      try {
-        OriginReply.Bytes held = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
-        ExecutionException e =
-            org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(c.fetch(request(c, origin.port(), "/small", 0, 3))));
-        assertEquals(OriginException.Kind.TIMEOUT, assertInstanceOf(OriginException.class, e.getCause()).kind());
-        assertEquals(big.length(), body(held).size());
-        OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
-        assertEquals("abcd", body(next).utf8String());
-        assertEquals(1, origin.connections.get(), "the freed connection was reused");
-      } finally {
-        c.close();
-      }
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206(big, 0, big.length())), ascii(ok206("abcd", 0, 10))), false);
+        WireOrigin c = client(origin.port(), 1, Duration.ofMillis(500))) {
+      OriginReply.Bytes held = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
+      ExecutionException e =
+          org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(c.fetch(request(c, origin.port(), "/small", 0, 3))));
+      assertEquals(OriginException.Kind.TIMEOUT, assertInstanceOf(OriginException.class, e.getCause()).kind());
+      assertEquals(big.length(), body(held).size());
+      OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
+      assertEquals("abcd", body(next).utf8String());
+      assertEquals(1, origin.connections.get(), "the freed connection was reused");
     }
   }
 
   @Test
   void anUnknownStatusIsRelayedWithItsCodeAndASmallBodyFreesTheConnectionAtOnce() throws Exception {
     try (Scripted origin = new Scripted(
-        n -> List.of(ascii("HTTP/1.1 449 Retry With\r\nContent-Length: 3\r\n\r\nabc"), ascii(ok206("abcd", 0, 10))), false)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
-      try {
-        OriginReply.Uncacheable odd = (OriginReply.Uncacheable) await(c.fetch(request(c, origin.port(), "/odd", 0, 3)));
-        assertEquals(449, odd.response().status().intValue());
-        // Its body is not read yet, and the one connection is free for the next fetch all the same.
-        OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
-        assertEquals("abcd", body(next).utf8String());
-        ByteString oddBody = odd.response().entity().getDataBytes()
-            .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertEquals("abc", oddBody.utf8String());
-        assertEquals(1, origin.connections.get());
-      } finally {
-        c.close();
-      }
+        n -> List.of(ascii("HTTP/1.1 449 Retry With\r\nContent-Length: 3\r\n\r\nabc"), ascii(ok206("abcd", 0, 10))), false);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2))) {
+      OriginReply.Uncacheable odd = (OriginReply.Uncacheable) await(c.fetch(request(c, origin.port(), "/odd", 0, 3)));
+      assertEquals(449, odd.response().status().intValue());
+      // Its body is not read yet, and the one connection is free for the next fetch all the same.
+      OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
+      assertEquals("abcd", body(next).utf8String());
+      ByteString oddBody = odd.response().entity().getDataBytes()
+          .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals("abc", oddBody.utf8String());
+      assertEquals(1, origin.connections.get());
     }
   }
 
   @Test
   void anOriginBodyCanBeReadOnlyOnce() throws Exception {
-    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10))), false)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
-      try {
-        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
-        assertEquals("abcd", body(r).utf8String());
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(r));
-        assertTrue(e.getCause().getMessage().contains("only once"), e.getCause().getMessage());
-      } finally {
-        c.close();
-      }
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10))), false);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2))) {
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
+      assertEquals("abcd", body(r).utf8String());
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(r));
+      assertTrue(e.getCause().getMessage().contains("only once"), e.getCause().getMessage());
     }
   }
 
@@ -347,38 +316,30 @@ class WireOriginTest {
   @Test
   void aPumpedBodyArrivesWholeOnTheFetchingThreadAndItsConnectionIsReused() throws Exception {
     String big = "0123456789abcdef".repeat(256 * 1024); // 4 MiB: many pieces
-    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206(big, 0, big.length())), ascii(ok206("abcd", 0, 10))), false)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
-      try {
-        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
-        Collected got = new Collected();
-        assertTrue(r.direct().pump(got));
-        assertEquals(big, got.await().utf8String());
-        assertTrue(got.thread.startsWith("ispcache-origin-"), got.thread);
-        OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
-        assertEquals("abcd", body(next).utf8String());
-        assertEquals(1, origin.connections.get(), "the pumped body gave its connection back");
-      } finally {
-        c.close();
-      }
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206(big, 0, big.length())), ascii(ok206("abcd", 0, 10))), false);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2))) {
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
+      Collected got = new Collected();
+      assertTrue(r.direct().pump(got));
+      assertEquals(big, got.await().utf8String());
+      assertTrue(got.thread.startsWith("ispcache-origin-"), got.thread);
+      OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
+      assertEquals("abcd", body(next).utf8String());
+      assertEquals(1, origin.connections.get(), "the pumped body gave its connection back");
     }
   }
 
   @Test
   void aPumpedBodyCutShortFailsItsReceiverAsUnreachable() throws Exception {
     try (Scripted origin = new Scripted(n -> List.of(ascii(
-        "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), true)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
-      try {
-        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/short", 0, 9)));
-        Collected got = new Collected();
-        assertTrue(r.direct().pump(got));
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
-        assertEquals(OriginException.Kind.UNREACHABLE, assertInstanceOf(OriginException.class, e.getCause()).kind());
-        assertEquals("abc", got.bytes.toString(StandardCharsets.ISO_8859_1));
-      } finally {
-        c.close();
-      }
+        "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), true);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5))) {
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/short", 0, 9)));
+      Collected got = new Collected();
+      assertTrue(r.direct().pump(got));
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
+      assertEquals(OriginException.Kind.UNREACHABLE, assertInstanceOf(OriginException.class, e.getCause()).kind());
+      assertEquals("abc", got.bytes.toString(StandardCharsets.ISO_8859_1));
     }
   }
 
@@ -386,47 +347,39 @@ class WireOriginTest {
   void aReceiverThatThrowsStopsTheBodyAndItsConnectionIsNotReused() throws Exception {
     String big = "x".repeat(1 << 20);
     try (Scripted origin = new Scripted(
-        n -> n == 1 ? List.of(ascii(ok206(big, 0, big.length()))) : List.of(ascii(ok206("abcd", 0, 10))), false)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
-      try {
-        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
-        IllegalStateException full = new IllegalStateException("disk full");
-        Collected got = new Collected() {
-          @Override
-          public void piece(ByteString piece) {
-            throw full;
-          }
-        };
-        assertTrue(r.direct().pump(got));
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
-        assertEquals(full, e.getCause());
-        // The rest of the body is still on that connection: the next fetch needs a new one.
-        OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
-        assertEquals("abcd", body(next).utf8String());
-        assertEquals(2, origin.connections.get());
-      } finally {
-        c.close();
-      }
+        n -> n == 1 ? List.of(ascii(ok206(big, 0, big.length()))) : List.of(ascii(ok206("abcd", 0, 10))), false);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2))) {
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
+      IllegalStateException full = new IllegalStateException("disk full");
+      Collected got = new Collected() {
+        @Override
+        public void piece(ByteString piece) {
+          throw full;
+        }
+      };
+      assertTrue(r.direct().pump(got));
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
+      assertEquals(full, e.getCause());
+      // The rest of the body is still on that connection: the next fetch needs a new one.
+      OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
+      assertEquals("abcd", body(next).utf8String());
+      assertEquals(2, origin.connections.get());
     }
   }
 
   @Test
   void aBodyIsEitherStreamedOrPumpedNeverBoth() throws Exception {
-    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10)), ascii(ok206("efgh", 4, 10))), false)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2));
-      try {
-        OriginReply.Bytes streamed = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
-        assertEquals("abcd", body(streamed).utf8String());
-        assertEquals(false, streamed.direct().pump(new Collected()));
-        OriginReply.Bytes pumped = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 4, 7)));
-        Collected got = new Collected();
-        assertTrue(pumped.direct().pump(got));
-        assertEquals("efgh", got.await().utf8String());
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(pumped));
-        assertTrue(e.getCause().getMessage().contains("only once"), e.getCause().getMessage());
-      } finally {
-        c.close();
-      }
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206("abcd", 0, 10)), ascii(ok206("efgh", 4, 10))), false);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2))) {
+      OriginReply.Bytes streamed = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 0, 3)));
+      assertEquals("abcd", body(streamed).utf8String());
+      assertEquals(false, streamed.direct().pump(new Collected()));
+      OriginReply.Bytes pumped = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/p", 4, 7)));
+      Collected got = new Collected();
+      assertTrue(pumped.direct().pump(got));
+      assertEquals("efgh", got.await().utf8String());
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> body(pumped));
+      assertTrue(e.getCause().getMessage().contains("only once"), e.getCause().getMessage());
     }
   }
 
@@ -436,8 +389,7 @@ class WireOriginTest {
     try (Scripted origin = new Scripted(n -> List.of(ascii(
         "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), false)) {
       // A read timeout far beyond the test's wait: only the close can end the body.
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(60), Duration.ofSeconds(120));
-      try {
+      try (WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(60), Duration.ofSeconds(120))) {
         OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/stall", 0, 9)));
         java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
         Collected got = new Collected() {
@@ -452,8 +404,6 @@ class WireOriginTest {
         c.close();
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
         assertEquals(OriginException.Kind.UNREACHABLE, assertInstanceOf(OriginException.class, e.getCause()).kind());
-      } finally {
-        c.close();
       }
     }
   }
@@ -476,16 +426,12 @@ class WireOriginTest {
     String bytes = "0123456789".repeat(30_000);
     try (Scripted origin = new Scripted(n -> List.of(ascii(
         "HTTP/1.1 206 Partial\r\nContent-Range: bytes 0-" + (bytes.length() - 1) + "/" + bytes.length()
-            + "\r\nConnection: close\r\n\r\n" + bytes)), true)) {
-      WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5));
-      try {
-        OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/noLength", 0, bytes.length() - 1)));
-        Collected got = new Collected();
-        assertTrue(r.direct().pump(got));
-        assertEquals(bytes, got.await().utf8String());
-      } finally {
-        c.close();
-      }
+            + "\r\nConnection: close\r\n\r\n" + bytes)), true);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5))) {
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/noLength", 0, bytes.length() - 1)));
+      Collected got = new Collected();
+      assertTrue(r.direct().pump(got));
+      assertEquals(bytes, got.await().utf8String());
     }
   }
 }
