@@ -274,8 +274,9 @@ public final class ChunkFill {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         state = State.COMMITTED;
+        // The store keeps these bytes among its recent chunks; this fill's readers go on reading
+        // them here, whatever the store does with its copy (no file to open after the commit).
         kept = held;
-        held = null;
         wake = drain();
       }
     } catch (IOException e) {
@@ -325,6 +326,11 @@ public final class ChunkFill {
     List<CompletableFuture<Void>> wake = new ArrayList<>(waiters);
     waiters.clear();
     return wake;
+  }
+
+  /** Whether every byte of this fill is (or was, until an abort) held in memory for its readers. */
+  boolean holdsBytes() {
+    return holds;
   }
 
   /** Bytes {@code [from, min(to, received))} from memory, or null when not held (then read the file). */

@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
  * past what is written.
  */
 final class ChunkReader implements ReaderSource.Reader {
+  /** Null for a reader of a fill that holds its bytes: it reads only memory. */
   private final FileChannel channel;
   private final ChunkFill fill;
   private final long end;
@@ -76,6 +77,12 @@ final class ChunkReader implements ReaderSource.Reader {
   private record Part(ByteString bytes, boolean last) {}
 
   static Source<ByteString, NotUsed> tail(ChunkFill fill, long from, long to, int bufferSize, Executor io) {
+    if (fill.holdsBytes()) {
+      // Every byte will be in memory (kept past the commit for the fill's readers): no file to
+      // open, so no hop to the I/O executor and back per reader and chunk.
+      return Source.fromGraph(
+          new ReaderSource(() -> CompletableFuture.completedFuture(new ChunkReader(null, fill, from, to, bufferSize, io))));
+    }
     return source(
         () -> {
           try {
@@ -103,7 +110,7 @@ final class ChunkReader implements ReaderSource.Reader {
         return CompletableFuture.completedFuture(Optional.of(inMemory));
       }
     }
-    if (fill != null && fill.onDisk() <= position) {
+    if (fill != null && (channel == null || fill.onDisk() <= position)) {
       Throwable failed = fill.failure();
       if (failed != null) {
         return CompletableFuture.failedFuture(new IOException("chunk fill failed: " + failed.getMessage(), failed));
@@ -148,6 +155,9 @@ final class ChunkReader implements ReaderSource.Reader {
 
   @Override
   public void close() {
+    if (channel == null) {
+      return;
+    }
     try {
       channel.close();
     } catch (IOException ignored) {

@@ -78,6 +78,13 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
           failStage(e);
           return;
         }
+        if (f.isDone()) {
+          // Opened on the spot (a reader of bytes in memory): no hop back into the stream.
+          if (f.isCompletedExceptionally() || slot.compareAndSet(null, f.join())) {
+            opened(f);
+          }
+          return;
+        }
         f.whenComplete(
             (r, e) -> {
               if (r != null && !slot.compareAndSet(null, r)) {

@@ -369,8 +369,42 @@ class ChunkStoreTest extends StoreTestBase {
     origin.sendNext(bytes);
     origin.sendComplete();
     fill.committed().toCompletableFuture().get();
-    // A reader that found the fill before it was unregistered opens the renamed file.
+    // A reader that found the fill before it was unregistered reads the bytes it holds.
     assertEquals(bytes.slice(7, 4000), h.runTail(fill, 7, 4000));
+  }
+
+  @Test
+  void readerArrivingJustAfterTheRenameOfAFillWithoutMemoryReadsTheFinalFile() throws Exception {
+    ChunkStore noMemory = h.open(CHUNK, 0, drive(dir.resolve("d1"), 1 << 20));
+    try {
+      noMemory.putMeta(meta);
+      ByteString bytes = content(13, CHUNK);
+      ChunkFill fill = noMemory.beginFill(chunk(meta, 0), CHUNK);
+      origin(fill).sendNext(bytes).sendComplete();
+      fill.committed().toCompletableFuture().get();
+      assertEquals(0, noMemory.stats().memoryBytes());
+      assertEquals(bytes.slice(7, 4000), h.runTail(fill, 7, 4000));
+    } finally {
+      noMemory.close();
+    }
+  }
+
+  @Test
+  void aReaderOfAFillThatHoldsItsBytesFinishesEvenWhenTheChunkIsDroppedRightAfterItsCommit() throws Exception {
+    ByteString bytes = content(14, CHUNK);
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    TestPublisher.Probe<ByteString> origin = origin(fill);
+    origin.sendNext(bytes.slice(0, 1000));
+    awaitWritten(fill, 1000);
+    TestSubscriber.Probe<ByteString> reader = store.read(chunk(meta, 0), 0, CHUNK).runWith(TestSink.probe(h.classic), h.mat);
+    assertEquals(bytes.slice(0, 1000), receive(reader, 1000));
+    origin.sendNext(bytes.slice(1000, CHUNK)).sendComplete();
+    fill.committed().toCompletableFuture().get();
+    store.forget(meta.key()); // evicted (or the object changed) before this slow client read on
+    assertEquals(List.of(), filesOf(meta));
+    assertEquals(bytes.slice(1000, CHUNK), receive(reader, CHUNK - 1000));
+    reader.request(1);
+    reader.expectComplete();
   }
 
   @Test
