@@ -41,6 +41,12 @@ final class Connection implements EventLoop.Ready {
   private static final int PENDING = 2;
   /** How long a closing connection reads and drops what the client still sends (see {@link #linger}). */
   private static final long LINGER_NANOS = 2_000_000_000L;
+  /**
+   * Body bytes one connection writes per turn before its loop serves the others (as nginx's
+   * {@code sendfile_max_chunk}): without it a fast reader of a large object keeps its loop writing
+   * while the requests of other clients wait unread (a herd on one object saw first bytes late).
+   */
+  static final long TURN_BYTES = 2 << 20;
 
   private enum State { READING, WAITING, WRITING, LINGERING, CLOSED }
 
@@ -55,6 +61,8 @@ final class Connection implements EventLoop.Ready {
   private State state = State.READING;
   private boolean processing;
   private final ArrayDeque<Out> out = new ArrayDeque<>();
+  /** What this turn may still write (see {@link #TURN_BYTES}). */
+  private long turnLeft;
   private boolean closeAfter;
   private boolean head;
   private boolean http11 = true;
@@ -371,6 +379,7 @@ final class Connection implements EventLoop.Ready {
   // --- writing ----------------------------------------------------------------------------------
 
   private void flush() {
+    turnLeft = TURN_BYTES;
     try {
       while (!out.isEmpty()) {
         int result = out.peek().write();
@@ -422,8 +431,9 @@ final class Connection implements EventLoop.Ready {
     }
   }
 
-  private void progressed() {
+  private void progressed(long bytes) {
     since = System.nanoTime();
+    turnLeft -= bytes;
   }
 
   /** Once a second: idle connections close, late answers become 503s, stalled writes end. */
@@ -552,8 +562,9 @@ final class Connection implements EventLoop.Ready {
 
     @Override
     public int write() throws IOException {
-      if (channel.write(bytes) > 0) {
-        progressed();
+      int n = channel.write(bytes);
+      if (n > 0) {
+        progressed(n);
       }
       return bytes.hasRemaining() ? BLOCKED : DONE;
     }
@@ -592,7 +603,10 @@ final class Connection implements EventLoop.Ready {
         remaining = part.length();
       }
       while (remaining > 0) {
-        long n = file.transferTo(position, remaining, channel);
+        if (turnLeft <= 0) {
+          return BLOCKED; // the socket may take more: the loop comes back once the others had a turn
+        }
+        long n = file.transferTo(position, Math.min(remaining, turnLeft), channel);
         if (n <= 0) {
           if (position >= file.size()) {
             throw new IOException("a chunk file ended " + remaining + " bytes early");
@@ -602,7 +616,7 @@ final class Connection implements EventLoop.Ready {
         position += n;
         remaining -= n;
         sent.accept(n);
-        progressed();
+        progressed(n);
       }
       release();
       return DONE;
@@ -647,8 +661,12 @@ final class Connection implements EventLoop.Ready {
     public int write() throws IOException {
       while (true) {
         if (current != null) {
-          if (channel.write(current) > 0) {
-            progressed();
+          if (turnLeft <= 0) {
+            return BLOCKED;
+          }
+          long n = channel.write(current);
+          if (n > 0) {
+            progressed(n);
           }
           if (current[current.length - 1].hasRemaining()) {
             return BLOCKED;
