@@ -587,8 +587,11 @@ final class WireOrigin implements AutoCloseable {
       this.keepAlive = keepAlive;
     }
 
+    private static final java.util.regex.Pattern CRLF = java.util.regex.Pattern.compile("\r\n");
+
     static Response parse(String head) throws IOException {
-      String[] lines = head.split("\r\n");
+      // A precompiled pattern: String.split compiles a two-character regex anew on every call.
+      String[] lines = CRLF.split(head);
       String status = lines[0];
       if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(8) != ' ') {
         throw new BadHead("no HTTP/1.x status line: " + status.substring(0, Math.min(40, status.length())));
