@@ -145,6 +145,7 @@ for s in "${SERVERS[@]}"; do
   sleep 0.5
   R[$s,herdorigin]=$(awk '{s += $1} END {printf "%.2f", s / 104857600}' "$work/origin/access.log")
   R[$s,herdttfb]=$hmed
+  echo "$s herd: TTFB median $hmed ms, slowest client $hmax ms, all 32 done in $hsecs s" >&2
   [[ "$htotal" == "$((32 * 104857600))" ]] || echo "herd on $s delivered $htotal bytes" >&2
 done
 # Measured like the servers' cold rows (the client hashes every byte; median of three).
