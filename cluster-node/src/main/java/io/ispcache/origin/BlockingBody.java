@@ -68,12 +68,9 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> implements 
   }
 
   private void pumpLoop(Receiver receiver) {
+    Throwable failure = null;
     try {
-      while (true) {
-        ByteString piece = reader.read();
-        if (piece == null) {
-          break;
-        }
+      for (ByteString piece = reader.read(); piece != null; piece = reader.read()) {
         receiver.piece(piece);
       }
       reader.finished();
@@ -81,15 +78,18 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> implements 
       // Errors too: a fill left neither committed nor aborted would keep its reservation and
       // its readers waiting, and the connection's slot would never come back.
       reader.abandon();
+      failure = e;
+    } finally {
       pumping.remove(this);
-      receiver.failed(e);
-      if (e instanceof Error error) {
-        throw error;
-      }
+    }
+    if (failure == null) {
+      receiver.end();
       return;
     }
-    pumping.remove(this);
-    receiver.end();
+    receiver.failed(failure);
+    if (failure instanceof Error error) {
+      throw error;
+    }
   }
 
   /** Breaks off a pumped body (the client is closing): its blocked read fails, its receiver too. */
