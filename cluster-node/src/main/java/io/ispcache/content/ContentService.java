@@ -405,12 +405,28 @@ public final class ContentService {
     if (value == null || value.isBlank() || value.equals("none/none")) {
       return ContentTypes.APPLICATION_OCTET_STREAM;
     }
-    try {
-      return ContentTypes.parse(value);
-    } catch (RuntimeException e) {
-      return ContentTypes.APPLICATION_OCTET_STREAM;
+    // Parsed once per distinct value: a hit would otherwise run Akka's header parser every time.
+    ContentType known = CONTENT_TYPES.get(value);
+    if (known != null) {
+      return known;
     }
+    ContentType parsed;
+    try {
+      parsed = ContentTypes.parse(value);
+    } catch (RuntimeException e) {
+      parsed = ContentTypes.APPLICATION_OCTET_STREAM;
+    }
+    if (CONTENT_TYPES.size() < MAX_CONTENT_TYPES) {
+      CONTENT_TYPES.put(value, parsed);
+    }
+    return parsed;
   }
+
+  /** Content types seen, parsed; bounded, as origins choose the strings. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, ContentType> CONTENT_TYPES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_CONTENT_TYPES = 1024;
 
   private HttpResponse failure(ObjectAddress address, Throwable error) {
     Throwable e = unwrap(error);

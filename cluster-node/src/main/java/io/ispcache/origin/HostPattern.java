@@ -1,7 +1,6 @@
 package io.ispcache.origin;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One allowlist entry: an exact host name ({@code download.windowsupdate.com}) or a suffix
@@ -9,8 +8,8 @@ import java.util.regex.Pattern;
  * the domain itself, as in TLS wildcard rules extended to any depth).
  */
 public record HostPattern(String pattern) {
-  private static final Pattern LABELS =
-      Pattern.compile("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
+  private static final int MAX_NAME = 253;
+  private static final int MAX_LABEL = 63;
 
   public HostPattern {
     pattern = pattern.trim().toLowerCase(Locale.ROOT);
@@ -21,9 +20,29 @@ public record HostPattern(String pattern) {
     }
   }
 
-  /** True for a syntactically valid DNS host name (lower case, no port, no trailing dot). */
+  /**
+   * True for a syntactically valid DNS host name (lower case, no port, no trailing dot): at most
+   * 253 characters of dot-separated labels, each 1 to 63 of {@code a-z 0-9 -}, not starting or
+   * ending with '-'. Checked on every content request, so by hand rather than with a regex.
+   */
   public static boolean isHostName(String host) {
-    return host != null && LABELS.matcher(host).matches();
+    if (host == null || host.isEmpty() || host.length() > MAX_NAME) {
+      return false;
+    }
+    int labelStart = 0;
+    for (int i = 0; i <= host.length(); i++) {
+      char c = i < host.length() ? host.charAt(i) : '.';
+      if (c == '.') {
+        int length = i - labelStart;
+        if (length == 0 || length > MAX_LABEL || host.charAt(labelStart) == '-' || host.charAt(i - 1) == '-') {
+          return false;
+        }
+        labelStart = i + 1;
+      } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean matches(String host) {

@@ -46,12 +46,22 @@ public record ObjectMeta(
     return (length + chunkSize - 1) / chunkSize;
   }
 
+  /**
+   * Hex SHA-256 of {@code s}. A chunk's file name derives from it on every hit, so each thread
+   * keeps its own digest instead of looking one up among the security providers per call.
+   */
   static String hex(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest digest = SHA256.get();
+    return HexFormat.of().formatHex(digest.digest(s.getBytes(StandardCharsets.UTF_8)));
   }
+
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
 }
