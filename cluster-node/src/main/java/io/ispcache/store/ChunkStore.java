@@ -58,9 +58,12 @@ public final class ChunkStore implements AutoCloseable {
   private final java.util.LinkedHashMap<ChunkId, ByteString> inMemory = new java.util.LinkedHashMap<>(64, 0.75f, true);
   /** Chunks whose bytes a reader is collecting to keep in memory. */
   private final Set<ChunkId> admitting = ConcurrentHashMap.newKeySet();
+  /** Committed chunk files kept open for hits. */
+  private final OpenChunkFiles openFiles;
 
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
+    this.openFiles = new OpenChunkFiles(settings.openFiles());
     this.directWrites = new DirectWrites(settings.directWrites());
     this.drives = drives;
     this.driveSizes = drives.stream().mapToLong(d -> d.maxBytes).toArray();
@@ -249,7 +252,13 @@ public final class ChunkStore implements AutoCloseable {
     }
     s.drive().touch(id);
     try {
-      return java.nio.channels.FileChannel.open(chunkPath(s.drive(), id), java.nio.file.StandardOpenOption.READ);
+      java.nio.channels.FileChannel file = openFiles.open(id, chunkPath(s.drive(), id));
+      if (chunks.get(id) != s) {
+        // Evicted while it was being opened: this reader still has the right bytes, but the file
+        // must not stay open for later hits.
+        openFiles.forget(id);
+      }
+      return file;
     } catch (java.nio.file.NoSuchFileException e) {
       if (chunks.get(id) == s) {
         // Not evicted meanwhile: the file went behind the store's back. Forget the chunk, so the
@@ -566,6 +575,7 @@ public final class ChunkStore implements AutoCloseable {
 
   private void delete(Drive drive, ChunkId id) {
     forgetInMemory(id);
+    openFiles.forget(id);
     try {
       Files.deleteIfExists(chunkPath(drive, id));
     } catch (IOException e) {
@@ -608,5 +618,6 @@ public final class ChunkStore implements AutoCloseable {
     for (ChunkFill f : List.copyOf(fills.values())) {
       f.abort(new IllegalStateException("store closing"));
     }
+    openFiles.clear();
   }
 }

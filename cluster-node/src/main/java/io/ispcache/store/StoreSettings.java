@@ -9,9 +9,16 @@ import java.util.List;
 
 /** The chunk store's settings, read once from {@code ispcache.store} and validated. */
 public record StoreSettings(
-    List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites) {
+    List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites, int openFiles) {
   static final long MIN_CHUNK = 256 * 1024;
   static final long MAX_CHUNK = 64 * 1024 * 1024;
+  /** Chunk files kept open for hits by default ({@code ispcache.store.open-files}). */
+  static final int OPEN_FILES = 1024;
+  static final int MAX_OPEN_FILES = 65536;
+
+  public StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites) {
+    this(drives, chunkSize, readBufferSize, memoryBytes, directWrites, OPEN_FILES);
+  }
 
   /** With the default memory for chunks. */
   public StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize) {
@@ -80,7 +87,16 @@ public record StoreSettings(
       throw new InvalidSettingException(
           "ispcache.store.direct-writes", c.hasPath("direct-writes") ? c.getValue("direct-writes").unwrapped() : null, "must be on or off");
     }
-    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory, direct);
+    int openFiles;
+    try {
+      openFiles = c.hasPath("open-files") ? c.getInt("open-files") : OPEN_FILES;
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.store.open-files", c.getValue("open-files").unwrapped(), "must be a whole number");
+    }
+    if (openFiles < 0 || openFiles > MAX_OPEN_FILES) {
+      throw new InvalidSettingException("ispcache.store.open-files", openFiles, "must be 0 (off) to " + MAX_OPEN_FILES);
+    }
+    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory, direct, openFiles);
   }
 
   private static long bytes(Config c, String key) {

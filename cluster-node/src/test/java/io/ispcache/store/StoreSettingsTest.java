@@ -47,6 +47,21 @@ class StoreSettingsTest {
   }
 
   @Test
+  void openFilesIsACountFromZeroTo65536() {
+    String drives = "drives = [{ path = \"/mnt/d\", size = 1GiB }]";
+    assertEquals(1024, parse(OK_SIZES + drives).openFiles());
+    assertEquals(0, parse(OK_SIZES + "open-files = 0, " + drives).openFiles());
+    assertEquals(65536, parse(OK_SIZES + "open-files = 65536, " + drives).openFiles());
+    InvalidSettingException negative = refused(OK_SIZES + "open-files = -1, " + drives);
+    assertEquals("ispcache.store.open-files", negative.setting());
+    assertEquals("-1", negative.value());
+    assertEquals("ispcache.store.open-files", refused(OK_SIZES + "open-files = 65537, " + drives).setting());
+    InvalidSettingException words = refused(OK_SIZES + "open-files = many, " + drives);
+    assertEquals("ispcache.store.open-files", words.setting());
+    assertEquals("many", words.value());
+  }
+
+  @Test
   void chunkSizeBelow256KiBIsRefused() {
     InvalidSettingException e = refused("chunk-size = 255KiB, read-buffer-size = 64KiB, drives = [{ path = \"/mnt/d\", size = 1GiB }]");
     assertEquals("ispcache.store.chunk-size", e.setting());
