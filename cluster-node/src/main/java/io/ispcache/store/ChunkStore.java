@@ -252,7 +252,7 @@ public final class ChunkStore implements AutoCloseable {
     }
     s.drive().touch(id);
     try {
-      java.nio.channels.FileChannel file = openFiles.open(id, chunkPath(s.drive(), id));
+      java.nio.channels.FileChannel file = openFiles.open(id, () -> chunkPath(s.drive(), id));
       if (chunks.get(id) != s) {
         // Evicted while it was being opened: this reader still has the right bytes, but the file
         // must not stay open for later hits.

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +39,13 @@ final class OpenChunkFiles {
     this.capacity = capacity;
   }
 
-  /** A read-only handle on the chunk's file; the caller closes it. Opens the file unless already open. */
-  FileChannel open(ChunkId id, Path path) throws IOException {
+  /**
+   * A read-only handle on the chunk's file; the caller closes it. Opens the file at {@code path}
+   * (asked only then: naming a chunk's file hashes its key) unless it is open already.
+   */
+  FileChannel open(ChunkId id, Supplier<Path> path) throws IOException {
     if (capacity == 0) {
-      return FileChannel.open(path, StandardOpenOption.READ);
+      return FileChannel.open(path.get(), StandardOpenOption.READ);
     }
     synchronized (this) {
       Shared s = open.get(id);
@@ -50,7 +54,7 @@ final class OpenChunkFiles {
         return new Handle(s);
       }
     }
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    FileChannel channel = FileChannel.open(path.get(), StandardOpenOption.READ);
     Shared mine = new Shared(channel);
     Shared kept;
     List<Shared> released;
@@ -82,11 +86,6 @@ final class OpenChunkFiles {
     if (s != null) {
       release(s);
     }
-  }
-
-  /** Files open now, read by a hit or kept for the next one. */
-  synchronized int size() {
-    return open.size();
   }
 
   /** Lets go of every file (the store is closing). */
