@@ -527,6 +527,17 @@ public final class ChunkSupply {
               }
 
               @Override
+              public java.nio.ByteBuffer room() {
+                return fill.room();
+              }
+
+              @Override
+              public void filled(java.nio.ByteBuffer room, int n) {
+                received.add(n);
+                fill.filled(room, n);
+              }
+
+              @Override
               public void end() {
                 fill.finish();
               }

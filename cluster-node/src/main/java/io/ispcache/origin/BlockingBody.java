@@ -28,6 +28,16 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> implements 
     /** The next piece, or null at the end of the body. */
     ByteString read() throws IOException;
 
+    /** Whether the body can be read with {@link #readInto} (its length is known). */
+    default boolean direct() {
+      return false;
+    }
+
+    /** The next bytes into {@code room}'s remaining space (at least one), or -1 at the end of the body. */
+    default int readInto(java.nio.ByteBuffer room) throws IOException {
+      throw new UnsupportedOperationException("this body is read in pieces");
+    }
+
     /** The whole body was read: the connection may serve another request. */
     void finished();
 
@@ -70,8 +80,28 @@ final class BlockingBody extends GraphStage<SourceShape<ByteString>> implements 
   private void pumpLoop(Receiver receiver) {
     Throwable failure = null;
     try {
-      for (ByteString piece = reader.read(); piece != null; piece = reader.read()) {
-        receiver.piece(piece);
+      boolean direct = reader.direct();
+      while (true) {
+        java.nio.ByteBuffer room = direct ? receiver.room() : null;
+        if (room != null) {
+          int n;
+          try {
+            n = reader.readInto(room);
+          } catch (Throwable e) {
+            receiver.filled(room, 0);
+            throw e;
+          }
+          receiver.filled(room, Math.max(0, n));
+          if (n < 0) {
+            break;
+          }
+        } else {
+          ByteString piece = reader.read();
+          if (piece == null) {
+            break;
+          }
+          receiver.piece(piece);
+        }
       }
       reader.finished();
     } catch (Throwable e) {

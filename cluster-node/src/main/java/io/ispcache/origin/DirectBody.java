@@ -17,6 +17,20 @@ public interface DirectBody {
     /** The next piece; may block (a disk write). Throwing stops the body and drops its connection. */
     void piece(ByteString bytes);
 
+    /**
+     * Room to read the next bytes into, straight off the socket, or null to get them as a {@link
+     * #piece} instead. Each room handed out is answered by one call of {@link #filled}, also when
+     * the read failed, before any other call.
+     */
+    default java.nio.ByteBuffer room() {
+      return null;
+    }
+
+    /** {@code n} bytes (maybe none) were read into {@code room} from its position on. */
+    default void filled(java.nio.ByteBuffer room, int n) {
+      throw new UnsupportedOperationException("no room was handed out");
+    }
+
     /** Every byte arrived, and the connection went back to its pool. */
     void end();
 

@@ -10,12 +10,16 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.ispcache.store.HeapPieces;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,22 +50,12 @@ import org.slf4j.LoggerFactory;
 final class WireOrigin implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WireOrigin.class);
   private static final int MAX_HEAD = 64 * 1024;
-  /**
-   * Bytes per read buffer. Under G1 a buffer fills one heap region, so it is a humongous object:
-   * the collector never copies it (the pieces of a fill live a while, held for its readers, and
-   * were copied from region to region at every collection) and frees it as soon as no piece
-   * refers to it. Otherwise 1 MiB.
-   */
-  static final int PIECE = pieceBytes();
+  /** Bytes per read buffer of a fill's body: see {@link HeapPieces}. */
+  static final int PIECE = HeapPieces.BYTES;
   /** Bytes per read buffer of a body that no fill holds (relayed, or cut from a 200): short-lived. */
   private static final int RELAY_PIECE = 256 * 1024;
-  /**
-   * The largest buffer below half a region: a smaller remainder gets at most this, since a
-   * humongous array takes its whole region while the store counts only the bytes it holds.
-   */
-  private static final int BELOW_HALF_REGION = PIECE / 2 - 64;
   /** A buffer with less room than this left is replaced for the next read. */
-  private static final int MIN_ROOM = 64 * 1024;
+  private static final int MIN_ROOM = HeapPieces.MIN_ROOM;
   /** Relayed bodies up to this size are read whole at once. */
   private static final int SMALL_RELAY = 64 * 1024;
   /** A body nobody starts reading within this time gives its connection up. */
@@ -237,21 +231,6 @@ final class WireOrigin implements AutoCloseable {
     return body;
   }
 
-  private static int pieceBytes() {
-    try {
-      com.sun.management.HotSpotDiagnosticMXBean vm =
-          java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-      if (Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
-        long region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
-        // an array's header takes 16 bytes of its region; anything above half a region is humongous
-        return (int) Math.max(MIN_ROOM, Math.min(region, 32L << 20) - 64);
-      }
-    } catch (RuntimeException | LinkageError e) {
-      log.debug("heap region size unknown: {}", e.toString());
-    }
-    return 1 << 20;
-  }
-
   /** A read failure inside a body: the origin stalled (504) or broke off (502). */
   private static OriginException midBody(IOException e) {
     return e instanceof SocketTimeoutException
@@ -345,7 +324,7 @@ final class WireOrigin implements AutoCloseable {
       long now = System.nanoTime();
       Conn c;
       while ((c = idle.pollFirst()) != null) {
-        if (now - c.idleSince < settings.idleTimeout().toNanos() && !c.socket.isClosed()) {
+        if (now - c.idleSince < settings.idleTimeout().toNanos() && c.channel.isOpen()) {
           return c;
         }
         c.close();
@@ -443,34 +422,55 @@ final class WireOrigin implements AutoCloseable {
     }
   }
 
-  /** A socket with its read buffer. */
+  /**
+   * A connection with its read buffer: a non-blocking channel that waits on a selector of its own,
+   * so that a body can be read straight into direct memory (a fill's aligned staging buffer, no
+   * copy through the JDK's socket buffers) and every wait still times out.
+   */
   private static final class Conn {
-    final Socket socket;
-    final InputStream in;
-    final OutputStream out;
+    final SocketChannel channel;
+    private final Selector selector;
+    private final SelectionKey key;
     final byte[] buf = new byte[MAX_HEAD];
     int pos;
     int lim;
     boolean reusable;
     volatile long idleSince;
+    /** How long one wait for bytes (or for room to write) may take. */
+    private long timeoutMillis = 1;
 
     Conn(InetSocketAddress to, long connectTimeoutMillis) throws IOException {
-      socket = new Socket();
+      SocketChannel ch = SocketChannel.open();
+      Selector sel = null;
       try {
-        socket.setTcpNoDelay(true);
-        socket.connect(to, (int) connectTimeoutMillis);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
-      } catch (IOException e) {
-        socket.close();
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.socket().connect(to, (int) connectTimeoutMillis);
+        ch.configureBlocking(false);
+        sel = Selector.open();
+        key = ch.register(sel, SelectionKey.OP_READ);
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        if (sel != null) {
+          sel.close();
+        }
         throw e;
       }
+      channel = ch;
+      selector = sel;
+    }
+
+    void timeout(java.time.Duration timeout) {
+      timeoutMillis = Math.max(1, timeout.toMillis());
     }
 
     Response exchange(byte[] request, java.time.Duration timeout) throws IOException {
-      socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
-      out.write(request);
-      out.flush();
+      timeout(timeout);
+      ByteBuffer out = ByteBuffer.wrap(request);
+      while (out.hasRemaining()) {
+        if (channel.write(out) == 0) {
+          await(SelectionKey.OP_WRITE);
+        }
+      }
       while (true) {
         Response r = readHead();
         if (r.status >= 100 && r.status < 200) {
@@ -494,7 +494,7 @@ final class WireOrigin implements AutoCloseable {
           lim -= pos;
           pos = 0;
         }
-        int n = in.read(buf, lim, buf.length - lim);
+        int n = readRaw(ByteBuffer.wrap(buf, lim, buf.length - lim));
         if (n < 0) {
           throw new IOException("origin closed the connection before answering");
         }
@@ -514,28 +514,74 @@ final class WireOrigin implements AutoCloseable {
       return -1;
     }
 
-    /** Up to {@code max} bytes: what is buffered, else one blocking read and what follows at once. */
+    /** Up to {@code max} bytes: what is buffered, else one wait for bytes and what follows at once. */
     int read(byte[] into, int off, int max) throws IOException {
+      return read(ByteBuffer.wrap(into, off, max));
+    }
+
+    /** Into {@code into}'s remaining room: what is buffered, else as {@link #readRaw}; -1 at the end. */
+    int read(ByteBuffer into) throws IOException {
       if (pos < lim) {
-        int n = Math.min(max, lim - pos);
-        System.arraycopy(buf, pos, into, off, n);
+        int n = Math.min(into.remaining(), lim - pos);
+        into.put(buf, pos, n);
         pos += n;
         return n;
       }
-      int total = 0;
-      int n = in.read(into, off, max);
+      return readRaw(into);
+    }
+
+    /**
+     * Off the socket into {@code into}: waits (up to the timeout) for the first bytes, then takes
+     * what follows at once; -1 when the origin closed the connection.
+     */
+    private int readRaw(ByteBuffer into) throws IOException {
+      int n = channel.read(into);
+      while (n == 0) {
+        await(SelectionKey.OP_READ);
+        n = channel.read(into);
+      }
       if (n < 0) {
         return -1;
       }
-      total += n;
-      while (total < max && in.available() > 0) {
-        n = in.read(into, off + total, max - total);
-        if (n < 0) {
-          break;
-        }
+      int total = n;
+      while (into.hasRemaining() && (n = channel.read(into)) > 0) {
         total += n;
       }
       return total;
+    }
+
+    /**
+     * Waits until the socket is ready for {@code op}; a {@link SocketTimeoutException} after the
+     * timeout, an {@link AsynchronousCloseException} when the connection is closed meanwhile.
+     */
+    private void await(int op) throws IOException {
+      try {
+        if (key.interestOps() != op) {
+          key.interestOps(op);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+          int ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+          selector.selectedKeys().clear();
+          if (!channel.isOpen()) {
+            throw new AsynchronousCloseException();
+          }
+          if (ready > 0) {
+            if (op != SelectionKey.OP_READ) {
+              key.interestOps(SelectionKey.OP_READ);
+            }
+            return;
+          }
+          if (Thread.currentThread().isInterrupted()) {
+            throw new java.io.InterruptedIOException("interrupted waiting for the origin");
+          }
+          if (System.nanoTime() - deadline >= 0) {
+            throw new SocketTimeoutException("nothing from the origin for " + timeoutMillis + " ms");
+          }
+        }
+      } catch (java.nio.channels.ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
+        throw new AsynchronousCloseException(); // closed meanwhile
+      }
     }
 
     /** One line (for chunk sizes), without its CRLF. */
@@ -544,7 +590,7 @@ final class WireOrigin implements AutoCloseable {
       while (true) {
         if (pos == lim) {
           pos = lim = 0;
-          int n = in.read(buf, 0, buf.length);
+          int n = readRaw(ByteBuffer.wrap(buf, 0, buf.length));
           if (n < 0) {
             throw new IOException("origin closed the connection mid-body");
           }
@@ -562,9 +608,11 @@ final class WireOrigin implements AutoCloseable {
       }
     }
 
+    /** Closes the connection; a read or write waiting on it meanwhile fails at once. */
     void close() {
       try {
-        socket.close();
+        channel.close();
+        selector.close(); // wakes a waiting select, which then finds the channel closed
       } catch (IOException e) {
         log.debug("closing an origin connection", e);
       }
@@ -713,7 +761,7 @@ final class WireOrigin implements AutoCloseable {
         return null;
       }
       try {
-        conn.socket.setSoTimeout((int) Math.max(1, settings.idleTimeout().toMillis()));
+        conn.timeout(settings.idleTimeout());
         if (response.chunked) {
           return readChunked();
         }
@@ -737,6 +785,46 @@ final class WireOrigin implements AutoCloseable {
           remaining -= n;
         }
         return piece(n);
+      } catch (IOException e) {
+        throw midBody(e);
+      }
+    }
+
+    @Override
+    public boolean direct() {
+      return !response.chunked && remaining >= 0;
+    }
+
+    @Override
+    public int readInto(ByteBuffer room) throws IOException {
+      if (done) {
+        return -1;
+      }
+      try {
+        conn.timeout(settings.idleTimeout());
+        if (remaining == 0) {
+          done = true;
+          conn.reusable = response.keepAlive;
+          return -1;
+        }
+        int limit = room.limit();
+        if (room.remaining() > remaining) {
+          room.limit(room.position() + (int) remaining);
+        }
+        int n;
+        try {
+          n = conn.read(room);
+        } finally {
+          room.limit(limit);
+        }
+        if (n < 0) {
+          throw new OriginException(
+              OriginException.Kind.UNREACHABLE,
+              "origin broke off mid-body: connection closed with " + remaining + " bytes still to come");
+        }
+        remaining -= n;
+        consumed += n;
+        return n;
       } catch (IOException e) {
         throw midBody(e);
       }
@@ -786,7 +874,7 @@ final class WireOrigin implements AutoCloseable {
       long size = left >= 0 ? left : expected >= 0 ? Math.max(1, expected - consumed) : Long.MAX_VALUE;
       int free = scratch == null ? 0 : scratch.length - used;
       if (free < Math.min(MIN_ROOM, size)) {
-        scratch = new byte[size >= piece ? piece : (int) Math.min(size, BELOW_HALF_REGION)];
+        scratch = piece == PIECE ? HeapPieces.allocate(size) : new byte[(int) Math.min(size, piece)];
         used = 0;
         free = scratch.length;
       }

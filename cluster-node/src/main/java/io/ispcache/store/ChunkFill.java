@@ -56,6 +56,9 @@ public final class ChunkFill {
   /** The bytes written so far, while the store lets this fill hold them; null otherwise. */
   private ByteString held;
   private final boolean holds;
+  /** The array that bytes read into the staging buffer are copied to for the readers, and its use. */
+  private byte[] heap;
+  private int heapUsed;
 
   ChunkFill(
       ChunkId id,
@@ -147,6 +150,99 @@ public final class ChunkFill {
    */
   public void accept(ByteString bytes) {
     write(bytes);
+  }
+
+  /**
+   * Room in the staging buffer for the next bytes, for the caller to read them into straight
+   * from the origin's socket: they reach the disk with no copy on the way (a piece given to {@link
+   * #accept} is copied into the staging buffer, after the JDK copied it from its socket buffer to
+   * the heap). Null when this fill takes pieces instead: it writes through the page cache, or every
+   * byte arrived. Each room handed out is answered by one call of {@link #filled}.
+   */
+  public ByteBuffer room() {
+    synchronized (this) {
+      if (state != State.WRITING || stage == null || busy || received >= expectedLength) {
+        return null;
+      }
+      busy = true;
+    }
+    long left = expectedLength - received;
+    int room = (int) Math.min(stage.remaining(), left);
+    if (holds) {
+      if (heap == null || heap.length - heapUsed < Math.min(HeapPieces.MIN_ROOM, left)) {
+        heap = HeapPieces.allocate(left);
+        heapUsed = 0;
+      }
+      room = Math.min(room, heap.length - heapUsed);
+    }
+    return stage.duplicate().limit(stage.position() + room);
+  }
+
+  /**
+   * {@code n} bytes were read into the {@link #room} handed out (none when the read failed): they
+   * are taken like a piece given to {@link #accept}, and written once the staging buffer is full
+   * or the chunk complete. Throws when the fill ended meanwhile.
+   */
+  public void filled(ByteBuffer room, int n) {
+    try {
+      if (n > 0) {
+        fillNow(n);
+      }
+    } finally {
+      synchronized (this) {
+        busy = false;
+        if (state == State.ABORTED) {
+          releaseStage();
+        }
+      }
+    }
+  }
+
+  private void fillNow(int n) {
+    int at = stage.position();
+    boolean counted = false;
+    long total;
+    List<CompletableFuture<Void>> early = List.of();
+    synchronized (this) {
+      if (state != State.WRITING) {
+        throw new IllegalStateException("chunk fill already " + state.name().toLowerCase());
+      }
+      total = received + n;
+    }
+    if (holds) {
+      // The readers' copy, taken before the disk write: their bytes wait for the origin only.
+      stage.get(at, heap, heapUsed, n);
+      ByteString bytes = ByteString.fromArrayUnsafe(heap, heapUsed, n);
+      heapUsed += n;
+      synchronized (this) {
+        if (held != null) {
+          held = held.concat(bytes);
+          received += n;
+          counted = true;
+          early = drain();
+        }
+      }
+      early.forEach(w -> w.complete(null));
+    }
+    stage.position(at + n);
+    long onDisk = written;
+    try {
+      if (!stage.hasRemaining() || total == expectedLength) {
+        onDisk = flushStage(onDisk);
+      }
+    } catch (IOException e) {
+      abort(e);
+      throw new IllegalStateException(e);
+    }
+    List<CompletableFuture<Void>> wake;
+    synchronized (this) {
+      if (!counted) {
+        received += n;
+      }
+      written = onDisk;
+      wake = drain();
+    }
+    wake.forEach(w -> w.complete(null));
   }
 
   /** Every piece was given to {@link #accept}: commits (or aborts if bytes are missing) now. */

@@ -383,6 +383,65 @@ class WireOriginTest {
     }
   }
 
+  /** Takes a pumped body into rooms of its own (direct memory, as a fill's staging buffer is). */
+  static class Rooms extends Collected {
+    final java.util.concurrent.atomic.AtomicInteger handedOut = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public java.nio.ByteBuffer room() {
+      handedOut.incrementAndGet();
+      return java.nio.ByteBuffer.allocateDirect(100_000).position(7);
+    }
+
+    @Override
+    public void filled(java.nio.ByteBuffer room, int n) {
+      answered.incrementAndGet();
+      thread = Thread.currentThread().getName();
+      assertEquals(7 + n, room.position(), "the bytes land after the room's position");
+      byte[] b = new byte[n];
+      room.get(7, b);
+      bytes.writeBytes(b);
+    }
+
+    @Override
+    public void piece(ByteString piece) {
+      throw new AssertionError("a body of known length is read into rooms, not handed over in pieces");
+    }
+  }
+
+  @Test
+  void aPumpedBodyOfKnownLengthIsReadIntoTheReceiversRoomsAndItsConnectionIsReused() throws Exception {
+    String big = "0123456789abcdef".repeat(256 * 1024); // 4 MiB: many rooms
+    try (Scripted origin = new Scripted(n -> List.of(ascii(ok206(big, 0, big.length())), ascii(ok206("abcd", 0, 10))), false);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(2))) {
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/big", 0, big.length() - 1)));
+      Rooms got = new Rooms();
+      assertTrue(r.direct().pump(got));
+      assertEquals(big, got.await().utf8String());
+      assertTrue(got.thread.startsWith("ispcache-origin-"), got.thread);
+      assertEquals(got.handedOut.get(), got.answered.get(), "every room handed out was answered");
+      OriginReply.Bytes next = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/small", 0, 3)));
+      assertEquals("abcd", body(next).utf8String());
+      assertEquals(1, origin.connections.get(), "the pumped body gave its connection back");
+    }
+  }
+
+  @Test
+  void aBodyThatStallsWhileReadIntoARoomTimesOutAndTheRoomIsAnswered() throws Exception {
+    try (Scripted origin = new Scripted(n -> List.of(ascii(
+        "HTTP/1.1 206 Partial\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/10\r\n\r\nabc")), false);
+        WireOrigin c = client(origin.port(), 1, Duration.ofSeconds(5), Duration.ofMillis(300))) {
+      OriginReply.Bytes r = (OriginReply.Bytes) await(c.fetch(request(c, origin.port(), "/stall", 0, 9)));
+      Rooms got = new Rooms();
+      assertTrue(r.direct().pump(got));
+      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, got::await);
+      assertEquals(OriginException.Kind.TIMEOUT, assertInstanceOf(OriginException.class, e.getCause()).kind());
+      assertEquals("abc", got.bytes.toString(StandardCharsets.ISO_8859_1));
+      assertEquals(got.handedOut.get(), got.answered.get(), "the room of the read that timed out was answered too");
+    }
+  }
+
   @Test
   void closingTheClientBreaksOffABodyBeingPumped() throws Exception {
     // The origin sends a part of the body and then nothing, keeping the connection open.

@@ -179,6 +179,73 @@ class ChunkStoreTest extends StoreTestBase {
     assertEquals(bytes, h.read(store, chunk(meta, 0), 0, CHUNK));
   }
 
+  /** Reads {@code bytes} into the fill's rooms, at most {@code step} per read, as an origin's socket would. */
+  private static void readIntoRooms(ChunkFill fill, ByteString bytes, int step) {
+    int at = 0;
+    while (at < bytes.size()) {
+      java.nio.ByteBuffer room = fill.room();
+      assertTrue(room != null, "no room for byte " + at + " of a fill written direct");
+      int n = Math.min(Math.min(room.remaining(), step), bytes.size() - at);
+      room.put(bytes.slice(at, at + n).toArray(), 0, n);
+      fill.filled(room, n);
+      at += n;
+    }
+  }
+
+  @Test
+  void bytesReadStraightIntoTheStagingBufferReachTheReadersAndTheCommittedChunk() throws Exception {
+    ByteString bytes = content(45, CHUNK);
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    readIntoRooms(fill, bytes.slice(0, 1700), 600);
+    TestSubscriber.Probe<ByteString> reader = store.read(chunk(meta, 0), 100, CHUNK).runWith(TestSink.probe(h.classic), h.mat);
+    assertEquals(bytes.slice(100, 1700), receive(reader, 1600));
+    readIntoRooms(fill, bytes.slice(1700, CHUNK), 600);
+    assertEquals(null, fill.room(), "every byte arrived: no more room");
+    assertEquals(bytes.slice(1700, CHUNK), receive(reader, CHUNK - 1700));
+    fill.finish();
+    assertTrue(store.has(chunk(meta, 0)));
+    assertEquals(bytes, h.read(store, chunk(meta, 0), 0, CHUNK));
+  }
+
+  @Test
+  void aChunkLargerThanTheStagingBufferIsReadIntoItsRoomsWholeAndInOrder(@TempDir Path other) throws Exception {
+    int size = 2 * DirectWrites.STAGE_BYTES + 12345;
+    ChunkStore big = h.open(size, drive(other.resolve("d0"), 4L * size));
+    try {
+      ObjectMeta m = meta("http://origin/big.iso", size, "\"b1\"");
+      big.putMeta(m);
+      ByteString bytes = content(46, size);
+      ChunkFill fill = big.beginFill(chunk(m, 0), size);
+      readIntoRooms(fill, bytes, 300_000);
+      fill.finish();
+      assertTrue(big.has(chunk(m, 0)));
+      assertEquals(bytes, h.read(big, chunk(m, 0), 0, size));
+    } finally {
+      big.close();
+    }
+  }
+
+  @Test
+  void aFillAbortedWhileBytesAreReadIntoItsRoomRefusesThemAndGivesItsStagingBufferBack() throws Exception {
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    java.nio.ByteBuffer room = fill.room();
+    fill.abort(new IOException("client gone"));
+    room.put(new byte[10]);
+    assertThrows(IllegalStateException.class, () -> fill.filled(room, 10));
+    assertNothingLeftOfChunkZero();
+    // Every staging buffer of the pool is free again: as many fills at once each get a room.
+    ObjectMeta many = meta("http://origin/many.bin", (long) DirectWrites.MAX_BUFFERS * CHUNK, "\"m1\"");
+    store.putMeta(many);
+    List<ChunkFill> fills = new java.util.ArrayList<>();
+    for (int i = 0; i < DirectWrites.MAX_BUFFERS; i++) {
+      fills.add(store.beginFill(chunk(many, i), CHUNK));
+    }
+    for (ChunkFill f : fills) {
+      assertTrue(f.room() != null, "a fill got no staging buffer");
+      f.abort(new IOException("test over"));
+    }
+  }
+
   @Test
   void finishingAFillGivenTooFewBytesByHandAbortsIt() throws Exception {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
