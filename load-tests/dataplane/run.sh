@@ -123,7 +123,7 @@ for s in "${SERVERS[@]}"; do
   wrk -t2 -c64 -d3s "$(url $s /warm64k.bin)" >/dev/null
   # ... and the miss path's per-chunk code (request, entity grant, fill, commit) 8,000 times more: a
   # node in service has run it millions of times. With 2,000 misses it had run about 4,500 times,
-  # under C2's compile thresholds, and the measured cold GiB paid for compiling it (60-200 C2
+  # under C2's compile thresholds, and the measured cold GiB paid for compiling it (70-1,000 C2
   # compilations per GiB, 10-27 % of the node's CPU; cold 0.61-0.68x of direct against 0.77-0.80x).
   seq 1 8000 | xargs -P 8 -I{} curl -s -o /dev/null "$(url $s /warm/{}.bin)"
   # cold 1 GiB miss: the median of three objects nobody asked for before (one run varies by ±20 %)
