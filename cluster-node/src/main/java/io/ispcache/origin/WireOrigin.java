@@ -41,11 +41,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ranged GETs to an origin over pooled keep-alive connections with blocking reads, a thread per
- * exchange (as Varnish fetches from its backends). A cold download spent a third of its CPU in the
- * Akka HTTP client's per-read machinery; here a body arrives in pieces of up to a heap region,
- * each one hop to the stream, or none when a chunk fill pumps it ({@link DirectBody}). Origins
- * behind an upstream proxy keep the Akka client.
+ * Ranged GETs to an origin over pooled keep-alive connections, read by a thread per exchange
+ * that waits for each read (as Varnish fetches from its backends). A cold download spent a third
+ * of its CPU in the Akka HTTP client's per-read machinery; here a body arrives in pieces of up to a
+ * heap region, each one hop to the stream, or none when a chunk fill pumps it ({@link
+ * DirectBody}), which for a body of known length means straight into the fill's staging buffer.
+ * Origins behind an upstream proxy keep the Akka client.
  */
 final class WireOrigin implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WireOrigin.class);
