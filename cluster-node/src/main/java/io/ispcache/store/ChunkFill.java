@@ -189,12 +189,7 @@ public final class ChunkFill {
         fillNow(n);
       }
     } finally {
-      synchronized (this) {
-        busy = false;
-        if (state == State.ABORTED) {
-          releaseStage();
-        }
-      }
+      endUse();
     }
   }
 
@@ -202,7 +197,6 @@ public final class ChunkFill {
     int at = stage.position();
     boolean counted = false;
     long total;
-    List<CompletableFuture<Void>> early = List.of();
     synchronized (this) {
       if (state != State.WRITING) {
         throw new IllegalStateException("chunk fill already " + state.name().toLowerCase());
@@ -214,15 +208,7 @@ public final class ChunkFill {
       stage.get(at, heap, heapUsed, n);
       ByteString bytes = ByteString.fromArrayUnsafe(heap, heapUsed, n);
       heapUsed += n;
-      synchronized (this) {
-        if (held != null) {
-          held = held.concat(bytes);
-          received += n;
-          counted = true;
-          early = drain();
-        }
-      }
-      early.forEach(w -> w.complete(null));
+      counted = hold(bytes);
     }
     stage.position(at + n);
     long onDisk = written;
@@ -234,15 +220,7 @@ public final class ChunkFill {
       abort(e);
       throw new IllegalStateException(e);
     }
-    List<CompletableFuture<Void>> wake;
-    synchronized (this) {
-      if (!counted) {
-        received += n;
-      }
-      written = onDisk;
-      wake = drain();
-    }
-    wake.forEach(w -> w.complete(null));
+    onDisk(n, counted, onDisk);
   }
 
   /** Every piece was given to {@link #accept}: commits (or aborts if bytes are missing) now. */
@@ -260,12 +238,7 @@ public final class ChunkFill {
     try {
       return writeNow(bytes);
     } finally {
-      synchronized (this) {
-        busy = false;
-        if (state == State.ABORTED) {
-          releaseStage();
-        }
-      }
+      endUse();
     }
   }
 
@@ -278,17 +251,7 @@ public final class ChunkFill {
     // Readers of a fill held in memory get the bytes now, not after the disk write: a cold
     // client's first bytes and every later piece wait for the origin only.
     long total = received + bytes.size();
-    boolean counted = false;
-    List<CompletableFuture<Void>> early = List.of();
-    synchronized (this) {
-      if (held != null) {
-        held = held.concat(bytes);
-        received += bytes.size();
-        counted = true;
-        early = drain();
-      }
-    }
-    early.forEach(w -> w.complete(null));
+    boolean counted = hold(bytes);
     long onDisk = written;
     try {
       if (stage == null) {
@@ -317,16 +280,47 @@ public final class ChunkFill {
       abort(e);
       throw new IllegalStateException(e);
     }
+    onDisk(bytes.size(), counted, onDisk);
+    return Done.getInstance();
+  }
+
+  /**
+   * Bytes just arrived, held for the readers when this fill holds its bytes: they are counted and
+   * the waiting readers woken at once, before the disk write. False when not held.
+   */
+  private boolean hold(ByteString bytes) {
+    List<CompletableFuture<Void>> wake;
+    synchronized (this) {
+      if (held == null) {
+        return false;
+      }
+      held = held.concat(bytes);
+      received += bytes.size();
+      wake = drain();
+    }
+    wake.forEach(w -> w.complete(null));
+    return true;
+  }
+
+  /** {@code n} bytes more are in the file, which now ends at {@code onDisk} ({@code counted}: held already). */
+  private void onDisk(long n, boolean counted, long onDisk) {
     List<CompletableFuture<Void>> wake;
     synchronized (this) {
       if (!counted) {
-        received += bytes.size();
+        received += n;
       }
       written = onDisk;
       wake = drain();
     }
     wake.forEach(w -> w.complete(null));
-    return Done.getInstance();
+  }
+
+  /** A write (or a read into the staging buffer) is over; an abort meanwhile left the buffer to it. */
+  private synchronized void endUse() {
+    busy = false;
+    if (state == State.ABORTED) {
+      releaseStage();
+    }
   }
 
   /**
