@@ -201,11 +201,17 @@ public final class ChunkSupply {
     ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
     Source<ByteString, NotUsed> filled = Source.lazySource(
             () -> {
-              for (long next = chunk + 1; next <= Math.min(lastWanted, chunk + readAhead); next++) {
-                prefetch(address, meta, next);
-              }
+              CompletionStage<ObjectMeta> ready = ensure(address, meta, chunk);
+              // The next chunks are asked for once this one is on its way: a cold client's first
+              // bytes do not wait behind their entity asks, connections and files.
+              ready.thenRun(
+                  () -> {
+                    for (long next = chunk + 1; next <= Math.min(lastWanted, chunk + readAhead); next++) {
+                      prefetch(address, meta, next);
+                    }
+                  });
               return Source.completionStageSource(
-                  ensure(address, meta, chunk)
+                  ready
                       .thenApply(
                           got -> {
                             if (!got.version().equals(meta.version())) {

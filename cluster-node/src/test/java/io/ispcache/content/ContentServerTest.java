@@ -111,25 +111,10 @@ class ContentServerTest {
   @Test
   void aChunkFileLostFromTheDriveIsFetchedAgainNotServedShort() throws Exception {
     String path = put("/objects/lost-chunk.bin", 2L * CHUNK, 12);
-    java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(1));
     get(node.url(path));
-    // The second chunk's file (<version>.1, written just now) goes behind the store's back, once
-    // committed: the client has its bytes before the commit renames the file into place.
-    Path lost = null;
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (lost == null) {
-      assertTrue(System.nanoTime() < deadline, "the second chunk was never committed");
-      try (var files = java.nio.file.Files.walk(dataDir)) {
-        lost =
-            files.filter(f -> f.getFileName().toString().matches("[0-9a-f]+\\.1"))
-                .filter(f -> f.toFile().lastModified() >= before.toMillis())
-                .findFirst()
-                .orElse(null);
-      }
-      if (lost == null) {
-        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
-      }
-    }
+    // The second chunk's file goes behind the store's back, once committed: the client has its
+    // bytes before the commit renames the file into place.
+    Path lost = awaitCommitted(path, 1);
     java.nio.file.Files.delete(lost);
 
     HttpResponse<byte[]> r = get(node.url(path));
@@ -140,10 +125,41 @@ class ContentServerTest {
     assertArrayEquals(expected(12, 0, 2 * CHUNK), get(node.url(path)).body());
   }
 
+  /** The file of chunk {@code index} of the object at {@code path}, once committed on the node's drive. */
+  private Path awaitCommitted(String path, int index) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try (var files = java.nio.file.Files.walk(dataDir)) {
+        java.util.Optional<Path> chunk =
+            files.filter(f -> f.getFileName().toString().endsWith(".meta"))
+                .filter(m -> describes(m, path))
+                .map(m -> m.resolveSibling(m.getFileName().toString().replace(".meta", "." + index)))
+                .filter(java.nio.file.Files::exists)
+                .findFirst();
+        if (chunk.isPresent()) {
+          return chunk.get();
+        }
+      }
+      assertTrue(System.nanoTime() < deadline, "chunk " + index + " of " + path + " was never committed");
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+    }
+  }
+
+  private static boolean describes(Path metaFile, String path) {
+    try {
+      return java.nio.file.Files.readString(metaFile, java.nio.charset.StandardCharsets.ISO_8859_1).contains(path);
+    } catch (java.io.IOException e) {
+      return false; // replaced meanwhile
+    }
+  }
+
   @Test
   void partlyCachedObjectIsReportedPartialAndCompleted() throws Exception {
     String path = put("/objects/partial.bin", 4L * CHUNK, 12);
     get(node.url(path), "Range", "bytes=0-99");
+    // The client has its 100 bytes before the chunk's fill ends: the next request finds it stored
+    // only once it is committed.
+    awaitCommitted(path, 0);
 
     HttpResponse<byte[]> whole = get(node.url(path));
 
