@@ -106,6 +106,14 @@ public final class ChunkFill {
     return written;
   }
 
+  /**
+   * Every byte arrived and is held in memory for the readers (the disk write may still be going
+   * on): a reader gets the whole chunk without waiting for anyone.
+   */
+  public synchronized boolean allHeld() {
+    return state == State.WRITING && held != null && received == expectedLength;
+  }
+
   /** Every byte is on disk and only the commit (fsync, rename) is left. */
   public synchronized boolean fullyWritten() {
     return state == State.WRITING && written == expectedLength;

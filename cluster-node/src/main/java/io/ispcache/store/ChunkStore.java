@@ -175,15 +175,16 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   /**
-   * Committed, or every byte written and only the commit left: a request that comes in right after
-   * the one that filled the chunk is a hit, not a miss.
+   * Committed, or every byte arrived (held in memory, or written with only the commit left): a
+   * request that comes in right after the one that filled the chunk is a hit, not a miss, even
+   * when the client of the fill had its last bytes from memory before the disk write ended.
    */
   public boolean hasAllBytes(ChunkId id) {
     if (chunks.containsKey(id)) {
       return true;
     }
     ChunkFill fill = fills.get(id);
-    return fill != null && fill.fullyWritten();
+    return fill != null && (fill.allHeld() || fill.fullyWritten());
   }
 
   /**
@@ -282,6 +283,11 @@ public final class ChunkStore implements AutoCloseable {
     Stored s = chunks.get(id);
     if (s == null) {
       ChunkFill fill = fills.get(id);
+      ByteString inMemory = fill == null || !fill.allHeld() ? null : fill.held(from, toExclusive);
+      if (inMemory != null && inMemory.size() == toExclusive - from) {
+        // Every byte arrived and the client needs no more than those in memory.
+        return CompletableFuture.completedFuture(inMemory);
+      }
       if (fill != null && fill.fullyWritten()) {
         // Only the commit is left; it takes an fsync.
         return fill.committed().thenCompose(d -> chunks.containsKey(id)

@@ -366,30 +366,50 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
-  void aChunkWithEveryByteWrittenCountsAsHeldAndAWholeReadWaitsForItsCommit() throws Exception {
+  void aChunkWithEveryByteArrivedCountsAsStoredAndIsReadWholeFromMemoryBeforeItsCommit() throws Exception {
     ByteString bytes = content(19, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     TestPublisher.Probe<ByteString> origin = origin(fill);
     origin.sendNext(bytes.slice(0, 1000));
     awaitWritten(fill, 1000);
-    assertFalse(store.hasAllBytes(chunk(meta, 0)), "a chunk still arriving is not held");
+    assertFalse(store.hasAllBytes(chunk(meta, 0)), "a chunk still arriving is not stored");
     assertInstanceOf(ChunkMissingException.class, failure(store.readCommitted(chunk(meta, 0), 0, 10)));
 
     origin.sendNext(bytes.slice(1000, CHUNK));
-    // Readers of a fill held in memory have the bytes before the disk does; held means on disk.
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (fill.onDisk() < CHUNK) {
-      assertTrue(System.nanoTime() < deadline, "only " + fill.onDisk() + " bytes on disk");
-      Thread.onSpinWait();
-    }
+    awaitWritten(fill, CHUNK);
     assertTrue(store.hasAllBytes(chunk(meta, 0)));
     assertFalse(store.has(chunk(meta, 0)), "the origin's stream has not ended, so nothing is committed");
     CompletionStage<ByteString> whole = store.readCommitted(chunk(meta, 0), 100, 200);
-    assertFalse(whole.toCompletableFuture().isDone(), "the read waits for the commit");
-
+    assertTrue(whole.toCompletableFuture().isDone(), "every byte is in memory: no wait for the commit");
+    assertEquals(bytes.slice(100, 200), whole.toCompletableFuture().get());
     origin.sendComplete();
-    assertEquals(bytes.slice(100, 200), whole.toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+    fill.committed().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     assertTrue(store.has(chunk(meta, 0)));
+  }
+
+  @Test
+  void withoutMemoryForItsBytesAChunkWrittenWholeIsReadWholeOnceCommitted(@TempDir Path other) throws Exception {
+    ChunkStore lean = h.open(CHUNK, 0, drive(other.resolve("d0"), 1 << 20));
+    try {
+      lean.putMeta(meta);
+      ByteString bytes = content(20, CHUNK);
+      ChunkFill fill = lean.beginFill(chunk(meta, 0), CHUNK);
+      TestPublisher.Probe<ByteString> origin = origin(fill);
+      origin.sendNext(bytes);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (fill.onDisk() < CHUNK) {
+        assertTrue(System.nanoTime() < deadline, "only " + fill.onDisk() + " bytes on disk");
+        Thread.onSpinWait();
+      }
+      assertTrue(lean.hasAllBytes(chunk(meta, 0)));
+      CompletionStage<ByteString> whole = lean.readCommitted(chunk(meta, 0), 100, 200);
+      assertFalse(whole.toCompletableFuture().isDone(), "the read waits for the commit");
+      origin.sendComplete();
+      assertEquals(bytes.slice(100, 200), whole.toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(lean.has(chunk(meta, 0)));
+    } finally {
+      lean.close();
+    }
   }
 
   @Test
