@@ -766,9 +766,7 @@ final class WireOrigin implements AutoCloseable {
         if (response.chunked) {
           return readChunked();
         }
-        if (remaining == 0) {
-          done = true;
-          conn.reusable = response.keepAlive;
+        if (lengthEnded()) {
           return null;
         }
         int want = room(remaining);
@@ -791,6 +789,16 @@ final class WireOrigin implements AutoCloseable {
       }
     }
 
+    /** Whether a body framed by its length has no bytes left; it is then read, its connection reusable. */
+    private boolean lengthEnded() {
+      if (remaining != 0) {
+        return false;
+      }
+      done = true;
+      conn.reusable = response.keepAlive;
+      return true;
+    }
+
     @Override
     public boolean direct() {
       return !response.chunked && remaining >= 0;
@@ -803,9 +811,7 @@ final class WireOrigin implements AutoCloseable {
       }
       try {
         conn.timeout(settings.idleTimeout());
-        if (remaining == 0) {
-          done = true;
-          conn.reusable = response.keepAlive;
+        if (lengthEnded()) {
           return -1;
         }
         int limit = room.limit();

@@ -114,6 +114,14 @@ public final class ChunkFill {
     return state == State.WRITING && held != null && received == expectedLength;
   }
 
+  /** Bytes {@code [from, to)} from memory when every byte arrived and they are all held, else null. */
+  synchronized ByteString heldWhole(long from, long to) {
+    if (!allHeld() || from < 0 || from > to || to > expectedLength) {
+      return null;
+    }
+    return held.slice((int) from, (int) to);
+  }
+
   /** Every byte is on disk and only the commit (fsync, rename) is left. */
   public synchronized boolean fullyWritten() {
     return state == State.WRITING && written == expectedLength;

@@ -283,8 +283,8 @@ public final class ChunkStore implements AutoCloseable {
     Stored s = chunks.get(id);
     if (s == null) {
       ChunkFill fill = fills.get(id);
-      ByteString inMemory = fill == null || !fill.allHeld() ? null : fill.held(from, toExclusive);
-      if (inMemory != null && inMemory.size() == toExclusive - from) {
+      ByteString inMemory = fill == null ? null : fill.heldWhole(from, toExclusive);
+      if (inMemory != null) {
         // Every byte arrived and the client needs no more than those in memory.
         return CompletableFuture.completedFuture(inMemory);
       }
