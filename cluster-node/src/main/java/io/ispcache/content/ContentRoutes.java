@@ -1,7 +1,7 @@
 package io.ispcache.content;
 
 import akka.http.javadsl.model.HttpRequest;
-import akka.http.javadsl.model.HttpResponse;
+import io.ispcache.content.server.Answer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -27,8 +27,8 @@ public final class ContentRoutes implements io.ispcache.content.server.ContentHa
   }
 
   @Override
-  public CompletionStage<HttpResponse> handle(HttpRequest request) {
-    CompletionStage<HttpResponse> response;
+  public CompletionStage<Answer> handle(HttpRequest request) {
+    CompletionStage<Answer> response;
     try {
       response = service.serve(request);
     } catch (RuntimeException e) {
@@ -37,8 +37,8 @@ public final class ContentRoutes implements io.ispcache.content.server.ContentHa
     return response.exceptionally(ContentRoutes::internalError);
   }
 
-  private static HttpResponse internalError(Throwable e) {
+  private static Answer internalError(Throwable e) {
     log.error("content request failed", e);
-    return ErrorResponses.of(500, "internal_error", "the cache failed to serve this request");
+    return new Answer.Http(ErrorResponses.of(500, "internal_error", "the cache failed to serve this request"));
   }
 }

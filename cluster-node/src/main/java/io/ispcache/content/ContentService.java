@@ -12,6 +12,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.ispcache.content.server.Answer;
 import io.ispcache.content.server.FilePart;
 import io.ispcache.content.server.FileResponse;
 import io.ispcache.content.server.RequestHead;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +69,7 @@ public final class ContentService {
     return inFlight;
   }
 
-  public CompletionStage<HttpResponse> serve(HttpRequest request) {
+  public CompletionStage<Answer> serve(HttpRequest request) {
     metrics.requests.increment();
     try {
       if (request.method() != HttpMethods.GET && request.method() != HttpMethods.HEAD) {
@@ -143,12 +145,20 @@ public final class ContentService {
     metrics.requests.increment();
     metrics.hitRequests.increment();
     boolean partial = ranges.isPresent() && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
+    return chunks(address, meta, partial ? range : null, range, "HIT");
+  }
+
+  /**
+   * A 200 of the whole object or a 206 of {@code partial}, its body the chunks' slices of
+   * {@code range}: sent from the chunk files, or pulled from fills as the bytes arrive.
+   */
+  private FileResponse chunks(ObjectAddress address, ObjectMeta meta, ByteRange partial, ByteRange range, String status) {
     List<RequestHead.Header> headers = new ArrayList<>(7);
     headers.add(new RequestHead.Header("Content-Type", contentType(meta.contentType()).toString()));
-    if (partial) {
-      headers.add(new RequestHead.Header("Content-Range", ContentRangeHeader.of(range, meta.length())));
+    if (partial != null) {
+      headers.add(new RequestHead.Header("Content-Range", ContentRangeHeader.of(partial, meta.length())));
     }
-    headers.add(new RequestHead.Header(CACHE_STATUS, "HIT"));
+    headers.add(new RequestHead.Header(CACHE_STATUS, status));
     headers.add(new RequestHead.Header("Accept-Ranges", "bytes"));
     if (meta.etag() != null) {
       headers.add(new RequestHead.Header("ETag", meta.etag()));
@@ -156,31 +166,20 @@ public final class ContentService {
     if (meta.lastModified() != null) {
       headers.add(new RequestHead.Header("Last-Modified", meta.lastModified()));
     }
-    long lastWanted = slices.get(slices.size() - 1).index();
-    List<FilePart> parts = new ArrayList<>(slices.size());
-    for (ChunkSlice s : slices) {
-      parts.add(
-          new FilePart() {
-            @Override
-            public long length() {
-              return s.toExclusive() - s.from();
-            }
-
-            @Override
-            public Region open() {
-              java.nio.channels.FileChannel file = supply.openCommitted(meta, s.index());
-              return file == null ? null : new Region(file, s.from());
-            }
-
-            @Override
-            public Source<ByteString, NotUsed> instead() {
-              // Evicted since the request came in: fetched again, as a streamed answer would.
-              return supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted);
-            }
-          });
+    List<FilePart> parts = List.of();
+    if (range != null) {
+      List<ChunkSlice> slices = ChunkMath.slices(range, supply.chunkSize());
+      long lastWanted = slices.get(slices.size() - 1).index();
+      parts = new ArrayList<>(slices.size());
+      for (ChunkSlice s : slices) {
+        // Counted as the request found them: bytes fetched for it are missed bytes even if the
+        // chunk is committed by the time they are sent.
+        LongAdder counted = supply.isLocal(meta, s.index()) ? metrics.hitBytes : metrics.missBytes;
+        parts.add(new ChunkPart(supply, address, meta, s, lastWanted, counted));
+      }
     }
     inFlight.opened();
-    return new FileResponse(partial ? 206 : 200, headers, parts, metrics.hitBytes::add, inFlight::closed);
+    return new FileResponse(partial != null ? 206 : 200, headers, parts, inFlight::closed);
   }
 
   /** Paths the content server may key directly: nothing a URI parser would rewrite (escapes). */
@@ -199,7 +198,7 @@ public final class ContentService {
    * Answers once the first chunk of the response is on disk or its fill has begun, so an origin
    * failure or an object changed at the origin becomes a clean status instead of a cut-off body.
    */
-  private CompletionStage<HttpResponse> prepared(
+  private CompletionStage<Answer> prepared(
       ObjectAddress address,
       ObjectMeta meta,
       Optional<List<RangeHeader.RangeSpec>> ranges,
@@ -208,15 +207,8 @@ public final class ContentService {
       long discovered) {
     List<ByteRange> planned = plan(meta, ranges, ifRange);
     String status = cacheStatus(meta, planned, discovered);
-    if (status.equals("HIT") && planned.size() == 1 && planned.get(0).length() <= settings.strictHitLimit()) {
-      // A small hit: read it whole and answer with a strict entity; a streamed body would cost
-      // more than the bytes. An eviction in between falls back to the streamed answer.
-      return small(meta, planned.get(0))
-          .thenApply(bytes -> respond(address, meta, ranges, ifRange, status, bytes))
-          .exceptionally(e -> respond(address, meta, ranges, ifRange, "PARTIAL"));
-    }
     if (planned.isEmpty() || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
-      return done(respond(address, meta, ranges, ifRange, status));
+      return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, status));
     }
     long first = planned.get(0).first() / supply.chunkSize();
     return supply
@@ -224,7 +216,7 @@ public final class ContentService {
         .handle(
             (m, e) -> {
               if (e == null) {
-                return done(respond(address, meta, ranges, ifRange, status));
+                return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, status));
               }
               Throwable cause = unwrap(e);
               if (cause instanceof ObjectChangedException && mayRetry) {
@@ -233,17 +225,9 @@ public final class ContentService {
                     .meta(address, first)
                     .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, false, first));
               }
-              return CompletableFuture.<HttpResponse>failedFuture(cause);
+              return CompletableFuture.<Answer>failedFuture(cause);
             })
         .thenCompose(r -> r);
-  }
-
-  private CompletionStage<ByteString> small(ObjectMeta meta, ByteRange range) {
-    CompletionStage<ByteString> all = CompletableFuture.completedFuture(ByteString.emptyByteString());
-    for (ChunkSlice s : ChunkMath.slices(range, supply.chunkSize())) {
-      all = all.thenCompose(acc -> supply.readLocal(meta, s.index(), s.from(), s.toExclusive()).thenApply(acc::concat));
-    }
-    return all;
   }
 
   /** The byte ranges the response will carry, in order (empty for an empty body or a 416). */
@@ -267,59 +251,32 @@ public final class ContentService {
     return 0;
   }
 
-  private HttpResponse respond(
+  /**
+   * A whole object or one range: its chunks as parts. Several ranges: a multipart body streamed
+   * through Akka. None satisfiable: a 416.
+   */
+  private Answer respond(
       ObjectAddress address,
       ObjectMeta meta,
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
       String status) {
-    return respond(address, meta, ranges, ifRange, status, null);
-  }
-
-  /** {@code strictBody}: the bytes of a single-range answer already in memory, or null to stream. */
-  private HttpResponse respond(
-      ObjectAddress address,
-      ObjectMeta meta,
-      Optional<List<RangeHeader.RangeSpec>> ranges,
-      String ifRange,
-      String status,
-      ByteString strictBody) {
     long length = meta.length();
-    ContentType type = contentType(meta.contentType());
     boolean partial =
         ranges.isPresent() && length > 0 && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
     if (!partial) {
-      List<ByteRange> whole = length == 0 ? List.of() : List.of(new ByteRange(0, length - 1));
-      return withValidators(
-          HttpResponse.create()
-              .withStatus(StatusCodes.OK)
-              .withEntity(
-                  strictBody != null
-                      ? HttpEntities.create(type, strictBody)
-                      : HttpEntities.create(type, length, body(address, meta, whole.isEmpty() ? null : whole.get(0))))
-              .addHeader(RawHeader.create(CACHE_STATUS, status)),
-          meta);
+      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status);
     }
     RangeHeader.Resolution resolution = RangeHeader.resolve(ranges.get(), length);
     if (resolution instanceof RangeHeader.Unsatisfiable) {
-      return unsatisfiable(length);
+      return new Answer.Http(unsatisfiable(length));
     }
     List<ByteRange> satisfied = ((RangeHeader.Satisfiable) resolution).ranges();
     if (satisfied.size() == 1) {
-      ByteRange r = satisfied.get(0);
-      return withValidators(
-          HttpResponse.create()
-              .withStatus(StatusCodes.PARTIAL_CONTENT)
-              .withEntity(
-                  strictBody != null
-                      ? HttpEntities.create(type, strictBody)
-                      : HttpEntities.create(type, r.length(), body(address, meta, r)))
-              .addHeader(RawHeader.create("Content-Range", ContentRangeHeader.of(r, length)))
-              .addHeader(RawHeader.create(CACHE_STATUS, status)),
-          meta);
+      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status);
     }
     MultipartByteRanges multipart = MultipartByteRanges.of(satisfied, meta.contentType(), length);
-    return withValidators(
+    return new Answer.Http(withValidators(
         HttpResponse.create()
             .withStatus(StatusCodes.PARTIAL_CONTENT)
             .withEntity(
@@ -328,7 +285,7 @@ public final class ContentService {
                     multipart.contentLength(),
                     multipart.body(r -> body(address, meta, r))))
             .addHeader(RawHeader.create(CACHE_STATUS, status)),
-        meta);
+        meta));
   }
 
   private HttpResponse unsatisfiable(long length) {
@@ -428,7 +385,11 @@ public final class ContentService {
 
   private static final int MAX_CONTENT_TYPES = 1024;
 
-  private HttpResponse failure(ObjectAddress address, Throwable error) {
+  private Answer failure(ObjectAddress address, Throwable error) {
+    return new Answer.Http(failureResponse(address, error));
+  }
+
+  private HttpResponse failureResponse(ObjectAddress address, Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof RelayException relay) {
       metrics.relayedRequests.increment();
@@ -491,7 +452,7 @@ public final class ContentService {
     return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
-  private static CompletionStage<HttpResponse> done(HttpResponse response) {
-    return CompletableFuture.completedFuture(response);
+  private static CompletionStage<Answer> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(new Answer.Http(response));
   }
 }

@@ -10,7 +10,6 @@ public record ContentSettings(
     int port,
     int maxRanges,
     boolean clientAcl,
-    long strictHitLimit,
     java.time.Duration idleTimeout,
     java.time.Duration requestTimeout,
     int maxConnections) {
@@ -31,15 +30,6 @@ public record ContentSettings(
     if (maxRanges < 1 || maxRanges > 100) {
       throw new InvalidSettingException("ispcache.content.max-ranges", maxRanges, "must be 1 to 100");
     }
-    long strict;
-    try {
-      strict = c.getBytes("strict-hit-limit");
-    } catch (ConfigException e) {
-      throw new InvalidSettingException("ispcache.content.strict-hit-limit", null, "must be a size such as 256KiB");
-    }
-    if (strict < 0 || strict > 16L * 1024 * 1024) {
-      throw new InvalidSettingException("ispcache.content.strict-hit-limit", strict, "must be 0 to 16MiB");
-    }
     java.time.Duration idle = duration(c, "idle-timeout");
     java.time.Duration request = duration(c, "request-timeout");
     int maxConnections;
@@ -51,7 +41,7 @@ public record ContentSettings(
     if (maxConnections < 1 || maxConnections > 1_000_000) {
       throw new InvalidSettingException("ispcache.content.max-connections", maxConnections, "must be 1 to 1000000");
     }
-    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), strict, idle, request, maxConnections);
+    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections);
   }
 
   /** A timeout of 1 second to 1 hour. */

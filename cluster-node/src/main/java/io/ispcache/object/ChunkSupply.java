@@ -24,6 +24,7 @@ import io.ispcache.store.ChunkId;
 import io.ispcache.store.ChunkMissingException;
 import io.ispcache.store.ChunkStore;
 import io.ispcache.store.ObjectMeta;
+import io.ispcache.store.PieceReader;
 import io.ispcache.store.StoreFullException;
 import java.time.Duration;
 import java.util.Optional;
@@ -139,12 +140,6 @@ public final class ChunkSupply {
                 : Optional.<ObjectMeta>empty());
   }
 
-  /** Bytes of a stored chunk read whole (small hits); fails with ChunkMissingException if evicted. */
-  public CompletionStage<ByteString> readLocal(ObjectMeta meta, long chunk, long from, long to) {
-    return store.readCommitted(new ChunkId(meta.key(), meta.version(), chunk), from, to)
-        .thenApply(this::countHit);
-  }
-
   /** The object's meta when this node knows it, without asking anyone. */
   public Optional<ObjectMeta> knownMeta(ObjectAddress address) {
     return store.meta(address.key());
@@ -188,6 +183,33 @@ public final class ChunkSupply {
     return fillSource(address, meta, chunk, from, to, lastWanted);
   }
 
+  /**
+   * Bytes {@code [from, to)} of chunk {@code chunk} in pieces, once it is on its way (fetched for
+   * this request, or joined); meanwhile the next chunks, up to {@code lastWanted}, are fetched
+   * ahead. Fails with {@link ChunkMissingException} when the chunk was evicted before it could be
+   * opened, and with {@link ObjectChangedException} when the origin has another revision now.
+   */
+  public CompletionStage<PieceReader> pieces(
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
+    CompletionStage<ObjectMeta> ready = ensure(address, meta, chunk);
+    // The next chunks are asked for once this one is on its way: a cold client's first bytes do
+    // not wait behind their entity asks, connections and files.
+    ready.thenRun(() -> readAhead(address, meta, chunk, lastWanted));
+    return ready.thenCompose(
+        got -> {
+          if (!got.version().equals(meta.version())) {
+            throw new ObjectChangedException(meta.key(), meta.version(), got.version());
+          }
+          return store.pieces(new ChunkId(meta.key(), meta.version(), chunk), from, to);
+        });
+  }
+
+  private void readAhead(ObjectAddress address, ObjectMeta meta, long chunk, long lastWanted) {
+    for (long next = chunk + 1; next <= Math.min(lastWanted, chunk + readAhead); next++) {
+      prefetch(address, meta, next);
+    }
+  }
+
   /** Times a chunk evicted between its fill and its reader is fetched again for that reader. */
   private static final int EVICTED_REFILLS = 2;
 
@@ -204,12 +226,7 @@ public final class ChunkSupply {
               CompletionStage<ObjectMeta> ready = ensure(address, meta, chunk);
               // The next chunks are asked for once this one is on its way: a cold client's first
               // bytes do not wait behind their entity asks, connections and files.
-              ready.thenRun(
-                  () -> {
-                    for (long next = chunk + 1; next <= Math.min(lastWanted, chunk + readAhead); next++) {
-                      prefetch(address, meta, next);
-                    }
-                  });
+              ready.thenRun(() -> readAhead(address, meta, chunk, lastWanted));
               return Source.completionStageSource(
                   ready
                       .thenApply(

@@ -108,23 +108,19 @@ public final class ChunkFill {
 
   /**
    * Every byte arrived and is held in memory for the readers (the disk write may still be going
-   * on): a reader gets the whole chunk without waiting for anyone.
+   * on, or the commit just done while the store has yet to list the chunk): a reader gets the
+   * whole chunk without waiting for anyone.
    */
   public synchronized boolean allHeld() {
-    return state == State.WRITING && held != null && received == expectedLength;
+    return state != State.ABORTED && held != null && received == expectedLength;
   }
 
-  /** Bytes {@code [from, to)} from memory when every byte arrived and they are all held, else null. */
-  synchronized ByteString heldWhole(long from, long to) {
-    if (!allHeld() || from < 0 || from > to || to > expectedLength) {
-      return null;
-    }
-    return held.slice((int) from, (int) to);
-  }
-
-  /** Every byte is on disk and only the commit (fsync, rename) is left. */
+  /**
+   * Every byte is on disk and only the commit (fsync, rename) is left, or the commit is done and
+   * the store has yet to list the chunk (a request in that moment is a hit, not a miss).
+   */
   public synchronized boolean fullyWritten() {
-    return state == State.WRITING && written == expectedLength;
+    return state != State.ABORTED && written == expectedLength;
   }
 
   Drive drive() {

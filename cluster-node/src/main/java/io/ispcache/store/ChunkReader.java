@@ -23,7 +23,7 @@ import java.util.concurrent.Executor;
  * the blocking I/O executor; for a fill in progress it waits for the writer instead of reading
  * past what is written.
  */
-final class ChunkReader implements ReaderSource.Reader {
+final class ChunkReader implements PieceReader {
   /** Null for a reader of a fill that holds its bytes: it reads only memory. */
   private final FileChannel channel;
   private final ChunkFill fill;
@@ -77,25 +77,31 @@ final class ChunkReader implements ReaderSource.Reader {
   private record Part(ByteString bytes, boolean last) {}
 
   static Source<ByteString, NotUsed> tail(ChunkFill fill, long from, long to, int bufferSize, Executor io) {
+    return Source.fromGraph(new ReaderSource(() -> open(fill, from, to, bufferSize, io)));
+  }
+
+  /**
+   * A reader tailing a fill. When the fill holds every byte in memory (kept past the commit for its
+   * readers) it opens no file, so it is ready at once: no hop to the I/O executor and back.
+   */
+  static CompletionStage<PieceReader> open(ChunkFill fill, long from, long to, int bufferSize, Executor io) {
     if (fill.holdsBytes()) {
-      // Every byte will be in memory (kept past the commit for the fill's readers): no file to
-      // open, so no hop to the I/O executor and back per reader and chunk.
-      return Source.fromGraph(
-          new ReaderSource(() -> CompletableFuture.completedFuture(new ChunkReader(null, fill, from, to, bufferSize, io))));
+      return CompletableFuture.completedFuture(new ChunkReader(null, fill, from, to, bufferSize, io));
     }
-    return source(
+    return onExecutor(
+        io,
         () -> {
           try {
             return new ChunkReader(fill.openForReading(), fill, from, to, bufferSize, io);
           } catch (NoSuchFileException e) {
             throw new ChunkMissingException(fill.id()); // committed and evicted before this reader opened it
           }
-        },
-        io);
+        });
   }
 
-  private static Source<ByteString, NotUsed> source(Blocking<ReaderSource.Reader> opener, Executor io) {
-    return Source.fromGraph(new ReaderSource(() -> onExecutor(io, opener)));
+  /** A reader of a committed chunk's open file; it closes the file. */
+  static PieceReader ofFile(FileChannel file, long from, long to, int bufferSize, Executor io) {
+    return new ChunkReader(file, null, from, to, bufferSize, io);
   }
 
   @Override

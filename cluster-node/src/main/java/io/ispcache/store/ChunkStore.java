@@ -242,6 +242,30 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   /**
+   * Bytes {@code [from, toExclusive)} of a fill in progress (tailing it, each piece as soon as it
+   * arrived), or of a committed chunk's file. Fails with {@link ChunkMissingException}, before any
+   * bytes, when neither exists.
+   */
+  public CompletionStage<PieceReader> pieces(ChunkId id, long from, long toExclusive) {
+    ChunkFill fill = fills.get(id);
+    if (fill != null) {
+      if (from < 0 || from > toExclusive || toExclusive > fill.expectedLength()) {
+        return CompletableFuture.failedFuture(badRange(id, from, toExclusive, fill.expectedLength()));
+      }
+      return ChunkReader.open(fill, from, toExclusive, settings.readBufferSize(), io);
+    }
+    Stored s = chunks.get(id);
+    if (s != null && (from < 0 || from > toExclusive || toExclusive > s.length())) {
+      return CompletableFuture.failedFuture(badRange(id, from, toExclusive, s.length()));
+    }
+    java.nio.channels.FileChannel file = s == null ? null : openCommitted(id);
+    if (file == null) {
+      return CompletableFuture.failedFuture(new ChunkMissingException(id));
+    }
+    return CompletableFuture.completedFuture(ChunkReader.ofFile(file, from, toExclusive, settings.readBufferSize(), io));
+  }
+
+  /**
    * The committed chunk's file, open for reading and counted as a use for eviction, or null when
    * the chunk is not stored (or its file went meanwhile). The caller closes it; a chunk evicted
    * while open stays readable until then.
@@ -272,62 +296,6 @@ public final class ChunkStore implements AutoCloseable {
       log.warn("cannot open chunk {} of {}: {}", id.index(), id.key(), e.toString());
       return null;
     }
-  }
-
-  /**
-   * Bytes {@code [from, toExclusive)} of a committed chunk, read whole on the blocking executor:
-   * for small hits, where a streamed body costs more than the bytes. Fails with
-   * {@link ChunkMissingException} when the chunk is not (or no longer) stored.
-   */
-  public CompletionStage<ByteString> readCommitted(ChunkId id, long from, long toExclusive) {
-    Stored s = chunks.get(id);
-    if (s == null) {
-      ChunkFill fill = fills.get(id);
-      ByteString inMemory = fill == null ? null : fill.heldWhole(from, toExclusive);
-      if (inMemory != null) {
-        // Every byte arrived and the client needs no more than those in memory.
-        return CompletableFuture.completedFuture(inMemory);
-      }
-      if (fill != null && fill.fullyWritten()) {
-        // Only the commit is left; it takes an fsync.
-        return fill.committed().thenCompose(d -> chunks.containsKey(id)
-            ? readCommitted(id, from, toExclusive)
-            : CompletableFuture.failedFuture(new ChunkMissingException(id)));
-      }
-      return CompletableFuture.failedFuture(new ChunkMissingException(id));
-    }
-    if (from < 0 || from > toExclusive || toExclusive > s.length() || toExclusive - from > Integer.MAX_VALUE) {
-      return CompletableFuture.failedFuture(badRange(id, from, toExclusive, s.length()));
-    }
-    boolean popular = s.drive().touch(id);
-    ByteString held = memory(id);
-    if (held != null) {
-      return CompletableFuture.completedFuture(held.slice((int) from, (int) toExclusive));
-    }
-    boolean whole = popular && from == 0 && toExclusive == s.length();
-    Path file = chunkPath(s.drive(), id);
-    CompletableFuture<ByteString> result = new CompletableFuture<>();
-    io.execute(
-        () -> {
-          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) (toExclusive - from));
-            while (buffer.hasRemaining()) {
-              if (ch.read(buffer, from + buffer.position()) < 0) {
-                throw new IOException("chunk file " + file + " ended early");
-              }
-            }
-            ByteString bytes = ByteString.fromArrayUnsafe(buffer.array());
-            if (whole) {
-              admit(id, bytes);
-            }
-            result.complete(bytes);
-          } catch (java.nio.file.NoSuchFileException e) {
-            result.completeExceptionally(new ChunkMissingException(id));
-          } catch (Throwable e) {
-            result.completeExceptionally(e);
-          }
-        });
-    return result;
   }
 
   private static IllegalArgumentException badRange(ChunkId id, long from, long to, long length) {

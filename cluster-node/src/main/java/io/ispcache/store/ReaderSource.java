@@ -22,21 +22,13 @@ import java.util.function.Supplier;
  * hops for every piece and, when it stops, renders its own name from the class file of a lambda.
  */
 final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
-  /** Hands out the pieces in order; called from one stream at a time. */
-  interface Reader {
-    /** The next piece, or empty at the end. */
-    CompletionStage<Optional<ByteString>> next();
-
-    void close();
-  }
-
   private static final Object STOPPED = new Object();
 
-  private final Supplier<CompletionStage<Reader>> open;
+  private final Supplier<CompletionStage<PieceReader>> open;
   private final Outlet<ByteString> out = Outlet.create("ReaderSource.out");
   private final SourceShape<ByteString> shape = SourceShape.of(out);
 
-  ReaderSource(Supplier<CompletionStage<Reader>> open) {
+  ReaderSource(Supplier<CompletionStage<PieceReader>> open) {
     this.open = open;
   }
 
@@ -50,7 +42,7 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
     return new GraphStageLogic(shape) {
       /** The open reader, or STOPPED once the stage stopped: whichever comes second closes it. */
       private final AtomicReference<Object> slot = new AtomicReference<>();
-      private Reader reader;
+      private PieceReader reader;
       private boolean waiting = true;
       private AsyncCallback<CompletableFuture<Optional<ByteString>>> arrived;
 
@@ -70,8 +62,8 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
       @Override
       public void preStart() {
         arrived = createAsyncCallback(this::take);
-        AsyncCallback<CompletableFuture<Reader>> opened = createAsyncCallback(this::opened);
-        CompletableFuture<Reader> f;
+        AsyncCallback<CompletableFuture<PieceReader>> opened = createAsyncCallback(this::opened);
+        CompletableFuture<PieceReader> f;
         try {
           f = open.get().toCompletableFuture();
         } catch (RuntimeException e) {
@@ -95,7 +87,7 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
             });
       }
 
-      private void opened(CompletableFuture<Reader> f) {
+      private void opened(CompletableFuture<PieceReader> f) {
         try {
           reader = f.join();
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
@@ -146,7 +138,7 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
 
       @Override
       public void postStop() {
-        if (slot.getAndSet(STOPPED) instanceof Reader r) {
+        if (slot.getAndSet(STOPPED) instanceof PieceReader r) {
           r.close();
         }
       }

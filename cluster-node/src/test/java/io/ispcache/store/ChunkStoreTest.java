@@ -26,6 +26,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -315,7 +317,7 @@ class ChunkStoreTest extends StoreTestBase {
     fill.committed().toCompletableFuture().get();
     assertEquals(CHUNK, store.stats().memoryBytes(), "a chunk just filled stays in memory");
     assertEquals(bytes.slice(10, 3000), h.read(store, chunk(meta, 0), 10, 3000));
-    assertEquals(bytes.slice(5, 50), store.readCommitted(chunk(meta, 0), 5, 50).toCompletableFuture().get());
+    assertEquals(bytes.slice(5, 50), drain(store.pieces(chunk(meta, 0), 5, 50)));
 
     ChunkFill failing = store.beginFill(chunk(meta, 1), CHUNK);
     assertEquals(2 * CHUNK, store.stats().memoryBytes());
@@ -360,55 +362,98 @@ class ChunkStoreTest extends StoreTestBase {
     assertEquals(content(60, CHUNK), h.read(one, chunk(m, 0), 0, CHUNK)); // read again: kept
     Files.write(file0, new byte[CHUNK]); // the disk copy is no longer what is served
     assertEquals(content(60, CHUNK), h.read(one, chunk(m, 0), 0, CHUNK));
-    assertEquals(content(60, CHUNK).slice(7, 70), one.readCommitted(chunk(m, 0), 7, 70).toCompletableFuture().get());
     assertEquals(CHUNK, one.stats().memoryBytes());
     one.close();
   }
 
   @Test
-  void aChunkWithEveryByteArrivedCountsAsStoredAndIsReadWholeFromMemoryBeforeItsCommit() throws Exception {
+  void aChunkWithEveryByteArrivedCountsAsStoredAndItsPiecesComeFromMemoryBeforeItsCommit() throws Exception {
     ByteString bytes = content(19, CHUNK);
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     TestPublisher.Probe<ByteString> origin = origin(fill);
     origin.sendNext(bytes.slice(0, 1000));
     awaitWritten(fill, 1000);
     assertFalse(store.hasAllBytes(chunk(meta, 0)), "a chunk still arriving is not stored");
-    assertInstanceOf(ChunkMissingException.class, failure(store.readCommitted(chunk(meta, 0), 0, 10)));
 
     origin.sendNext(bytes.slice(1000, CHUNK));
     awaitWritten(fill, CHUNK);
     assertTrue(store.hasAllBytes(chunk(meta, 0)));
     assertFalse(store.has(chunk(meta, 0)), "the origin's stream has not ended, so nothing is committed");
-    CompletionStage<ByteString> whole = store.readCommitted(chunk(meta, 0), 100, 200);
-    assertTrue(whole.toCompletableFuture().isDone(), "every byte is in memory: no wait for the commit");
-    assertEquals(bytes.slice(100, 200), whole.toCompletableFuture().get());
+    CompletableFuture<PieceReader> opened = store.pieces(chunk(meta, 0), 100, 200).toCompletableFuture();
+    assertTrue(opened.isDone(), "every byte is in memory: nothing to open");
+    CompletableFuture<Optional<ByteString>> piece = opened.get().next().toCompletableFuture();
+    assertTrue(piece.isDone(), "nor to wait for");
+    assertEquals(bytes.slice(100, 200), piece.get().orElseThrow());
     origin.sendComplete();
     fill.committed().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     assertTrue(store.has(chunk(meta, 0)));
+    assertEquals(bytes.slice(100, 200), drain(store.pieces(chunk(meta, 0), 100, 200)), "and from the file once committed");
   }
 
   @Test
-  void withoutMemoryForItsBytesAChunkWrittenWholeIsReadWholeOnceCommitted(@TempDir Path other) throws Exception {
+  void withoutMemoryForItsBytesAChunkWrittenWholeCountsAsStoredAndIsReadFromItsFile(@TempDir Path other) throws Exception {
     ChunkStore lean = h.open(CHUNK, 0, drive(other.resolve("d0"), 1 << 20));
     try {
       lean.putMeta(meta);
       ByteString bytes = content(20, CHUNK);
       ChunkFill fill = lean.beginFill(chunk(meta, 0), CHUNK);
       TestPublisher.Probe<ByteString> origin = origin(fill);
-      origin.sendNext(bytes);
+      origin.sendNext(bytes.slice(0, 3000));
+      awaitWritten(fill, 3000);
+      assertFalse(lean.hasAllBytes(chunk(meta, 0)));
+      PieceReader tail = lean.pieces(chunk(meta, 0), 2000, CHUNK).toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      CompletableFuture<ByteString> tailed = CompletableFuture.supplyAsync(() -> {
+        try {
+          return drain(tail);
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      });
+      origin.sendNext(bytes.slice(3000, CHUNK));
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (fill.onDisk() < CHUNK) {
         assertTrue(System.nanoTime() < deadline, "only " + fill.onDisk() + " bytes on disk");
         Thread.onSpinWait();
       }
       assertTrue(lean.hasAllBytes(chunk(meta, 0)));
-      CompletionStage<ByteString> whole = lean.readCommitted(chunk(meta, 0), 100, 200);
-      assertFalse(whole.toCompletableFuture().isDone(), "the read waits for the commit");
+      assertEquals(bytes.slice(2000, CHUNK), tailed.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+          "a reader tailing the file gets every byte as it is written");
       origin.sendComplete();
-      assertEquals(bytes.slice(100, 200), whole.toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+      fill.committed().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       assertTrue(lean.has(chunk(meta, 0)));
     } finally {
       lean.close();
+    }
+  }
+
+  @Test
+  void piecesOfAChunkNeitherStoredNorFillingOrOutsideItAreRefusedBeforeAnyByte() throws Exception {
+    assertInstanceOf(ChunkMissingException.class, failure(store.pieces(chunk(meta, 0), 0, 10)));
+    h.fill(store, chunk(meta, 0), content(5, CHUNK));
+    assertInstanceOf(IllegalArgumentException.class, failure(store.pieces(chunk(meta, 0), 0, CHUNK + 1)));
+    assertInstanceOf(IllegalArgumentException.class, failure(store.pieces(chunk(meta, 0), -1, 10)));
+    ChunkFill fill = store.beginFill(chunk(meta, 1), CHUNK);
+    assertInstanceOf(IllegalArgumentException.class, failure(store.pieces(chunk(meta, 1), 20, 10)));
+    fill.abort(new IOException("test over"));
+  }
+
+  /** Every byte a piece reader hands out, in order; the reader is closed. */
+  private static ByteString drain(CompletionStage<PieceReader> opening) throws Exception {
+    return drain(opening.toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+  }
+
+  private static ByteString drain(PieceReader reader) throws Exception {
+    ByteString all = ByteString.emptyByteString();
+    try {
+      while (true) {
+        Optional<ByteString> piece = reader.next().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        if (piece.isEmpty()) {
+          return all;
+        }
+        all = all.concat(piece.get());
+      }
+    } finally {
+      reader.close();
     }
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ReaderSourceTest extends StoreTestBase {
 
   /** Hands out the given pieces, each either ready or completed later by the test. */
-  static final class Scripted implements ReaderSource.Reader {
+  static final class Scripted implements PieceReader {
     final ArrayDeque<CompletableFuture<Optional<ByteString>>> pieces = new ArrayDeque<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
 
@@ -45,7 +45,7 @@ class ReaderSourceTest extends StoreTestBase {
     }
   }
 
-  static Source<ByteString, ?> source(CompletionStage<ReaderSource.Reader> open) {
+  static Source<ByteString, ?> source(CompletionStage<PieceReader> open) {
     return Source.fromGraph(new ReaderSource(() -> open));
   }
 
@@ -85,7 +85,7 @@ class ReaderSourceTest extends StoreTestBase {
   void aReaderOpenedAfterTheStreamWasCancelledIsClosed() throws Exception {
     Scripted reader = new Scripted();
     reader.add("never read");
-    CompletableFuture<ReaderSource.Reader> opening = new CompletableFuture<>();
+    CompletableFuture<PieceReader> opening = new CompletableFuture<>();
     source(opening).runWith(Sink.cancelled(), h.mat);
     // The cancellation has stopped the stage before the reader arrives (or it arrives first and
     // the stop closes it): either way the reader ends up closed.

@@ -207,14 +207,14 @@ final class Connection implements EventLoop.Ready {
       error(400, "bad_request", "the request target is not a valid URI: " + e.getMessage());
       return;
     }
-    CompletionStage<HttpResponse> answer;
+    CompletionStage<Answer> answer;
     try {
       answer = server.handler().handle(akkaRequest);
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
     int ex = exchange;
-    CompletableFuture<HttpResponse> f = answer.toCompletableFuture();
+    CompletableFuture<Answer> f = answer.toCompletableFuture();
     if (f.isDone()) {
       answered(ex, f);
     } else {
@@ -224,10 +224,10 @@ final class Connection implements EventLoop.Ready {
     }
   }
 
-  private void answered(int ex, CompletableFuture<HttpResponse> f) {
-    HttpResponse response;
+  private void answered(int ex, CompletableFuture<Answer> f) {
+    Answer answer;
     try {
-      response = f.join();
+      answer = f.join();
     } catch (CompletionException | java.util.concurrent.CancellationException e) {
       if (ex == exchange && state == State.WAITING) {
         log.error("content request failed", e.getCause() == null ? e : e.getCause());
@@ -237,10 +237,18 @@ final class Connection implements EventLoop.Ready {
     }
     if (ex != exchange || state != State.WAITING) {
       // Too late (timed out, or the client left): let go of whatever the body holds.
-      discard(response.entity());
+      if (answer instanceof Answer.Http http) {
+        discard(http.response().entity());
+      } else if (answer instanceof FileResponse files) {
+        files.finished().run();
+      }
       return;
     }
-    render(response);
+    if (answer instanceof FileResponse files) {
+      startFile(files);
+    } else {
+      render(((Answer.Http) answer).response());
+    }
   }
 
   // --- responding -------------------------------------------------------------------------------
@@ -257,7 +265,7 @@ final class Connection implements EventLoop.Ready {
     out.add(new BytesOut(ascii(h)));
     if (!head) {
       for (FilePart part : response.parts()) {
-        out.add(new PartOut(part, response.sent()));
+        out.add(new PartOut(part));
       }
     }
     state = State.WRITING;
@@ -373,7 +381,19 @@ final class Connection implements EventLoop.Ready {
     SinkQueueWithCancel<ByteString> queue =
         bytes.runWith(
             Sink.<ByteString>queue().withAttributes(akka.stream.Attributes.inputBuffer(2, 2)), server.materializer());
-    return new StreamOut(queue, chunked, expected);
+    FilePart.Pieces pieces =
+        new FilePart.Pieces() {
+          @Override
+          public CompletionStage<Optional<ByteString>> next() {
+            return queue.pull();
+          }
+
+          @Override
+          public void close() {
+            queue.cancel();
+          }
+        };
+    return new StreamOut(pieces, chunked, expected, n -> { });
   }
 
   // --- writing ----------------------------------------------------------------------------------
@@ -573,31 +593,58 @@ final class Connection implements EventLoop.Ready {
     public void release() {}
   }
 
-  /** File bytes sent with sendfile; falls back to a stream when the file has gone. */
+  /**
+   * One part of a chunk response: sent with sendfile from a stored chunk's file, or pulled piece by
+   * piece from a fill. Opened when the response reaches it; until then the loop serves others.
+   */
   private final class PartOut implements Out {
     private final FilePart part;
-    private final LongConsumer sent;
+    private CompletableFuture<FilePart.Body> opening;
+    private boolean released;
     private FileChannel file;
     private long position;
     private long remaining;
-    private StreamOut instead;
+    private StreamOut pieces;
 
-    PartOut(FilePart part, LongConsumer sent) {
+    PartOut(FilePart part) {
       this.part = part;
-      this.sent = sent;
     }
 
     @Override
     public int write() throws IOException {
-      if (instead != null) {
-        return instead.write();
+      if (pieces != null) {
+        return pieces.write();
       }
       if (file == null) {
-        FilePart.Region region = part.open();
-        if (region == null) {
-          instead = stream(part.instead(), false, part.length());
-          return instead.write();
+        if (opening == null) {
+          opening = part.open().toCompletableFuture();
+          if (!opening.isDone()) {
+            int ex = exchange;
+            opening.whenCompleteAsync(
+                (b, e) -> {
+                  if (ex == exchange && state == State.WRITING) {
+                    flush();
+                  }
+                },
+                loop);
+          }
         }
+        if (!opening.isDone()) {
+          return PENDING;
+        }
+        FilePart.Body body;
+        try {
+          body = opening.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          log.warn("response to {} cut off: a part could not be read: {}", remote, cause.toString());
+          throw new IOException("a part of the response failed: " + cause, cause);
+        }
+        if (body instanceof FilePart.Pieces p) {
+          pieces = new StreamOut(p, false, part.length(), part::sent);
+          return pieces.write();
+        }
+        FilePart.Region region = (FilePart.Region) body;
         file = region.channel();
         position = region.position();
         remaining = part.length();
@@ -615,7 +662,7 @@ final class Connection implements EventLoop.Ready {
         }
         position += n;
         remaining -= n;
-        sent.accept(n);
+        part.sent(n);
         progressed(n);
       }
       release();
@@ -624,24 +671,41 @@ final class Connection implements EventLoop.Ready {
 
     @Override
     public void release() {
-      if (file != null) {
-        try {
-          file.close();
-        } catch (IOException e) {
-          log.debug("closing chunk file", e);
-        }
-        file = null;
+      if (released) {
+        return;
       }
-      if (instead != null) {
-        instead.release();
+      released = true;
+      if (pieces != null) {
+        pieces.release();
+      } else if (file != null) {
+        closeFile(file);
+      } else if (opening != null) {
+        // Still opening (or opened and not yet reached): whatever it opens is let go.
+        opening.whenComplete(
+            (b, e) -> {
+              if (b instanceof FilePart.Pieces p) {
+                p.close();
+              } else if (b instanceof FilePart.Region r) {
+                closeFile(r.channel());
+              }
+            });
       }
+    }
+  }
+
+  private static void closeFile(FileChannel file) {
+    try {
+      file.close();
+    } catch (IOException e) {
+      log.debug("closing chunk file", e);
     }
   }
 
   /** A streamed body, pulled one element at a time as the socket takes it. */
   private final class StreamOut implements Out {
-    private final SinkQueueWithCancel<ByteString> queue;
+    private final FilePart.Pieces source;
     private final boolean chunked;
+    private final LongConsumer sent;
     /** The length the head announced, or -1: a body that ends short or runs long closes the connection. */
     private final long expected;
     private long taken;
@@ -649,12 +713,14 @@ final class Connection implements EventLoop.Ready {
     private boolean pulling;
     private boolean ended;
     private boolean trailer;
+    private boolean released;
     private Throwable failed;
 
-    StreamOut(SinkQueueWithCancel<ByteString> queue, boolean chunked, long expected) {
-      this.queue = queue;
+    StreamOut(FilePart.Pieces source, boolean chunked, long expected, LongConsumer sent) {
+      this.source = source;
       this.chunked = chunked;
       this.expected = expected;
+      this.sent = sent;
     }
 
     @Override
@@ -667,6 +733,7 @@ final class Connection implements EventLoop.Ready {
           long n = channel.write(current);
           if (n > 0) {
             progressed(n);
+            sent.accept(n);
           }
           if (current[current.length - 1].hasRemaining()) {
             return BLOCKED;
@@ -683,12 +750,13 @@ final class Connection implements EventLoop.Ready {
             current = new ByteBuffer[] {ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))};
             continue;
           }
+          release();
           return DONE;
         }
         if (pulling) {
           return PENDING;
         }
-        CompletableFuture<Optional<ByteString>> next = queue.pull().toCompletableFuture();
+        CompletableFuture<Optional<ByteString>> next = source.next().toCompletableFuture();
         if (next.isDone()) {
           take(next);
           continue;
@@ -750,9 +818,10 @@ final class Connection implements EventLoop.Ready {
 
     @Override
     public void release() {
-      if (!ended) {
+      if (!released) {
+        released = true;
         ended = true;
-        queue.cancel();
+        source.close();
       }
     }
   }

@@ -1,7 +1,6 @@
 package io.ispcache.content.server;
 
 import akka.http.javadsl.model.HttpRequest;
-import akka.http.javadsl.model.HttpResponse;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 
@@ -13,6 +12,6 @@ public interface ContentHandler {
    */
   FileResponse direct(RequestHead head, InetSocketAddress client);
 
-  /** Every other request, answered with an Akka HTTP response whose body may stream. */
-  CompletionStage<HttpResponse> handle(HttpRequest request);
+  /** Every other request: answered with chunk parts or with an Akka HTTP response. */
+  CompletionStage<Answer> handle(HttpRequest request);
 }

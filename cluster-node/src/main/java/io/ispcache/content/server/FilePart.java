@@ -1,23 +1,39 @@
 package io.ispcache.content.server;
 
-import akka.NotUsed;
-import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import java.nio.channels.FileChannel;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Part of a response body that lies in a file: sent with {@code sendfile}, the bytes never
- * entering the JVM. Opened only when the response reaches it; when the file is gone by then
- * (evicted), the part's bytes come from {@link #instead()}.
+ * Part of a response body: one chunk's slice of the object. Opened only when the response reaches
+ * it; a stored chunk is sent from its file with {@code sendfile} (the bytes never enter the JVM),
+ * one still being fetched is pulled piece by piece as its bytes arrive.
  */
 public interface FilePart {
   long length();
 
-  /** The open file and the position of the part's first byte, or null when the file is gone. */
-  Region open();
+  /**
+   * Where the part's bytes are, once they can be read (at once for a stored chunk). A failure ends
+   * the response: the connection closes after the bytes already sent.
+   */
+  CompletionStage<Body> open();
 
-  /** The part's bytes another way (fetched again), for when {@link #open()} found nothing. */
-  Source<ByteString, NotUsed> instead();
+  /** Bytes of this part written to the client. */
+  void sent(long bytes);
 
-  record Region(FileChannel channel, long position) {}
+  /** The part's bytes: a file region, or pieces to pull. The content server closes it. */
+  sealed interface Body permits Region, Pieces {}
+
+  /** The open file and the position of the part's first byte. */
+  record Region(FileChannel channel, long position) implements Body {}
+
+  /** Bytes handed out in order, each once it is there. */
+  non-sealed interface Pieces extends Body {
+    /** The next bytes, or empty at the end. */
+    CompletionStage<Optional<ByteString>> next();
+
+    /** Lets go of what the pieces hold; called once, at the end or when the client left. */
+    void close();
+  }
 }

@@ -1,15 +1,14 @@
 package io.ispcache.content.server;
 
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
- * A response whose body is parts of files (a cache hit). {@code headers} leave out Content-Length,
- * Date, Server and Connection, which the server writes. {@code sent} is told every byte count
- * written; {@code finished} runs once, when the body is written or the exchange ends otherwise.
+ * A response whose body is parts of an object's chunks. {@code headers} leave out Content-Length,
+ * Date, Server and Connection, which the server writes. {@code finished} runs once, when the body
+ * is written or the exchange ends otherwise (also when the response came too late to be sent).
  */
-public record FileResponse(
-    int status, List<RequestHead.Header> headers, List<FilePart> parts, LongConsumer sent, Runnable finished) {
+public record FileResponse(int status, List<RequestHead.Header> headers, List<FilePart> parts, Runnable finished)
+    implements Answer {
 
   public long contentLength() {
     long total = 0;

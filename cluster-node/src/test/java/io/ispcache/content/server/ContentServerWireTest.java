@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,7 +71,10 @@ class ContentServerWireTest {
     kit.shutdownTestKit();
   }
 
-  /** Answers by path; "/file" and "/gone" directly from a file, the rest through Akka responses. */
+  /**
+   * Answers by path: "/file" and "/pulled" directly (from a file, from pieces in memory), "/later",
+   * "/broken" and "/left" with parts through the handler, the rest with Akka responses.
+   */
   static final class Handler implements ContentHandler {
     volatile CompletableFuture<HttpResponse> slow = new CompletableFuture<>();
     volatile CompletableFuture<Void> slowAsked = new CompletableFuture<>();
@@ -78,46 +82,90 @@ class ContentServerWireTest {
     final CompletableFuture<Done> headBodyEnded = new CompletableFuture<>();
     final AtomicLong directSent = new AtomicLong();
     final AtomicLong finished = new AtomicLong();
+    /** What the second part of "/later" and "/left" opens to; completed by the test. */
+    volatile CompletableFuture<FilePart.Body> secondPart = new CompletableFuture<>();
+    volatile CompletableFuture<Void> secondPartAsked = new CompletableFuture<>();
+    volatile CompletableFuture<Void> leftFinished = new CompletableFuture<>();
 
     @Override
     public FileResponse direct(RequestHead head, InetSocketAddress client) {
-      if (!head.path().equals("/file") && !head.path().equals("/gone")) {
-        return null;
-      }
-      boolean gone = head.path().equals("/gone");
       long first = 1000;
       long length = fileBytes.length - 1000 - 5;
-      FilePart part =
-          new FilePart() {
-            @Override
-            public long length() {
-              return length;
-            }
+      return switch (head.path()) {
+        case "/file" -> parts(region(first, length));
+        case "/pulled" -> parts(pulled(first, length));
+        default -> null;
+      };
+    }
 
-            @Override
-            public Region open() {
-              if (gone) {
-                return null;
-              }
-              try {
-                return new Region(FileChannel.open(file, StandardOpenOption.READ), first);
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            }
+    FileResponse parts(FilePart... parts) {
+      return new FileResponse(200, List.of(new RequestHead.Header("X-Cache", "HIT")), List.of(parts), finished::incrementAndGet);
+    }
 
-            @Override
-            public Source<ByteString, NotUsed> instead() {
-              return Source.single(ByteString.fromArray(fileBytes, (int) first, (int) length));
-            }
-          };
-      return new FileResponse(
-          200, List.of(new RequestHead.Header("X-Cache", "HIT")), List.of(part), directSent::addAndGet, finished::incrementAndGet);
+    /** Bytes of the test file, sent from the file. */
+    FilePart region(long first, long length) {
+      return part(length, () -> {
+        try {
+          return CompletableFuture.completedFuture(new FilePart.Region(FileChannel.open(file, StandardOpenOption.READ), first));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    }
+
+    /** Bytes of the test file, pulled in pieces of 64 KiB from memory. */
+    FilePart pulled(long first, long length) {
+      return part(length, () -> CompletableFuture.completedFuture(new MemoryPieces(first, length)));
+    }
+
+    FilePart part(long length, java.util.function.Supplier<CompletionStage<FilePart.Body>> open) {
+      return new FilePart() {
+        @Override
+        public long length() {
+          return length;
+        }
+
+        @Override
+        public CompletionStage<Body> open() {
+          return open.get();
+        }
+
+        @Override
+        public void sent(long bytes) {
+          directSent.addAndGet(bytes);
+        }
+      };
+    }
+
+    FilePart opensLater(long length) {
+      return part(length, () -> {
+        secondPartAsked.complete(null);
+        return secondPart;
+      });
     }
 
     @Override
-    public CompletionStage<HttpResponse> handle(HttpRequest request) {
+    public CompletionStage<Answer> handle(HttpRequest request) {
       String path = request.getUri().path();
+      switch (path) {
+        case "/later":
+          return CompletableFuture.completedFuture(parts(region(0, 1000), opensLater(2000)));
+        case "/left":
+          CompletableFuture<Void> ended = leftFinished;
+          return CompletableFuture.completedFuture(
+              new FileResponse(200, List.of(), List.of(region(0, 1000), opensLater(2000)), () -> ended.complete(null)));
+        case "/broken":
+          return CompletableFuture.completedFuture(
+              parts(region(0, 1000), part(2000, () -> CompletableFuture.failedFuture(new IOException("the origin went away")))));
+        case "/slow":
+          slowAsked.complete(null);
+          return slow.thenApply(Answer.Http::new);
+        default:
+          return akka(request, path).thenApply(Answer.Http::new);
+      }
+    }
+
+    CompletionStage<HttpResponse> akka(HttpRequest request, String path) {
       switch (path) {
         case "/text":
           return CompletableFuture.completedFuture(
@@ -151,9 +199,6 @@ class ContentServerWireTest {
         case "/long":
           return CompletableFuture.completedFuture(
               HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, 15, pieces())));
-        case "/slow":
-          slowAsked.complete(null);
-          return slow;
         case "/boom":
           throw new IllegalStateException("handler bug");
         default:
@@ -163,6 +208,54 @@ class ContentServerWireTest {
 
     static Source<ByteString, NotUsed> pieces() {
       return Source.from(List.of("0123456789", "", "abcdefghij", "ABCDEFGHIJ")).map(ByteString::fromString);
+    }
+  }
+
+  /** Pieces of the test file from memory, 64 KiB each. */
+  static final class MemoryPieces implements FilePart.Pieces {
+    private long position;
+    private final long end;
+
+    MemoryPieces(long first, long length) {
+      position = first;
+      end = first + length;
+    }
+
+    @Override
+    public CompletionStage<Optional<ByteString>> next() {
+      if (position >= end) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+      int n = (int) Math.min(64 * 1024, end - position);
+      ByteString piece = ByteString.fromArray(fileBytes, (int) position, n);
+      position += n;
+      return CompletableFuture.completedFuture(Optional.of(piece));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Hands out the given answers in order; records whether it was closed and how many were taken. */
+  static final class ScriptedPieces implements FilePart.Pieces {
+    private final List<CompletableFuture<Optional<ByteString>>> answers;
+    final AtomicLong taken = new AtomicLong();
+    final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+
+    @SafeVarargs
+    ScriptedPieces(CompletableFuture<Optional<ByteString>>... answers) {
+      this.answers = List.of(answers);
+    }
+
+    @Override
+    public CompletionStage<Optional<ByteString>> next() {
+      int i = (int) taken.getAndIncrement();
+      return i < answers.size() ? answers.get(i) : CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
+    public void close() {
+      closed.complete(true);
     }
   }
 
@@ -223,11 +316,69 @@ class ContentServerWireTest {
   }
 
   @Test
-  void aFileGoneBeforeItsPartIsSentIsReplacedByThePartsOtherSource() throws Exception {
+  void aPartPulledInPiecesCarriesExactlyItsBytes() throws Exception {
+    long sentBefore = handler.directSent.get();
     try (RawHttp c = new RawHttp(port())) {
-      RawHttp.Response r = c.send("GET /gone HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      RawHttp.Response r = c.send("GET /pulled HTTP/1.1\r\nHost: a\r\n\r\n").read();
       assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, 1000, fileBytes.length - 5), r.body());
+      assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
     }
+    assertEquals(fileBytes.length - 1005, handler.directSent.get() - sentBefore);
+  }
+
+  @Test
+  void aPartThatOpensLaterIsSentOnceItsBytesArriveAndItsPiecesAreClosed() throws Exception {
+    handler.secondPart = new CompletableFuture<>();
+    handler.secondPartAsked = new CompletableFuture<>();
+    long finishedBefore = handler.finished.get();
+    try (RawHttp c = new RawHttp(port())) {
+      c.send("GET /later HTTP/1.1\r\nHost: a\r\n\r\n");
+      handler.secondPartAsked.get(10, TimeUnit.SECONDS); // the first part is out, the second waits
+      CompletableFuture<Optional<ByteString>> lastPiece = new CompletableFuture<>();
+      ScriptedPieces pieces =
+          new ScriptedPieces(
+              CompletableFuture.completedFuture(Optional.of(ByteString.fromArray(fileBytes, 1000, 1500))),
+              lastPiece,
+              CompletableFuture.completedFuture(Optional.empty()));
+      handler.secondPart.complete(pieces);
+      lastPiece.complete(Optional.of(ByteString.fromArray(fileBytes, 2500, 500)));
+      RawHttp.Response r = c.read();
+      assertEquals("3000", r.header("Content-Length"));
+      assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, 0, 3000), r.body());
+      assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+      assertTrue(pieces.closed.get(10, TimeUnit.SECONDS));
+    }
+    assertEquals(1, handler.finished.get() - finishedBefore);
+  }
+
+  @Test
+  void aPartThatFailsToOpenEndsTheConnectionAfterTheBytesSent() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      RawHttp.Response r = c.send("GET /broken HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertEquals("3000", r.header("Content-Length"));
+      assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, 0, 1000), r.body(), "the first part, then the end");
+      assertTrue(c.closedByServer());
+    }
+  }
+
+  @Test
+  void piecesOpenedAfterTheExchangeEndedAreClosedUnread() throws Exception {
+    handler.secondPart = new CompletableFuture<>();
+    handler.secondPartAsked = new CompletableFuture<>();
+    handler.leftFinished = new CompletableFuture<>();
+    try (RawHttp c = new RawHttp(strict.localAddress().getPort())) {
+      c.send("GET /left HTTP/1.1\r\nHost: a\r\n\r\n");
+      handler.secondPartAsked.get(10, TimeUnit.SECONDS);
+      // No progress for the idle timeout (one second on this server): the connection is closed
+      // while the second part is still opening, and the exchange is finished.
+      handler.leftFinished.get(10, TimeUnit.SECONDS);
+      RawHttp.Response r = c.read();
+      assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, 0, 1000), r.body(), "the first part, then the end");
+    }
+    ScriptedPieces pieces = new ScriptedPieces(CompletableFuture.completedFuture(Optional.of(ByteString.fromString("x"))));
+    handler.secondPart.complete(pieces);
+    assertTrue(pieces.closed.get(10, TimeUnit.SECONDS));
+    assertEquals(0, pieces.taken.get(), "nothing pulled for an exchange that has ended");
   }
 
   @Test
