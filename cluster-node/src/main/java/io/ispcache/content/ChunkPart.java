@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One chunk's slice of a response body. A committed chunk is sent from its file; any other is
  * fetched (or joined) when the response reaches it and pulled from its fill as the bytes arrive.
+ * A chunk this response fetched (or read ahead) is taken from memory while the store still holds
+ * it there: its file was written past the page cache, so sending the file would read the disk.
  */
 final class ChunkPart implements FilePart {
   /** Times a chunk evicted before its reader opened it is fetched again for that reader. */
@@ -28,9 +30,15 @@ final class ChunkPart implements FilePart {
   private final ChunkSlice slice;
   private final long lastWanted;
   private final LongAdder counted;
+  private final boolean missed;
 
-  /** {@code counted}: where the bytes sent are added up (hit or miss bytes). */
-  ChunkPart(ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkSlice slice, long lastWanted, LongAdder counted) {
+  /**
+   * {@code missed}: the chunk was not here when the request came; {@code counted}: where the bytes
+   * sent are added up (hit or miss bytes).
+   */
+  ChunkPart(
+      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkSlice slice, long lastWanted, boolean missed, LongAdder counted) {
+    this.missed = missed;
     this.supply = supply;
     this.address = address;
     this.meta = meta;
@@ -50,6 +58,10 @@ final class ChunkPart implements FilePart {
   }
 
   private CompletionStage<Body> open(int refills) {
+    PieceReader recent = missed ? supply.memoryPieces(meta, slice.index(), slice.from(), slice.toExclusive()) : null;
+    if (recent != null) {
+      return CompletableFuture.completedFuture(new Pieces(recent));
+    }
     FileChannel file = supply.openCommitted(meta, slice.index());
     if (file != null) {
       return CompletableFuture.completedFuture(new Region(file, slice.from()));

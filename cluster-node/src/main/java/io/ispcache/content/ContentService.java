@@ -35,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,8 +173,8 @@ public final class ContentService {
       for (ChunkSlice s : slices) {
         // Counted as the request found them: bytes fetched for it are missed bytes even if the
         // chunk is committed by the time they are sent.
-        LongAdder counted = supply.isLocal(meta, s.index()) ? metrics.hitBytes : metrics.missBytes;
-        parts.add(new ChunkPart(supply, address, meta, s, lastWanted, counted));
+        boolean missed = !supply.isLocal(meta, s.index());
+        parts.add(new ChunkPart(supply, address, meta, s, lastWanted, missed, missed ? metrics.missBytes : metrics.hitBytes));
       }
     }
     inFlight.opened();

@@ -155,6 +155,11 @@ public final class ChunkSupply {
     return store.openCommitted(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
+  /** The committed chunk's bytes from memory (filled moments ago), or null. */
+  public PieceReader memoryPieces(ObjectMeta meta, long chunk, long from, long to) {
+    return store.memoryPieces(new ChunkId(meta.key(), meta.version(), chunk), from, to);
+  }
+
   /** Whether this node has every byte of the chunk (committed, or only its commit left). */
   public boolean isLocal(ObjectMeta meta, long chunk) {
     return store.hasAllBytes(new ChunkId(meta.key(), meta.version(), chunk));

@@ -99,6 +99,27 @@ final class ChunkReader implements PieceReader {
         });
   }
 
+  /** A reader of bytes in memory, in pieces of at most {@code pieceSize}. */
+  static PieceReader ofBytes(ByteString bytes, int pieceSize) {
+    return new PieceReader() {
+      private int at;
+
+      @Override
+      public CompletionStage<Optional<ByteString>> next() {
+        if (at >= bytes.size()) {
+          return CompletableFuture.completedFuture(Optional.empty());
+        }
+        int to = Math.min(bytes.size(), at + pieceSize);
+        ByteString piece = bytes.slice(at, to);
+        at = to;
+        return CompletableFuture.completedFuture(Optional.of(piece));
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   /** A reader of a committed chunk's open file; it closes the file. */
   static PieceReader ofFile(FileChannel file, long from, long to, int bufferSize, Executor io) {
     return new ChunkReader(file, null, from, to, bufferSize, io);

@@ -242,6 +242,21 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   /**
+   * Bytes {@code [from, toExclusive)} of a committed chunk the store holds in memory (recently
+   * filled), or null. Files are written past the page cache, so a chunk filled moments ago is read
+   * back from the disk by {@code sendfile}, where its bytes are still here.
+   */
+  public PieceReader memoryPieces(ChunkId id, long from, long toExclusive) {
+    Stored s = chunks.get(id);
+    ByteString held = s == null ? null : memory(id);
+    if (held == null || from < 0 || from > toExclusive || toExclusive > held.size()) {
+      return null;
+    }
+    s.drive().touch(id);
+    return ChunkReader.ofBytes(held.slice((int) from, (int) toExclusive), settings.readBufferSize());
+  }
+
+  /**
    * Bytes {@code [from, toExclusive)} of a fill in progress (tailing it, each piece as soon as it
    * arrived), or of a committed chunk's file. Fails with {@link ChunkMissingException}, before any
    * bytes, when neither exists.

@@ -427,6 +427,26 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
+  void aChunkJustFilledIsReadFromMemoryWhileTheStoreHoldsItAndNotFromItsFile(@TempDir Path other) throws Exception {
+    ByteString bytes = content(33, CHUNK);
+    h.fill(store, chunk(meta, 0), bytes);
+    Path file = ChunkStore.objectDir(new Drive(0, dir.resolve("d0").toRealPath(), 1), meta.key()).resolve(meta.version() + ".0");
+    Files.write(file, new byte[CHUNK]); // what the disk has is no longer what a reader gets
+    assertEquals(bytes.slice(10, 3000), drain(store.memoryPieces(chunk(meta, 0), 10, 3000)));
+    assertEquals(null, store.memoryPieces(chunk(meta, 0), 10, CHUNK + 1), "a range outside the chunk");
+    assertEquals(null, store.memoryPieces(chunk(meta, 1), 0, 10), "a chunk not stored");
+
+    ChunkStore lean = h.open(CHUNK, 0, drive(other.resolve("d0"), 1 << 20));
+    try {
+      lean.putMeta(meta);
+      h.fill(lean, chunk(meta, 0), bytes);
+      assertEquals(null, lean.memoryPieces(chunk(meta, 0), 0, 10), "a store without chunk memory holds none");
+    } finally {
+      lean.close();
+    }
+  }
+
+  @Test
   void piecesOfAChunkNeitherStoredNorFillingOrOutsideItAreRefusedBeforeAnyByte() throws Exception {
     assertInstanceOf(ChunkMissingException.class, failure(store.pieces(chunk(meta, 0), 0, 10)));
     h.fill(store, chunk(meta, 0), content(5, CHUNK));

@@ -47,6 +47,12 @@ final class Connection implements EventLoop.Ready {
    * while the requests of other clients wait unread (a herd on one object saw first bytes late).
    */
   static final long TURN_BYTES = 2 << 20;
+  /**
+   * The first bytes of every response go out in turns of at most this much in all: when many
+   * responses become ready at once (a herd on a cold object, answered as its first bytes arrive)
+   * each client gets its first bytes before any of them gets megabytes. A small hit fits in one.
+   */
+  static final long FIRST_BYTES = 128 << 10;
 
   private enum State { READING, WAITING, WRITING, LINGERING, CLOSED }
 
@@ -63,6 +69,8 @@ final class Connection implements EventLoop.Ready {
   private final ArrayDeque<Out> out = new ArrayDeque<>();
   /** What this turn may still write (see {@link #TURN_BYTES}). */
   private long turnLeft;
+  /** Bytes of the current response written so far (see {@link #FIRST_BYTES}). */
+  private long responseWritten;
   private boolean closeAfter;
   private boolean head;
   private boolean http11 = true;
@@ -254,6 +262,7 @@ final class Connection implements EventLoop.Ready {
   // --- responding -------------------------------------------------------------------------------
 
   private void startFile(FileResponse response) {
+    responseWritten = 0;
     finished = response.finished();
     long length = response.contentLength();
     StringBuilder h = statusLine(response.status());
@@ -273,6 +282,7 @@ final class Connection implements EventLoop.Ready {
   }
 
   private void render(HttpResponse response) {
+    responseWritten = 0;
     int status = response.status().intValue();
     StringBuilder h = statusLine(status, response.status().reason());
     boolean date = false;
@@ -399,7 +409,7 @@ final class Connection implements EventLoop.Ready {
   // --- writing ----------------------------------------------------------------------------------
 
   private void flush() {
-    turnLeft = TURN_BYTES;
+    turnLeft = responseWritten < FIRST_BYTES ? FIRST_BYTES - responseWritten : TURN_BYTES;
     try {
       while (!out.isEmpty()) {
         int result = out.peek().write();
@@ -445,6 +455,25 @@ final class Connection implements EventLoop.Ready {
     }
   }
 
+  /** A gathering write of at most {@code max} bytes of {@code buffers}. */
+  private long writeAtMost(ByteBuffer[] buffers, long max) throws IOException {
+    long before = 0;
+    for (int i = 0; i < buffers.length; i++) {
+      int r = buffers[i].remaining();
+      if (before + r > max) {
+        int limit = buffers[i].limit();
+        buffers[i].limit(buffers[i].position() + (int) (max - before));
+        try {
+          return channel.write(buffers, 0, i + 1);
+        } finally {
+          buffers[i].limit(limit);
+        }
+      }
+      before += r;
+    }
+    return channel.write(buffers);
+  }
+
   private void interest(int ops) {
     if (key.isValid() && key.interestOps() != ops) {
       key.interestOps(ops);
@@ -454,6 +483,7 @@ final class Connection implements EventLoop.Ready {
   private void progressed(long bytes) {
     since = System.nanoTime();
     turnLeft -= bytes;
+    responseWritten += bytes;
   }
 
   /** Once a second: idle connections close, late answers become 503s, stalled writes end. */
@@ -730,7 +760,7 @@ final class Connection implements EventLoop.Ready {
           if (turnLeft <= 0) {
             return BLOCKED;
           }
-          long n = channel.write(current);
+          long n = writeAtMost(current, turnLeft);
           if (n > 0) {
             progressed(n);
             sent.accept(n);
