@@ -1,12 +1,12 @@
 package io.ispcache.content;
 
-import akka.util.ByteString;
 import io.ispcache.content.server.FilePart;
 import io.ispcache.object.ChunkSupply;
 import io.ispcache.object.ObjectAddress;
 import io.ispcache.store.ChunkMissingException;
 import io.ispcache.store.ObjectMeta;
 import io.ispcache.store.PieceReader;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +87,7 @@ final class ChunkPart implements FilePart {
 
   private record Pieces(PieceReader reader) implements FilePart.Pieces {
     @Override
-    public CompletionStage<Optional<ByteString>> next() {
+    public CompletionStage<Optional<ByteBuffer>> next() {
       return reader.next();
     }
 

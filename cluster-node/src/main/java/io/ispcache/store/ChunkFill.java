@@ -26,7 +26,9 @@ import java.util.concurrent.Executor;
  *
  * <p>While it is written a fill may also hold its bytes in memory (the store grants that within a
  * budget), so the clients tailing it get the bytes handed over instead of read back from disk; at
- * the commit the store keeps them among its recently filled chunks.
+ * the commit the store keeps them among its recently filled chunks. On a drive written direct that
+ * memory is an aligned buffer of {@link ChunkMemory}: the origin's bytes are read into it, the
+ * file is written from it and the clients are sent slices of it, with no copy in between.
  */
 public final class ChunkFill {
   private enum State { WRITING, COMMITTED, ABORTED }
@@ -53,12 +55,14 @@ public final class ChunkFill {
   private boolean busy;
   private State state = State.WRITING;
   private Throwable failure;
-  /** The bytes written so far, while the store lets this fill hold them; null otherwise. */
-  private ByteString held;
+  /**
+   * The chunk's bytes as they arrive, while the store lets this fill hold them; null otherwise,
+   * and after an abort. The fill holds one reference until the commit hands it to the store.
+   */
+  private HeldBytes held;
   private final boolean holds;
-  /** The array that bytes read into the staging buffer are copied to for the readers, and its use. */
-  private byte[] heap;
-  private int heapUsed;
+  /** The file is written from {@link #held} (direct, aligned), not from a staging buffer. */
+  private final boolean fromHeld;
 
   ChunkFill(
       ChunkId id,
@@ -69,10 +73,10 @@ public final class ChunkFill {
       Executor blockingIo,
       ChunkStore store,
       boolean holdBytes,
-      DirectWrites direct)
+      DirectWrites direct,
+      ChunkMemory memory)
       throws IOException {
     this.holds = holdBytes;
-    this.held = holdBytes ? ByteString.emptyByteString() : null;
     this.id = id;
     this.expectedLength = expectedLength;
     this.drive = drive;
@@ -82,10 +86,17 @@ public final class ChunkFill {
     this.store = store;
     this.direct = direct;
     Files.createDirectories(temp.getParent());
-    DirectWrites.Opened opened = direct.create(drive.root, temp);
+    // A chunk of (nearly) full size is held in an aligned buffer and written from it; a smaller
+    // one is held on the heap and written through a staging buffer (or buffered).
+    boolean pooled = holdBytes && memory.suits(expectedLength) && direct.directOn(drive.root);
+    DirectWrites.Opened opened = direct.create(drive.root, temp, !pooled);
     this.channel = opened.channel();
     this.stage = opened.stage();
     this.block = opened.block();
+    this.fromHeld = pooled && block > 0;
+    if (holdBytes) {
+      held = fromHeld ? memory.take((int) expectedLength) : HeldBytes.heap((int) expectedLength);
+    }
   }
 
   public ChunkId id() {
@@ -173,20 +184,19 @@ public final class ChunkFill {
    */
   public ByteBuffer room() {
     synchronized (this) {
-      if (state != State.WRITING || stage == null || busy || received >= expectedLength) {
+      if (state != State.WRITING || (stage == null && !fromHeld) || busy || received >= expectedLength) {
         return null;
       }
       busy = true;
     }
+    if (fromHeld) {
+      // Up to the next staged write; the file is written from this same memory.
+      ByteBuffer b = held.buffer();
+      b.limit((int) Math.min(expectedLength, written + DirectWrites.STAGE_BYTES)).position((int) received);
+      return b;
+    }
     long left = expectedLength - received;
     int room = (int) Math.min(stage.remaining(), left);
-    if (holds) {
-      if (heap == null || heap.length - heapUsed < Math.min(HeapPieces.MIN_ROOM, left)) {
-        heap = HeapPieces.allocate(left);
-        heapUsed = 0;
-      }
-      room = Math.min(room, heap.length - heapUsed);
-    }
     return stage.duplicate().limit(stage.position() + room);
   }
 
@@ -206,21 +216,24 @@ public final class ChunkFill {
   }
 
   private void fillNow(int n) {
+    if (fromHeld) {
+      arrived(n);
+      return;
+    }
     int at = stage.position();
     boolean counted = false;
+    if (held != null) {
+      // The readers' copy, taken before the disk write: their bytes wait for the origin only.
+      held.buffer().put((int) received, stage, at, n);
+      counted = true;
+      announce(n);
+    }
     long total;
     synchronized (this) {
       if (state != State.WRITING) {
         throw new IllegalStateException("chunk fill already " + state.name().toLowerCase());
       }
-      total = received + n;
-    }
-    if (holds) {
-      // The readers' copy, taken before the disk write: their bytes wait for the origin only.
-      stage.get(at, heap, heapUsed, n);
-      ByteString bytes = ByteString.fromArrayUnsafe(heap, heapUsed, n);
-      heapUsed += n;
-      counted = hold(bytes);
+      total = counted ? received : received + n;
     }
     stage.position(at + n);
     long onDisk = written;
@@ -233,6 +246,61 @@ public final class ChunkFill {
       throw new IllegalStateException(e);
     }
     onDisk(n, counted, onDisk);
+  }
+
+  /** {@code n} bytes more are in {@link #held}: the waiting readers are woken (before any disk write). */
+  private void announce(int n) {
+    List<CompletableFuture<Void>> wake;
+    synchronized (this) {
+      if (state != State.WRITING) {
+        throw new IllegalStateException("chunk fill already " + state.name().toLowerCase());
+      }
+      received += n;
+      wake = drain();
+    }
+    wake.forEach(w -> w.complete(null));
+  }
+
+  /**
+   * {@code n} bytes more are in {@link #held}: the readers are woken at once, before the disk
+   * write, so a cold client's bytes wait for the origin only; the file gets them in writes of up to
+   * a staging buffer's size, straight from that memory.
+   */
+  private void arrived(int n) {
+    announce(n);
+    if (received - written >= DirectWrites.STAGE_BYTES || received == expectedLength) {
+      long onDisk;
+      try {
+        onDisk = writeHeld();
+      } catch (IOException e) {
+        abort(e);
+        throw new IllegalStateException(e);
+      }
+      onDisk(0, true, onDisk);
+    }
+  }
+
+  /**
+   * Writes the held bytes not yet in the file, in whole blocks (the last one padded, the file then
+   * cut to the chunk's length). Returns the new file length.
+   */
+  private long writeHeld() throws IOException {
+    long from = written;
+    boolean last = received == expectedLength;
+    long end = last ? received : received / block * block;
+    long padded = last ? (end + block - 1) / block * block : end;
+    if (padded <= from) {
+      return from;
+    }
+    ByteBuffer b = held.buffer();
+    b.limit((int) padded).position((int) from);
+    while (b.hasRemaining()) {
+      channel.write(b, b.position());
+    }
+    if (padded != end) {
+      channel.truncate(end);
+    }
+    return end;
   }
 
   /** Every piece was given to {@link #accept}: commits (or aborts if bytes are missing) now. */
@@ -260,10 +328,23 @@ public final class ChunkFill {
       abort(e);
       throw new IllegalStateException(e);
     }
-    // Readers of a fill held in memory get the bytes now, not after the disk write: a cold
-    // client's first bytes and every later piece wait for the origin only.
-    long total = received + bytes.size();
-    boolean counted = hold(bytes);
+    boolean counted = false;
+    if (holds) {
+      // Readers of a fill held in memory get the bytes now, not after the disk write: a cold
+      // client's first bytes and every later piece wait for the origin only.
+      ByteBuffer into = held.buffer();
+      into.position((int) received);
+      for (ByteBuffer b : bytes.getByteBuffers()) {
+        into.put(b.duplicate());
+      }
+      if (fromHeld) {
+        arrived(bytes.size());
+        return Done.getInstance();
+      }
+      announce(bytes.size());
+      counted = true;
+    }
+    long total = counted ? received : received + bytes.size();
     long onDisk = written;
     try {
       if (stage == null) {
@@ -296,24 +377,6 @@ public final class ChunkFill {
     return Done.getInstance();
   }
 
-  /**
-   * Bytes just arrived, held for the readers when this fill holds its bytes: they are counted and
-   * the waiting readers woken at once, before the disk write. False when not held.
-   */
-  private boolean hold(ByteString bytes) {
-    List<CompletableFuture<Void>> wake;
-    synchronized (this) {
-      if (held == null) {
-        return false;
-      }
-      held = held.concat(bytes);
-      received += bytes.size();
-      wake = drain();
-    }
-    wake.forEach(w -> w.complete(null));
-    return true;
-  }
-
   /** {@code n} bytes more are in the file, which now ends at {@code onDisk} ({@code counted}: held already). */
   private void onDisk(long n, boolean counted, long onDisk) {
     List<CompletableFuture<Void>> wake;
@@ -327,11 +390,12 @@ public final class ChunkFill {
     wake.forEach(w -> w.complete(null));
   }
 
-  /** A write (or a read into the staging buffer) is over; an abort meanwhile left the buffer to it. */
+  /** A write (or a read into the staging buffer) is over; an abort meanwhile left the buffers to it. */
   private synchronized void endUse() {
     busy = false;
     if (state == State.ABORTED) {
       releaseStage();
+      releaseHeld();
     }
   }
 
@@ -360,7 +424,7 @@ public final class ChunkFill {
     }
     releaseStage();
     List<CompletableFuture<Void>> wake;
-    ByteString kept;
+    HeldBytes kept;
     try {
       // On disk before it becomes visible, so a power cut cannot leave a full-length chunk of zeros.
       channel.force(false);
@@ -376,8 +440,8 @@ public final class ChunkFill {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         state = State.COMMITTED;
-        // The store keeps these bytes among its recent chunks; this fill's readers go on reading
-        // them here, whatever the store does with its copy (no file to open after the commit).
+        // The store takes this fill's reference to the bytes and keeps them among its recent
+        // chunks; this fill's readers hold references of their own.
         kept = held;
         wake = drain();
       }
@@ -399,9 +463,13 @@ public final class ChunkFill {
       }
       state = State.ABORTED;
       failure = cause;
-      dropHeld();
+      if (holds) {
+        store.releaseMemory(expectedLength);
+      }
       if (!busy) {
-        releaseStage(); // else the write in progress gives it back when it ends
+        // else the write (or the origin read into held memory) in progress gives them back
+        releaseStage();
+        releaseHeld();
       }
       wake = drain();
     }
@@ -435,20 +503,28 @@ public final class ChunkFill {
     return holds;
   }
 
-  /** Bytes {@code [from, min(to, received))} from memory, or null when not held (then read the file). */
-  synchronized ByteString held(long from, long to) {
-    if (held == null || from >= received) {
-      return null;
+  /** An aborted fill's reference to its bytes; readers that hold their own keep theirs. */
+  private void releaseHeld() {
+    if (held != null) {
+      held.release();
+      held = null;
     }
-    return held.slice((int) from, (int) Math.min(to, received));
   }
 
-  /** An aborted fill's bytes are useless: give the memory back (a commit hands them to the store). */
-  private void dropHeld() {
-    if (holds) {
-      held = null;
-      store.releaseMemory(expectedLength);
+  /**
+   * The held bytes with a reference for a reader, who releases it when done; null when this fill
+   * holds none (any more: aborted, or committed and since let go by the store).
+   */
+  synchronized HeldBytes retainHeld() {
+    if (state == State.ABORTED || held == null || !held.retain()) {
+      return null;
     }
+    return held;
+  }
+
+  /** Bytes arrived so far (held in memory and readable there when the fill holds its bytes). */
+  synchronized long arrivedBytes() {
+    return received;
   }
 
   /** Opens a reader's own channel on the file as it is now (temp, or final once renamed). */

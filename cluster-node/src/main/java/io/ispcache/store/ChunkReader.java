@@ -19,22 +19,27 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * Streams {@code [from, to)} of one chunk file with positional reads of a bounded buffer, each on
- * the blocking I/O executor; for a fill in progress it waits for the writer instead of reading
- * past what is written.
+ * Hands out {@code [from, to)} of one chunk in pieces: slices of the chunk's bytes in memory (a
+ * fill that holds them, or the store's recent chunks), or positional reads of a bounded buffer of
+ * its file, each on the blocking I/O executor. For a fill in progress it waits for the bytes
+ * instead of reading past what arrived.
  */
 final class ChunkReader implements PieceReader {
-  /** Null for a reader of a fill that holds its bytes: it reads only memory. */
+  /** The file read, or null when the bytes are in memory. */
   private final FileChannel channel;
+  /** The fill tailed, or null for a committed chunk. */
   private final ChunkFill fill;
+  /** The bytes in memory, with this reader's reference; null when reading the file, or closed. */
+  private volatile HeldBytes memory;
   private final long end;
   private final int bufferSize;
   private final Executor blockingIo;
   private long position;
 
-  private ChunkReader(FileChannel channel, ChunkFill fill, long from, long to, int bufferSize, Executor blockingIo) {
+  private ChunkReader(FileChannel channel, ChunkFill fill, HeldBytes memory, long from, long to, int bufferSize, Executor blockingIo) {
     this.channel = channel;
     this.fill = fill;
+    this.memory = memory;
     this.position = from;
     this.end = to;
     this.bufferSize = bufferSize;
@@ -81,67 +86,61 @@ final class ChunkReader implements PieceReader {
   }
 
   /**
-   * A reader tailing a fill. When the fill holds every byte in memory (kept past the commit for its
-   * readers) it opens no file, so it is ready at once: no hop to the I/O executor and back.
+   * A reader tailing a fill. When the fill holds its bytes in memory the reader takes a reference
+   * to them and opens no file, so it is ready at once: no hop to the I/O executor and back.
    */
   static CompletionStage<PieceReader> open(ChunkFill fill, long from, long to, int bufferSize, Executor io) {
     if (fill.holdsBytes()) {
-      return CompletableFuture.completedFuture(new ChunkReader(null, fill, from, to, bufferSize, io));
+      HeldBytes held = fill.retainHeld();
+      if (held != null) {
+        return CompletableFuture.completedFuture(new ChunkReader(null, fill, held, from, to, bufferSize, io));
+      }
     }
     return onExecutor(
         io,
         () -> {
           try {
-            return new ChunkReader(fill.openForReading(), fill, from, to, bufferSize, io);
+            return new ChunkReader(fill.openForReading(), fill, null, from, to, bufferSize, io);
           } catch (NoSuchFileException e) {
             throw new ChunkMissingException(fill.id()); // committed and evicted before this reader opened it
           }
         });
   }
 
-  /** A reader of bytes in memory, in pieces of at most {@code pieceSize}. */
-  static PieceReader ofBytes(ByteString bytes, int pieceSize) {
-    return new PieceReader() {
-      private int at;
-
-      @Override
-      public CompletionStage<Optional<ByteString>> next() {
-        if (at >= bytes.size()) {
-          return CompletableFuture.completedFuture(Optional.empty());
-        }
-        int to = Math.min(bytes.size(), at + pieceSize);
-        ByteString piece = bytes.slice(at, to);
-        at = to;
-        return CompletableFuture.completedFuture(Optional.of(piece));
-      }
-
-      @Override
-      public void close() {}
-    };
+  /** A reader of bytes in memory, in pieces of at most {@code pieceSize}; it releases them when closed. */
+  static PieceReader ofHeld(HeldBytes held, long from, long to, int pieceSize) {
+    return new ChunkReader(null, null, held, from, to, pieceSize, null);
   }
 
   /** A reader of a committed chunk's open file; it closes the file. */
   static PieceReader ofFile(FileChannel file, long from, long to, int bufferSize, Executor io) {
-    return new ChunkReader(file, null, from, to, bufferSize, io);
+    return new ChunkReader(file, null, null, from, to, bufferSize, io);
   }
 
   @Override
-  public CompletionStage<Optional<ByteString>> next() {
+  public CompletionStage<Optional<ByteBuffer>> next() {
     if (position >= end) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    if (fill != null) {
-      ByteString inMemory = fill.held(position, Math.min(end, position + bufferSize));
-      if (inMemory != null) {
-        position += inMemory.size();
-        return CompletableFuture.completedFuture(Optional.of(inMemory));
-      }
+    Throwable failed = fill == null ? null : fill.failure();
+    if (failed != null) {
+      return CompletableFuture.failedFuture(new IOException("chunk fill failed: " + failed.getMessage(), failed));
     }
-    if (fill != null && (channel == null || fill.onDisk() <= position)) {
-      Throwable failed = fill.failure();
-      if (failed != null) {
-        return CompletableFuture.failedFuture(new IOException("chunk fill failed: " + failed.getMessage(), failed));
+    if (channel == null) {
+      HeldBytes held = memory;
+      if (held == null) {
+        return CompletableFuture.failedFuture(new IOException("chunk reader closed"));
       }
+      long available = fill == null ? end : Math.min(end, fill.arrivedBytes());
+      if (available <= position) {
+        return fill.awaitBeyond(position).thenCompose(v -> next());
+      }
+      long to = Math.min(available, position + bufferSize);
+      ByteBuffer piece = held.slice(position, to);
+      position = to;
+      return CompletableFuture.completedFuture(Optional.of(piece));
+    }
+    if (fill != null && fill.onDisk() <= position) {
       return fill.awaitBeyond(position).thenCompose(v -> next());
     }
     long available = fill == null ? end : Math.min(end, fill.onDisk());
@@ -167,7 +166,7 @@ final class ChunkReader implements PieceReader {
     return result;
   }
 
-  private Optional<ByteString> read(int want) throws IOException {
+  private Optional<ByteBuffer> read(int want) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(want);
     while (buffer.hasRemaining()) {
       int n = channel.read(buffer, position + buffer.position());
@@ -176,12 +175,19 @@ final class ChunkReader implements PieceReader {
       }
     }
     position += want;
-    // The array is ours alone from here on, so it is handed over without a copy.
-    return Optional.of(ByteString.fromArrayUnsafe(buffer.array()));
+    return Optional.of(buffer.flip());
   }
 
   @Override
   public void close() {
+    HeldBytes held;
+    synchronized (this) {
+      held = memory;
+      memory = null;
+    }
+    if (held != null) {
+      held.release();
+    }
     if (channel == null) {
       return;
     }

@@ -53,9 +53,11 @@ public final class ChunkStore implements AutoCloseable {
    * Chunks kept in memory, in the same budget as fills, least recently read out first: every chunk
    * just filled (the clients still reading a new object, a herd or the one whose read-ahead got
    * there first, are served from memory) and every popular chunk (read whole from disk after an
-   * earlier read). Guarded by itself.
+   * earlier read). Each entry holds a reference to its bytes. Guarded by itself.
    */
-  private final java.util.LinkedHashMap<ChunkId, ByteString> inMemory = new java.util.LinkedHashMap<>(64, 0.75f, true);
+  private final java.util.LinkedHashMap<ChunkId, HeldBytes> inMemory = new java.util.LinkedHashMap<>(64, 0.75f, true);
+  /** Aligned direct buffers for the bytes fills hold on drives written direct. */
+  private final ChunkMemory memory;
   /** Chunks whose bytes a reader is collecting to keep in memory. */
   private final Set<ChunkId> admitting = ConcurrentHashMap.newKeySet();
   /** Committed chunk files kept open for hits. */
@@ -65,6 +67,7 @@ public final class ChunkStore implements AutoCloseable {
     this.settings = settings;
     this.openFiles = new OpenChunkFiles(settings.openFiles());
     this.directWrites = new DirectWrites(settings.directWrites());
+    this.memory = new ChunkMemory(settings.chunkSize(), (int) Math.min(1024, settings.memoryBytes() / settings.chunkSize() + 1));
     this.drives = drives;
     this.driveSizes = drives.stream().mapToLong(d -> d.maxBytes).toArray();
     this.io = io;
@@ -209,9 +212,15 @@ public final class ChunkStore implements AutoCloseable {
                 return Source.<ByteString>failed(badRange(id, from, toExclusive, s.length()));
               }
               boolean popular = s.drive().touch(id);
-              ByteString held = memory(id);
+              HeldBytes held = memory(id);
               if (held != null) {
-                return pieces(held.slice((int) from, (int) toExclusive));
+                ByteString copy;
+                try {
+                  copy = held.copy(from, toExclusive);
+                } finally {
+                  held.release();
+                }
+                return pieces(copy);
               }
               Source<ByteString, NotUsed> disk =
                   ChunkReader.committed(id, chunkPath(s.drive(), id), from, toExclusive, settings.readBufferSize(), io);
@@ -248,12 +257,16 @@ public final class ChunkStore implements AutoCloseable {
    */
   public PieceReader memoryPieces(ChunkId id, long from, long toExclusive) {
     Stored s = chunks.get(id);
-    ByteString held = s == null ? null : memory(id);
-    if (held == null || from < 0 || from > toExclusive || toExclusive > held.size()) {
+    HeldBytes held = s == null ? null : memory(id);
+    if (held == null) {
+      return null;
+    }
+    if (from < 0 || from > toExclusive || toExclusive > held.length()) {
+      held.release();
       return null;
     }
     s.drive().touch(id);
-    return ChunkReader.ofBytes(held.slice((int) from, (int) toExclusive), settings.readBufferSize());
+    return ChunkReader.ofHeld(held, from, toExclusive, settings.readBufferSize());
   }
 
   /**
@@ -385,7 +398,7 @@ public final class ChunkStore implements AutoCloseable {
       Path temp = dir.resolve(name(id) + "." + tempCounter.incrementAndGet() + ".tmp");
       boolean holds = reserveMemory(expectedLength);
       try {
-        fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this, holds, directWrites);
+        fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this, holds, directWrites, memory);
       } catch (IOException e) {
         if (holds) {
           releaseMemory(expectedLength);
@@ -424,16 +437,25 @@ public final class ChunkStore implements AutoCloseable {
     }
   }
 
-  private ByteString memory(ChunkId id) {
+  /** The chunk's bytes in memory with a reference for the caller, who releases it; or null. */
+  private HeldBytes memory(ChunkId id) {
     synchronized (inMemory) {
-      return inMemory.get(id);
+      HeldBytes held = inMemory.get(id);
+      // Under the lock that guards the map's own references: the bytes cannot be let go meanwhile.
+      return held != null && held.retain() ? held : null;
+    }
+  }
+
+  private boolean inMemory(ChunkId id) {
+    synchronized (inMemory) {
+      return inMemory.containsKey(id);
     }
   }
 
   /** A popular chunk read whole from disk joins the memory if there is room for it. */
   private void admit(ChunkId id, ByteString bytes) {
-    if (chunks.containsKey(id) && memory(id) == null && reserveMemory(bytes.size())) {
-      keepInMemory(id, bytes);
+    if (chunks.containsKey(id) && !inMemory(id) && reserveMemory(bytes.size())) {
+      keepInMemory(id, HeldBytes.of(bytes));
     }
   }
 
@@ -442,28 +464,31 @@ public final class ChunkStore implements AutoCloseable {
    * {@link #delete} takes it out of {@code chunks} before it forgets the memory, and the check here
    * is under the same lock as that forgetting.
    */
-  private void keepInMemory(ChunkId id, ByteString bytes) {
-    ByteString previous;
+  private void keepInMemory(ChunkId id, HeldBytes bytes) {
+    HeldBytes previous;
     boolean kept;
     synchronized (inMemory) {
       kept = chunks.containsKey(id);
       previous = kept ? inMemory.put(id, bytes) : null;
     }
     if (!kept) {
-      releaseMemory(bytes.size());
+      releaseMemory(bytes.length());
+      bytes.release();
     }
     if (previous != null) {
-      releaseMemory(previous.size());
+      releaseMemory(previous.length());
+      previous.release();
     }
   }
 
   private void forgetInMemory(ChunkId id) {
-    ByteString bytes;
+    HeldBytes bytes;
     synchronized (inMemory) {
       bytes = inMemory.remove(id);
     }
     if (bytes != null) {
-      releaseMemory(bytes.size());
+      releaseMemory(bytes.length());
+      bytes.release();
     }
   }
 
@@ -487,7 +512,7 @@ public final class ChunkStore implements AutoCloseable {
   }
 
   /** Called by a fill once its file is in place, with its bytes if it held them in memory. */
-  void committed(ChunkFill fill, ByteString bytes) {
+  void committed(ChunkFill fill, HeldBytes bytes) {
     ChunkId id = fill.id();
     Drive drive = fill.drive();
     Stored stored = new Stored(drive, fill.expectedLength());

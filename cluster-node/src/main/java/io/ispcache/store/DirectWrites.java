@@ -28,7 +28,7 @@ final class DirectWrites {
   static final int MAX_BUFFERS = 32;
 
   /** Alignment of every staging buffer; drives with blocks that do not divide it write buffered. */
-  private static final int ALIGN = 4096;
+  static final int ALIGN = 4096;
 
   private final boolean enabled;
   private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(MAX_BUFFERS);
@@ -40,14 +40,20 @@ final class DirectWrites {
     this.enabled = enabled;
   }
 
-  /** A file written with a staging buffer (direct), or without (buffered). */
+  /**
+   * A file written direct ({@code block} above 0), from a staging buffer of this pool or from the
+   * fill's own aligned memory (then {@code stage} is null), or else buffered ({@code block} 0).
+   */
   record Opened(FileChannel channel, ByteBuffer stage, int block) {}
 
-  /** Creates (truncating) {@code temp} on the drive at {@code root}, direct when it can. */
-  Opened create(Path root, Path temp) throws IOException {
+  /**
+   * Creates (truncating) {@code temp} on the drive at {@code root}, direct when it can: with a
+   * staging buffer when {@code staged}, else for a fill that writes from aligned memory of its own.
+   */
+  Opened create(Path root, Path temp, boolean staged) throws IOException {
     int block = enabled ? blocks.computeIfAbsent(root, DirectWrites::probe) : 0;
-    ByteBuffer stage = block > 0 ? take() : null;
-    if (stage != null) {
+    ByteBuffer stage = block > 0 && staged ? take() : null;
+    if (block > 0 && (stage != null || !staged)) {
       try {
         return new Opened(
             FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
@@ -55,12 +61,19 @@ final class DirectWrites {
             stage,
             block);
       } catch (IOException | UnsupportedOperationException e) {
-        give(stage);
+        if (stage != null) {
+          give(stage);
+        }
         log.warn("direct write refused for {} ({}); writing buffered", temp, e.toString());
       }
     }
     return new Opened(
         FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), null, 0);
+  }
+
+  /** Whether chunk files on the drive at {@code root} are written direct. */
+  boolean directOn(Path root) {
+    return enabled && blocks.computeIfAbsent(root, DirectWrites::probe) > 0;
   }
 
   /** Returns a staging buffer to the pool. */

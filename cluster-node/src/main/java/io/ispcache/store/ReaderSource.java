@@ -44,7 +44,7 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
       private final AtomicReference<Object> slot = new AtomicReference<>();
       private PieceReader reader;
       private boolean waiting = true;
-      private AsyncCallback<CompletableFuture<Optional<ByteString>>> arrived;
+      private AsyncCallback<CompletableFuture<Optional<java.nio.ByteBuffer>>> arrived;
 
       {
         setHandler(
@@ -105,7 +105,7 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
       }
 
       private void read() {
-        CompletableFuture<Optional<ByteString>> next;
+        CompletableFuture<Optional<java.nio.ByteBuffer>> next;
         try {
           next = reader.next().toCompletableFuture();
         } catch (RuntimeException e) {
@@ -120,9 +120,9 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
         }
       }
 
-      private void take(CompletableFuture<Optional<ByteString>> next) {
+      private void take(CompletableFuture<Optional<java.nio.ByteBuffer>> next) {
         waiting = false;
-        Optional<ByteString> piece;
+        Optional<java.nio.ByteBuffer> piece;
         try {
           piece = next.join();
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
@@ -132,7 +132,8 @@ final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
         if (piece.isEmpty()) {
           completeStage();
         } else {
-          push(out, piece.get());
+          // A copy: the piece may share memory the reader lets go of once it is closed.
+          push(out, ByteString.fromByteBuffer(piece.get()));
         }
       }
 

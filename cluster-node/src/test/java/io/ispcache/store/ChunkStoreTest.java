@@ -249,6 +249,53 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
+  void aFillAbortedWhileTheOriginReadsIntoItsMemoryKeepsThatMemoryFromOtherFillsUntilTheReadEnds() throws Exception {
+    ChunkFill aborted = store.beginFill(chunk(meta, 0), CHUNK);
+    java.nio.ByteBuffer room = aborted.room();
+    aborted.abort(new IOException("client gone"));
+    ByteString bytes = content(47, CHUNK);
+    ChunkFill next = store.beginFill(chunk(meta, 1), CHUNK);
+    readIntoRooms(next, bytes.slice(0, 2000), 700);
+    // The read into the aborted fill's room goes on meanwhile, as a socket read would.
+    byte[] garbage = new byte[room.remaining()];
+    java.util.Arrays.fill(garbage, (byte) 0x5a);
+    room.put(garbage);
+    assertThrows(IllegalStateException.class, () -> aborted.filled(room, garbage.length));
+    readIntoRooms(next, bytes.slice(2000, CHUNK), 700);
+    next.finish();
+    assertEquals(bytes, h.read(store, chunk(meta, 1), 0, CHUNK), "no byte of the late read in another fill");
+    assertFalse(store.has(chunk(meta, 0)));
+  }
+
+  @Test
+  void aReaderKeepsTheBytesItIsSendingWhenTheStoreLetsThemGoAndNewFillsTakeMemory(@TempDir Path other) throws Exception {
+    ChunkStore one = h.open(CHUNK, CHUNK, drive(other.resolve("d0"), 1 << 20));
+    try {
+      ObjectMeta m = meta("http://origin/reused.bin", 3 * CHUNK, "\"r\"");
+      one.putMeta(m);
+      ByteString first = content(48, CHUNK);
+      ChunkFill fill = one.beginFill(chunk(m, 0), CHUNK);
+      readIntoRooms(fill, first, 900);
+      fill.finish();
+      PieceReader reader = one.memoryPieces(chunk(m, 0), 0, CHUNK);
+      assertTrue(reader != null, "a chunk just filled is in memory");
+      // The memory holds one chunk: each new fill pushes the one before out of it.
+      for (int i = 1; i < 3; i++) {
+        ChunkFill later = one.beginFill(chunk(m, i), CHUNK);
+        readIntoRooms(later, content(48 + i, CHUNK), 900);
+        later.finish();
+        assertEquals(null, one.memoryPieces(chunk(m, i - 1), 0, CHUNK), "chunk " + (i - 1) + " left memory");
+      }
+      assertEquals(first, drain(reader), "the reader's bytes were never handed to another fill");
+      for (int i = 0; i < 3; i++) {
+        assertEquals(content(48 + i, CHUNK), h.read(one, chunk(m, i), 0, CHUNK), "chunk " + i);
+      }
+    } finally {
+      one.close();
+    }
+  }
+
+  @Test
   void finishingAFillGivenTooFewBytesByHandAbortsIt() throws Exception {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     fill.accept(content(41, CHUNK - 1));
@@ -381,9 +428,11 @@ class ChunkStoreTest extends StoreTestBase {
     assertFalse(store.has(chunk(meta, 0)), "the origin's stream has not ended, so nothing is committed");
     CompletableFuture<PieceReader> opened = store.pieces(chunk(meta, 0), 100, 200).toCompletableFuture();
     assertTrue(opened.isDone(), "every byte is in memory: nothing to open");
-    CompletableFuture<Optional<ByteString>> piece = opened.get().next().toCompletableFuture();
+    PieceReader reader = opened.get();
+    CompletableFuture<Optional<java.nio.ByteBuffer>> piece = reader.next().toCompletableFuture();
     assertTrue(piece.isDone(), "nor to wait for");
-    assertEquals(bytes.slice(100, 200), piece.get().orElseThrow());
+    assertEquals(bytes.slice(100, 200), ByteString.fromByteBuffer(piece.get().orElseThrow()));
+    reader.close();
     origin.sendComplete();
     fill.committed().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     assertTrue(store.has(chunk(meta, 0)));
@@ -466,11 +515,11 @@ class ChunkStoreTest extends StoreTestBase {
     ByteString all = ByteString.emptyByteString();
     try {
       while (true) {
-        Optional<ByteString> piece = reader.next().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        Optional<java.nio.ByteBuffer> piece = reader.next().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         if (piece.isEmpty()) {
           return all;
         }
-        all = all.concat(piece.get());
+        all = all.concat(ByteString.fromByteBuffer(piece.get()));
       }
     } finally {
       reader.close();

@@ -21,12 +21,12 @@ class ReaderSourceTest extends StoreTestBase {
 
   /** Hands out the given pieces, each either ready or completed later by the test. */
   static final class Scripted implements PieceReader {
-    final ArrayDeque<CompletableFuture<Optional<ByteString>>> pieces = new ArrayDeque<>();
+    final ArrayDeque<CompletableFuture<Optional<java.nio.ByteBuffer>>> pieces = new ArrayDeque<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     @Override
-    public CompletionStage<Optional<ByteString>> next() {
-      CompletableFuture<Optional<ByteString>> p = pieces.poll();
+    public CompletionStage<Optional<java.nio.ByteBuffer>> next() {
+      CompletableFuture<Optional<java.nio.ByteBuffer>> p = pieces.poll();
       return p != null ? p : CompletableFuture.completedFuture(Optional.empty());
     }
 
@@ -35,11 +35,11 @@ class ReaderSourceTest extends StoreTestBase {
       closed.complete(null);
     }
 
-    CompletableFuture<Optional<ByteString>> add(String s) {
-      CompletableFuture<Optional<ByteString>> f = new CompletableFuture<>();
+    CompletableFuture<Optional<java.nio.ByteBuffer>> add(String s) {
+      CompletableFuture<Optional<java.nio.ByteBuffer>> f = new CompletableFuture<>();
       pieces.add(f);
       if (s != null) {
-        f.complete(Optional.of(ByteString.fromString(s)));
+        f.complete(Optional.of(ByteString.fromString(s).asByteBuffer()));
       }
       return f;
     }
@@ -53,10 +53,10 @@ class ReaderSourceTest extends StoreTestBase {
   void readyAndLatePiecesComeInOrderAndTheReaderIsClosedAtTheEnd() throws Exception {
     Scripted reader = new Scripted();
     reader.add("ab");
-    CompletableFuture<Optional<ByteString>> late = reader.add(null);
+    CompletableFuture<Optional<java.nio.ByteBuffer>> late = reader.add(null);
     reader.add("ef");
     CompletionStage<List<ByteString>> all = source(CompletableFuture.completedFuture(reader)).runWith(Sink.seq(), h.mat);
-    CompletableFuture.runAsync(() -> late.complete(Optional.of(ByteString.fromString("cd"))));
+    CompletableFuture.runAsync(() -> late.complete(Optional.of(ByteString.fromString("cd").asByteBuffer())));
     List<ByteString> got = all.toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertEquals("abcdef", got.stream().map(ByteString::utf8String).reduce("", String::concat));
     reader.closed.get(10, TimeUnit.SECONDS);

@@ -18,8 +18,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -394,8 +392,8 @@ final class Connection implements EventLoop.Ready {
     FilePart.Pieces pieces =
         new FilePart.Pieces() {
           @Override
-          public CompletionStage<Optional<ByteString>> next() {
-            return queue.pull();
+          public CompletionStage<Optional<ByteBuffer>> next() {
+            return queue.pull().thenApply(piece -> piece.map(ByteString::asByteBuffer));
           }
 
           @Override
@@ -786,7 +784,7 @@ final class Connection implements EventLoop.Ready {
         if (pulling) {
           return PENDING;
         }
-        CompletableFuture<Optional<ByteString>> next = source.next().toCompletableFuture();
+        CompletableFuture<Optional<ByteBuffer>> next = source.next().toCompletableFuture();
         if (next.isDone()) {
           take(next);
           continue;
@@ -807,8 +805,8 @@ final class Connection implements EventLoop.Ready {
       }
     }
 
-    private void take(CompletableFuture<Optional<ByteString>> next) {
-      Optional<ByteString> element;
+    private void take(CompletableFuture<Optional<ByteBuffer>> next) {
+      Optional<ByteBuffer> element;
       try {
         element = next.join();
       } catch (CompletionException | java.util.concurrent.CancellationException e) {
@@ -823,27 +821,25 @@ final class Connection implements EventLoop.Ready {
         }
         return;
       }
-      ByteString bytes = element.get();
-      if (bytes.isEmpty()) {
+      ByteBuffer bytes = element.get();
+      int size = bytes.remaining();
+      if (size == 0) {
         return;
       }
-      taken += bytes.size();
+      taken += size;
       if (expected >= 0 && taken > expected) {
         failed = new IOException("the body ran past its " + expected + " bytes");
         release();
         return;
       }
-      List<ByteBuffer> buffers = new ArrayList<>(4);
-      if (chunked) {
-        buffers.add(ByteBuffer.wrap((Integer.toHexString(bytes.size()) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
-      }
-      for (ByteBuffer b : bytes.getByteBuffers()) {
-        buffers.add(b);
-      }
-      if (chunked) {
-        buffers.add(ByteBuffer.wrap(new byte[] {'\r', '\n'}));
-      }
-      current = buffers.toArray(new ByteBuffer[0]);
+      current =
+          chunked
+              ? new ByteBuffer[] {
+                ByteBuffer.wrap((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)),
+                bytes,
+                ByteBuffer.wrap(new byte[] {'\r', '\n'})
+              }
+              : new ByteBuffer[] {bytes};
     }
 
     @Override

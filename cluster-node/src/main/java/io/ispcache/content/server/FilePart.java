@@ -1,6 +1,6 @@
 package io.ispcache.content.server;
 
-import akka.util.ByteString;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -28,10 +28,13 @@ public interface FilePart {
   /** The open file and the position of the part's first byte. */
   record Region(FileChannel channel, long position) implements Body {}
 
-  /** Bytes handed out in order, each once it is there. */
+  /**
+   * Bytes handed out in order, each once it is there. A piece may share memory with the chunk: it
+   * is written before the next one is asked for, and not used after {@link #close}.
+   */
   non-sealed interface Pieces extends Body {
     /** The next bytes, or empty at the end. */
-    CompletionStage<Optional<ByteString>> next();
+    CompletionStage<Optional<ByteBuffer>> next();
 
     /** Lets go of what the pieces hold; called once, at the end or when the client left. */
     void close();

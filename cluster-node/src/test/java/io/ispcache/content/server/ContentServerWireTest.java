@@ -222,12 +222,12 @@ class ContentServerWireTest {
     }
 
     @Override
-    public CompletionStage<Optional<ByteString>> next() {
+    public CompletionStage<Optional<java.nio.ByteBuffer>> next() {
       if (position >= end) {
         return CompletableFuture.completedFuture(Optional.empty());
       }
       int n = (int) Math.min(64 * 1024, end - position);
-      ByteString piece = ByteString.fromArray(fileBytes, (int) position, n);
+      java.nio.ByteBuffer piece = java.nio.ByteBuffer.wrap(fileBytes, (int) position, n);
       position += n;
       return CompletableFuture.completedFuture(Optional.of(piece));
     }
@@ -238,17 +238,17 @@ class ContentServerWireTest {
 
   /** Hands out the given answers in order; records whether it was closed and how many were taken. */
   static final class ScriptedPieces implements FilePart.Pieces {
-    private final List<CompletableFuture<Optional<ByteString>>> answers;
+    private final List<CompletableFuture<Optional<java.nio.ByteBuffer>>> answers;
     final AtomicLong taken = new AtomicLong();
     final CompletableFuture<Boolean> closed = new CompletableFuture<>();
 
     @SafeVarargs
-    ScriptedPieces(CompletableFuture<Optional<ByteString>>... answers) {
+    ScriptedPieces(CompletableFuture<Optional<java.nio.ByteBuffer>>... answers) {
       this.answers = List.of(answers);
     }
 
     @Override
-    public CompletionStage<Optional<ByteString>> next() {
+    public CompletionStage<Optional<java.nio.ByteBuffer>> next() {
       int i = (int) taken.getAndIncrement();
       return i < answers.size() ? answers.get(i) : CompletableFuture.completedFuture(Optional.empty());
     }
@@ -334,14 +334,14 @@ class ContentServerWireTest {
     try (RawHttp c = new RawHttp(port())) {
       c.send("GET /later HTTP/1.1\r\nHost: a\r\n\r\n");
       handler.secondPartAsked.get(10, TimeUnit.SECONDS); // the first part is out, the second waits
-      CompletableFuture<Optional<ByteString>> lastPiece = new CompletableFuture<>();
+      CompletableFuture<Optional<java.nio.ByteBuffer>> lastPiece = new CompletableFuture<>();
       ScriptedPieces pieces =
           new ScriptedPieces(
-              CompletableFuture.completedFuture(Optional.of(ByteString.fromArray(fileBytes, 1000, 1500))),
+              CompletableFuture.completedFuture(Optional.of(java.nio.ByteBuffer.wrap(fileBytes, 1000, 1500))),
               lastPiece,
               CompletableFuture.completedFuture(Optional.empty()));
       handler.secondPart.complete(pieces);
-      lastPiece.complete(Optional.of(ByteString.fromArray(fileBytes, 2500, 500)));
+      lastPiece.complete(Optional.of(java.nio.ByteBuffer.wrap(fileBytes, 2500, 500)));
       RawHttp.Response r = c.read();
       assertEquals("3000", r.header("Content-Length"));
       assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, 0, 3000), r.body());
@@ -375,7 +375,7 @@ class ContentServerWireTest {
       RawHttp.Response r = c.read();
       assertArrayEquals(java.util.Arrays.copyOfRange(fileBytes, 0, 1000), r.body(), "the first part, then the end");
     }
-    ScriptedPieces pieces = new ScriptedPieces(CompletableFuture.completedFuture(Optional.of(ByteString.fromString("x"))));
+    ScriptedPieces pieces = new ScriptedPieces(CompletableFuture.completedFuture(Optional.of(java.nio.ByteBuffer.wrap(new byte[] {'x'}))));
     handler.secondPart.complete(pieces);
     assertTrue(pieces.closed.get(10, TimeUnit.SECONDS));
     assertEquals(0, pieces.taken.get(), "nothing pulled for an exchange that has ended");

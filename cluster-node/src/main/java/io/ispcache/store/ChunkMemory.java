@@ -1,0 +1,50 @@
+package io.ispcache.store;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+
+/**
+ * Direct buffers for chunk bytes held in memory, one chunk each, aligned for {@code O_DIRECT}
+ * writes and pooled: a fill reads the origin's socket into one, writes the chunk file from it and
+ * hands slices of it to the clients' sockets, with no copy on the way and no garbage for the
+ * collector (heap arrays for the same bytes cost a copy in, a copy out to the JDK's socket buffer,
+ * zeroing, and concurrent marking cycles).
+ */
+final class ChunkMemory {
+  private final int size;
+  private final ArrayBlockingQueue<ByteBuffer> free;
+
+  /** Buffers of {@code chunkSize} rounded up to the alignment; at most {@code keep} kept free. */
+  ChunkMemory(int chunkSize, int keep) {
+    this.size = (chunkSize + DirectWrites.ALIGN - 1) / DirectWrites.ALIGN * DirectWrites.ALIGN;
+    this.free = new ArrayBlockingQueue<>(Math.max(1, keep));
+  }
+
+  /** Bytes per buffer. */
+  int bufferSize() {
+    return size;
+  }
+
+  /**
+   * Whether a chunk of {@code length} bytes is worth a buffer: at least half of one (a small object
+   * or an object's short last chunk would pin a whole buffer for a few bytes of the budget).
+   */
+  boolean suits(long length) {
+    return length * 2 >= size && length <= size;
+  }
+
+  /** Room for a chunk of {@code length} bytes (at most the chunk size), held by the caller. */
+  HeldBytes take(int length) {
+    ByteBuffer b = free.poll();
+    if (b == null) {
+      b = ByteBuffer.allocateDirect(size + DirectWrites.ALIGN).alignedSlice(DirectWrites.ALIGN).limit(size).slice();
+    }
+    return new HeldBytes(b, length, this);
+  }
+
+  /** A buffer nobody holds any more; beyond the ones kept, the collector frees it. */
+  void give(ByteBuffer buffer) {
+    buffer.clear();
+    free.offer(buffer);
+  }
+}
