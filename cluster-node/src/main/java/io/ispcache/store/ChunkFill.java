@@ -88,14 +88,27 @@ public final class ChunkFill {
     Files.createDirectories(temp.getParent());
     // A chunk of (nearly) full size is held in an aligned buffer and written from it; a smaller
     // one is held on the heap and written through a staging buffer (or buffered).
-    boolean pooled = holdBytes && memory.suits(expectedLength) && direct.directOn(drive.root);
-    DirectWrites.Opened opened = direct.create(drive.root, temp, !pooled);
+    HeldBytes pooled =
+        holdBytes && memory.suits(expectedLength) && direct.directOn(drive.root) ? memory.take((int) expectedLength) : null;
+    DirectWrites.Opened opened;
+    try {
+      opened = direct.create(drive.root, temp, pooled == null);
+    } catch (IOException | RuntimeException e) {
+      if (pooled != null) {
+        pooled.release();
+      }
+      throw e;
+    }
+    if (pooled != null && opened.block() == 0) {
+      pooled.release(); // the drive refused direct I/O after all: written buffered, held on the heap
+      pooled = null;
+    }
     this.channel = opened.channel();
     this.stage = opened.stage();
     this.block = opened.block();
-    this.fromHeld = pooled && block > 0;
+    this.fromHeld = pooled != null;
     if (holdBytes) {
-      held = fromHeld ? memory.take((int) expectedLength) : HeldBytes.heap((int) expectedLength);
+      held = fromHeld ? pooled : HeldBytes.heap((int) expectedLength);
     }
   }
 

@@ -33,13 +33,32 @@ final class ChunkMemory {
     return length * 2 >= size && length <= size;
   }
 
-  /** Room for a chunk of {@code length} bytes (at most the chunk size), held by the caller. */
+  /**
+   * Room for a chunk of {@code length} bytes (at most the chunk size), held by the caller; null
+   * when the JVM's direct memory is used up (the fill then holds its bytes on the heap).
+   */
   HeldBytes take(int length) {
     ByteBuffer b = free.poll();
     if (b == null) {
-      b = ByteBuffer.allocateDirect(size + DirectWrites.ALIGN).alignedSlice(DirectWrites.ALIGN).limit(size).slice();
+      try {
+        b = ByteBuffer.allocateDirect(size + DirectWrites.ALIGN).alignedSlice(DirectWrites.ALIGN).limit(size).slice();
+      } catch (OutOfMemoryError e) {
+        exhausted();
+        return null;
+      }
     }
     return new HeldBytes(b, length, this);
+  }
+
+  private long lastWarning;
+
+  private synchronized void exhausted() {
+    long now = System.nanoTime();
+    if (lastWarning == 0 || now - lastWarning > 60_000_000_000L) {
+      lastWarning = now;
+      org.slf4j.LoggerFactory.getLogger(ChunkMemory.class)
+          .warn("direct memory is used up (-XX:MaxDirectMemorySize); chunks are held on the heap meanwhile");
+    }
   }
 
   /** A buffer nobody holds any more; beyond the ones kept, the collector frees it. */
