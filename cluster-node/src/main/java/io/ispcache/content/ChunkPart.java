@@ -30,15 +30,15 @@ final class ChunkPart implements FilePart {
   private final ChunkSlice slice;
   private final long lastWanted;
   private final LongAdder counted;
-  private final boolean missed;
+  private final boolean fresh;
 
   /**
-   * {@code missed}: the chunk was not here when the request came; {@code counted}: where the bytes
-   * sent are added up (hit or miss bytes).
+   * {@code fresh}: the chunk was not committed when the request came (missing, or only just
+   * arrived); {@code counted}: where the bytes sent are added up (hit or miss bytes).
    */
   ChunkPart(
-      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkSlice slice, long lastWanted, boolean missed, LongAdder counted) {
-    this.missed = missed;
+      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkSlice slice, long lastWanted, boolean fresh, LongAdder counted) {
+    this.fresh = fresh;
     this.supply = supply;
     this.address = address;
     this.meta = meta;
@@ -58,7 +58,7 @@ final class ChunkPart implements FilePart {
   }
 
   private CompletionStage<Body> open(int refills) {
-    PieceReader recent = missed ? supply.memoryPieces(meta, slice.index(), slice.from(), slice.toExclusive()) : null;
+    PieceReader recent = fresh ? supply.memoryPieces(meta, slice.index(), slice.from(), slice.toExclusive()) : null;
     if (recent != null) {
       return CompletableFuture.completedFuture(new Pieces(recent));
     }

@@ -173,8 +173,9 @@ public final class ContentService {
       for (ChunkSlice s : slices) {
         // Counted as the request found them: bytes fetched for it are missed bytes even if the
         // chunk is committed by the time they are sent.
-        boolean missed = !supply.isLocal(meta, s.index());
-        parts.add(new ChunkPart(supply, address, meta, s, lastWanted, missed, missed ? metrics.missBytes : metrics.hitBytes));
+        boolean local = supply.isLocal(meta, s.index());
+        boolean fresh = !local || !supply.isCommitted(meta, s.index());
+        parts.add(new ChunkPart(supply, address, meta, s, lastWanted, fresh, local ? metrics.hitBytes : metrics.missBytes));
       }
     }
     inFlight.opened();

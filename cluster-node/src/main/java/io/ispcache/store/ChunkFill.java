@@ -280,6 +280,9 @@ public final class ChunkFill {
    * a staging buffer's size, straight from that memory.
    */
   private void arrived(int n) {
+    if (n == 0) {
+      return;
+    }
     announce(n);
     if (received - written >= DirectWrites.STAGE_BYTES || received == expectedLength) {
       long onDisk;
@@ -302,8 +305,8 @@ public final class ChunkFill {
     boolean last = received == expectedLength;
     long end = last ? received : received / block * block;
     long padded = last ? (end + block - 1) / block * block : end;
-    if (padded <= from) {
-      return from;
+    if (end <= from) {
+      return from; // nothing new (an empty piece after the last one): no write at an unaligned end
     }
     ByteBuffer b = held.buffer();
     b.limit((int) padded).position((int) from);

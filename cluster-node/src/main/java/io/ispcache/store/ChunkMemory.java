@@ -13,11 +13,19 @@ import java.util.concurrent.ArrayBlockingQueue;
 final class ChunkMemory {
   private final int size;
   private final ArrayBlockingQueue<ByteBuffer> free;
+  private final int max;
+  /** Buffers allocated and not yet left to the collector: held, or free in the pool. */
+  private final java.util.concurrent.atomic.AtomicInteger allocated = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Buffers of {@code chunkSize} rounded up to the alignment; at most {@code keep} kept free. */
-  ChunkMemory(int chunkSize, int keep) {
+  /**
+   * Buffers of {@code chunkSize} rounded up to the alignment; at most {@code keep} kept free and
+   * {@code max} allocated at once (beyond it chunks are held on the heap: the store's budget counts
+   * a chunk's length, which may be half a buffer, and not the buffers readers still send from).
+   */
+  ChunkMemory(int chunkSize, int keep, int max) {
     this.size = (chunkSize + DirectWrites.ALIGN - 1) / DirectWrites.ALIGN * DirectWrites.ALIGN;
     this.free = new ArrayBlockingQueue<>(Math.max(1, keep));
+    this.max = max;
   }
 
   /** Bytes per buffer. */
@@ -40,9 +48,14 @@ final class ChunkMemory {
   HeldBytes take(int length) {
     ByteBuffer b = free.poll();
     if (b == null) {
+      if (allocated.incrementAndGet() > max) {
+        allocated.decrementAndGet();
+        return null;
+      }
       try {
         b = ByteBuffer.allocateDirect(size + DirectWrites.ALIGN).alignedSlice(DirectWrites.ALIGN).limit(size).slice();
       } catch (OutOfMemoryError e) {
+        allocated.decrementAndGet();
         exhausted();
         return null;
       }
@@ -64,6 +77,8 @@ final class ChunkMemory {
   /** A buffer nobody holds any more; beyond the ones kept, the collector frees it. */
   void give(ByteBuffer buffer) {
     buffer.clear();
-    free.offer(buffer);
+    if (!free.offer(buffer)) {
+      allocated.decrementAndGet();
+    }
   }
 }

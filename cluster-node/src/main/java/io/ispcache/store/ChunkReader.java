@@ -127,17 +127,21 @@ final class ChunkReader implements PieceReader {
       return CompletableFuture.failedFuture(new IOException("chunk fill failed: " + failed.getMessage(), failed));
     }
     if (channel == null) {
-      HeldBytes held = memory;
-      if (held == null) {
-        return CompletableFuture.failedFuture(new IOException("chunk reader closed"));
-      }
       long available = fill == null ? end : Math.min(end, fill.arrivedBytes());
       if (available <= position) {
         return fill.awaitBeyond(position).thenCompose(v -> next());
       }
-      long to = Math.min(available, position + bufferSize);
-      ByteBuffer piece = held.slice(position, to);
-      position = to;
+      ByteBuffer piece;
+      synchronized (this) {
+        // Sliced while the reference is held: a close on another thread waits for this.
+        HeldBytes held = memory;
+        if (held == null) {
+          return CompletableFuture.failedFuture(new IOException("chunk reader closed"));
+        }
+        long to = Math.min(available, position + bufferSize);
+        piece = held.slice(position, to);
+        position = to;
+      }
       return CompletableFuture.completedFuture(Optional.of(piece));
     }
     if (fill != null && fill.onDisk() <= position) {

@@ -67,7 +67,8 @@ public final class ChunkStore implements AutoCloseable {
     this.settings = settings;
     this.openFiles = new OpenChunkFiles(settings.openFiles());
     this.directWrites = new DirectWrites(settings.directWrites());
-    this.memory = new ChunkMemory(settings.chunkSize(), (int) Math.min(1024, settings.memoryBytes() / settings.chunkSize() + 1));
+    int budget = (int) Math.min(4096, settings.memoryBytes() / settings.chunkSize());
+    this.memory = new ChunkMemory(settings.chunkSize(), budget + 1, 2 * budget + 16);
     this.drives = drives;
     this.driveSizes = drives.stream().mapToLong(d -> d.maxBytes).toArray();
     this.io = io;
@@ -397,16 +398,20 @@ public final class ChunkStore implements AutoCloseable {
       // A temp name of its own, so a second fill of the same chunk can never truncate the first's file.
       Path temp = dir.resolve(name(id) + "." + tempCounter.incrementAndGet() + ".tmp");
       boolean holds = reserveMemory(expectedLength);
+      boolean made = false;
       try {
         fill = new ChunkFill(id, expectedLength, drive, temp, dir.resolve(name(id)), io, this, holds, directWrites, memory);
-      } catch (IOException e) {
-        if (holds) {
-          releaseMemory(expectedLength);
+        made = true;
+      } finally {
+        if (!made) {
+          // whatever failed (an I/O error, or the JVM out of memory), the reservations go back
+          if (holds) {
+            releaseMemory(expectedLength);
+          }
+          drive.release(expectedLength);
         }
-        throw e;
       }
     } catch (IOException e) {
-      drive.release(expectedLength);
       throw new UncheckedIOException("cannot create a chunk file on " + drive.root, e);
     }
     if (fills.putIfAbsent(id, fill) != null) {

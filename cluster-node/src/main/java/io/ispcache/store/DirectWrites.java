@@ -92,7 +92,12 @@ final class DirectWrites {
       return null;
     }
     // Buffers are shared by every drive: 4 KiB alignment suits each block size probe accepts.
-    return ByteBuffer.allocateDirect(STAGE_BYTES + ALIGN).alignedSlice(ALIGN).limit(STAGE_BYTES).slice();
+    try {
+      return ByteBuffer.allocateDirect(STAGE_BYTES + ALIGN).alignedSlice(ALIGN).limit(STAGE_BYTES).slice();
+    } catch (OutOfMemoryError e) {
+      allocated.decrementAndGet();
+      return null; // direct memory used up: this file is written buffered
+    }
   }
 
   /** The drive's block size if a file there can be opened for direct I/O, else 0. */

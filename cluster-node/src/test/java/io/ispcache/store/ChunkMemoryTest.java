@@ -13,7 +13,7 @@ class ChunkMemoryTest {
 
   @Test
   void aBufferGoesBackToThePoolOnlyWhenItsLastHolderLetsGo() {
-    ChunkMemory memory = new ChunkMemory(8192, 4);
+    ChunkMemory memory = new ChunkMemory(8192, 4, 8);
     HeldBytes first = memory.take(5000);
     first.buffer().put(0, (byte) 7);
     assertTrue(first.retain(), "a reader takes a reference");
@@ -31,7 +31,7 @@ class ChunkMemoryTest {
 
   @Test
   void noReferenceIsTakenAfterTheLastOneWasLetGoAndNoneIsLetGoTwice() {
-    ChunkMemory memory = new ChunkMemory(4096, 1);
+    ChunkMemory memory = new ChunkMemory(4096, 1, 2);
     HeldBytes held = memory.take(4096);
     held.release();
     assertFalse(held.retain(), "its buffer may be someone else's by now");
@@ -39,8 +39,21 @@ class ChunkMemoryTest {
   }
 
   @Test
+  void beyondItsMostBuffersNoneIsHandedOutUntilOneIsLetGo() {
+    ChunkMemory memory = new ChunkMemory(4096, 1, 2);
+    HeldBytes a = memory.take(4096);
+    HeldBytes b = memory.take(4096);
+    assertEquals(null, memory.take(4096), "the fill holds its bytes on the heap instead");
+    a.release();
+    HeldBytes c = memory.take(4096);
+    assertTrue(c != null, "a buffer let go is handed out again");
+    b.release();
+    c.release();
+  }
+
+  @Test
   void buffersAreAlignedForDirectWritesAndSlicesAreReadOnlyViews() {
-    ChunkMemory memory = new ChunkMemory(5000, 2);
+    ChunkMemory memory = new ChunkMemory(5000, 2, 2);
     HeldBytes held = memory.take(5000);
     assertTrue(held.buffer().capacity() >= 5000 && held.buffer().capacity() % DirectWrites.ALIGN == 0);
     assertTrue(held.buffer().isDirect());

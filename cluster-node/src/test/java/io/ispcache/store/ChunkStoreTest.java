@@ -296,6 +296,17 @@ class ChunkStoreTest extends StoreTestBase {
   }
 
   @Test
+  void anEmptyPieceAfterTheLastOneLeavesTheChunkWhole() throws Exception {
+    ByteString bytes = content(49, CHUNK - 1000); // its last block only partly used
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK - 1000);
+    fill.accept(bytes);
+    fill.accept(ByteString.emptyByteString());
+    fill.finish();
+    fill.committed().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(bytes, h.read(store, chunk(meta, 0), 0, CHUNK - 1000));
+  }
+
+  @Test
   void finishingAFillGivenTooFewBytesByHandAbortsIt() throws Exception {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     fill.accept(content(41, CHUNK - 1));

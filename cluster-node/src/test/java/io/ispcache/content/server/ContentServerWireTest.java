@@ -94,6 +94,8 @@ class ContentServerWireTest {
       return switch (head.path()) {
         case "/file" -> parts(region(first, length));
         case "/pulled" -> parts(pulled(first, length));
+        case "/one-piece" -> parts(part(fileBytes.length, () -> CompletableFuture.completedFuture(
+            new ScriptedPieces(CompletableFuture.completedFuture(Optional.of(java.nio.ByteBuffer.wrap(fileBytes)))))));
         default -> null;
       };
     }
@@ -324,6 +326,16 @@ class ContentServerWireTest {
       assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
     }
     assertEquals(fileBytes.length - 1005, handler.directSent.get() - sentBefore);
+  }
+
+  @Test
+  void aPieceLargerThanATurnIsWrittenInTurnsAndArrivesWhole() throws Exception {
+    try (RawHttp c = new RawHttp(port())) {
+      // 3 MiB in one piece: the first turn of a response writes 128 KiB, later turns 2 MiB each.
+      RawHttp.Response r = c.send("GET /one-piece HTTP/1.1\r\nHost: a\r\n\r\n").read();
+      assertArrayEquals(fileBytes, r.body());
+      assertEquals("hello GET", c.send("GET /text HTTP/1.1\r\nHost: a\r\n\r\n").read().text());
+    }
   }
 
   @Test
