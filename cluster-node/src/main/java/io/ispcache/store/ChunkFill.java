@@ -189,11 +189,12 @@ public final class ChunkFill {
   }
 
   /**
-   * Room in the staging buffer for the next bytes, for the caller to read them into straight
-   * from the origin's socket: they reach the disk with no copy on the way (a piece given to {@link
-   * #accept} is copied into the staging buffer, after the JDK copied it from its socket buffer to
-   * the heap). Null when this fill takes pieces instead: it writes through the page cache, or every
-   * byte arrived. Each room handed out is answered by one call of {@link #filled}.
+   * Room for the next bytes, for the caller to read them into straight from the origin's socket:
+   * in the fill's held direct memory (the file is then written from it, and readers are sent it)
+   * or in its staging buffer; either way they reach the disk with no copy on the way (a piece
+   * given to {@link #accept} is copied, after the JDK copied it from its socket buffer to the heap).
+   * Null when this fill takes pieces instead: it writes through the page cache, or every byte
+   * arrived. Each room handed out is answered by one call of {@link #filled}.
    */
   public ByteBuffer room() {
     synchronized (this) {
