@@ -28,6 +28,31 @@ final class ChunkMemory {
     this.max = max;
   }
 
+  /**
+   * At most {@code wanted} buffers of a chunk's size, and no more than half the JVM's direct
+   * memory: the rest stays for the staging buffers and for the JDK, which copies every heap buffer
+   * written to a socket into direct memory of its own.
+   */
+  static int cap(int chunkSize, int wanted) {
+    long half = maxDirectMemory() / 2;
+    return (int) Math.max(0, Math.min(wanted, half / ((chunkSize + DirectWrites.ALIGN - 1L) / DirectWrites.ALIGN * DirectWrites.ALIGN)));
+  }
+
+  /** {@code -XX:MaxDirectMemorySize}, or the heap's maximum when it is not set (the JVM's default). */
+  private static long maxDirectMemory() {
+    try {
+      com.sun.management.HotSpotDiagnosticMXBean vm =
+          java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      long set = Long.parseLong(vm.getVMOption("MaxDirectMemorySize").getValue());
+      if (set > 0) {
+        return set;
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // not HotSpot: the default below
+    }
+    return Runtime.getRuntime().maxMemory();
+  }
+
   /** Bytes per buffer. */
   int bufferSize() {
     return size;

@@ -68,7 +68,7 @@ public final class ChunkStore implements AutoCloseable {
     this.openFiles = new OpenChunkFiles(settings.openFiles());
     this.directWrites = new DirectWrites(settings.directWrites());
     int budget = (int) Math.min(4096, settings.memoryBytes() / settings.chunkSize());
-    this.memory = new ChunkMemory(settings.chunkSize(), budget + 1, 2 * budget + 16);
+    this.memory = new ChunkMemory(settings.chunkSize(), budget + 1, ChunkMemory.cap(settings.chunkSize(), 2 * budget + 16));
     this.drives = drives;
     this.driveSizes = drives.stream().mapToLong(d -> d.maxBytes).toArray();
     this.io = io;

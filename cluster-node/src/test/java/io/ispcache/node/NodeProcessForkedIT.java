@@ -143,6 +143,41 @@ class NodeProcessForkedIT {
   }
 
   @Test
+  void withLittleDirectMemoryChunksAreHeldOnTheHeapAndEveryByteArrives(@TempDir Path dir) throws Exception {
+    Ports p = ports();
+    Path conf = config(dir, p, "");
+    long length = 48L << 20;
+    origin.put("/memory/little-direct.bin", length, 301, "application/octet-stream", "\"d\"", null);
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    // 24 MiB of direct memory: at most 12 chunk buffers of 1 MiB, while 48 chunks are filled and
+    // the store keeps up to 64 in memory; the others are held on the heap.
+    try (NodeProcess node = NodeProcess.start(conf, dir.resolve("node.log"), "-Xmx256m", "-XX:MaxDirectMemorySize=24m")) {
+      node.awaitHealthy(health(p), Duration.ofSeconds(60));
+      List<Future<?>> downloads = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        downloads.add(clients.submit(() -> {
+          download(url(p, "/memory/little-direct.bin"), 301, length);
+          return null;
+        }));
+      }
+      for (Future<?> d : downloads) {
+        try {
+          d.get(5, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new AssertionError(e.getCause().getMessage() + "; node log:\n" + node.logTail(), e.getCause());
+        }
+      }
+      download(url(p, "/memory/little-direct.bin"), 301, length); // and again, as hits
+      assertTrue(node.isAlive(), "node survived: " + node.logTail());
+      String log = Files.readString(dir.resolve("node.log"));
+      assertTrue(!log.contains("OutOfMemoryError"), log);
+      assertEquals(length, origin.bytesSent("/memory/little-direct.bin"), "filled once; node log:\n" + node.logTail());
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  @Test
   void oneGibObjectToSixteenClientsRunsIn256MiBOfHeap(@TempDir Path dir) throws Exception {
     Ports p = ports();
     Path conf = config(dir, p, "");
