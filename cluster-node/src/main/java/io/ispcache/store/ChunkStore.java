@@ -198,7 +198,7 @@ public final class ChunkStore implements AutoCloseable {
   public Source<ByteString, NotUsed> read(ChunkId id, long from, long toExclusive) {
     return Source.lazySource(
             () -> {
-              ChunkFill fill = fills.get(id);
+              ChunkFill fill = liveFill(id);
               if (fill != null) {
                 if (from < 0 || from > toExclusive || toExclusive > fill.expectedLength()) {
                   return Source.<ByteString>failed(badRange(id, from, toExclusive, fill.expectedLength()));
@@ -276,7 +276,7 @@ public final class ChunkStore implements AutoCloseable {
    * bytes, when neither exists.
    */
   public CompletionStage<PieceReader> pieces(ChunkId id, long from, long toExclusive) {
-    ChunkFill fill = fills.get(id);
+    ChunkFill fill = liveFill(id);
     if (fill != null) {
       if (from < 0 || from > toExclusive || toExclusive > fill.expectedLength()) {
         return CompletableFuture.failedFuture(badRange(id, from, toExclusive, fill.expectedLength()));
@@ -499,6 +499,16 @@ public final class ChunkStore implements AutoCloseable {
 
   void releaseMemory(long bytes) {
     memoryUsed.addAndGet(-bytes);
+  }
+
+  /**
+   * The chunk's fill unless it has failed: an aborted fill stays listed for a moment after its
+   * readers may have seen it fail, and a reader that comes then must find the chunk missing (and
+   * have it fetched again), not fail on the dead fill.
+   */
+  private ChunkFill liveFill(ChunkId id) {
+    ChunkFill fill = fills.get(id);
+    return fill == null || fill.failure() != null ? null : fill;
   }
 
   public Optional<ChunkFill> fillInProgress(ChunkId id) {
