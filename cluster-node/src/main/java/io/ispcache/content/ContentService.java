@@ -173,8 +173,9 @@ public final class ContentService {
       for (ChunkSlice s : slices) {
         // Counted as the request found them: bytes fetched for it are missed bytes even if the
         // chunk is committed by the time they are sent.
-        boolean local = supply.isLocal(meta, s.index());
-        boolean fresh = !local || !supply.isCommitted(meta, s.index());
+        boolean committed = supply.isCommitted(meta, s.index());
+        boolean local = committed || supply.isLocal(meta, s.index());
+        boolean fresh = !committed;
         parts.add(new ChunkPart(supply, address, meta, s, lastWanted, fresh, local ? metrics.hitBytes : metrics.missBytes));
       }
     }

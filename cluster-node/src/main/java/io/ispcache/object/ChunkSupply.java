@@ -196,23 +196,31 @@ public final class ChunkSupply {
    */
   public CompletionStage<PieceReader> pieces(
       ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
+    return onItsWay(address, meta, chunk, lastWanted)
+        .thenCompose(id -> store.pieces(id, from, to));
+  }
+
+  /**
+   * Completes with the chunk's id once it is committed or its fill registered, under the revision
+   * {@code meta} names (else fails with {@link ObjectChangedException}). The next chunks, up to
+   * {@code lastWanted}, are asked for once this one is on its way: a cold client's first bytes do
+   * not wait behind their entity asks, connections and files.
+   */
+  private CompletionStage<ChunkId> onItsWay(ObjectAddress address, ObjectMeta meta, long chunk, long lastWanted) {
     CompletionStage<ObjectMeta> ready = ensure(address, meta, chunk);
-    // The next chunks are asked for once this one is on its way: a cold client's first bytes do
-    // not wait behind their entity asks, connections and files.
-    ready.thenRun(() -> readAhead(address, meta, chunk, lastWanted));
-    return ready.thenCompose(
+    ready.thenRun(
+        () -> {
+          for (long next = chunk + 1; next <= Math.min(lastWanted, chunk + readAhead); next++) {
+            prefetch(address, meta, next);
+          }
+        });
+    return ready.thenApply(
         got -> {
           if (!got.version().equals(meta.version())) {
             throw new ObjectChangedException(meta.key(), meta.version(), got.version());
           }
-          return store.pieces(new ChunkId(meta.key(), meta.version(), chunk), from, to);
+          return new ChunkId(meta.key(), meta.version(), chunk);
         });
-  }
-
-  private void readAhead(ObjectAddress address, ObjectMeta meta, long chunk, long lastWanted) {
-    for (long next = chunk + 1; next <= Math.min(lastWanted, chunk + readAhead); next++) {
-      prefetch(address, meta, next);
-    }
   }
 
   /** Times a chunk evicted between its fill and its reader is fetched again for that reader. */
@@ -225,23 +233,9 @@ public final class ChunkSupply {
 
   private Source<ByteString, NotUsed> fillSource(
       ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills) {
-    ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
     Source<ByteString, NotUsed> filled = Source.lazySource(
-            () -> {
-              CompletionStage<ObjectMeta> ready = ensure(address, meta, chunk);
-              // The next chunks are asked for once this one is on its way: a cold client's first
-              // bytes do not wait behind their entity asks, connections and files.
-              ready.thenRun(() -> readAhead(address, meta, chunk, lastWanted));
-              return Source.completionStageSource(
-                  ready
-                      .thenApply(
-                          got -> {
-                            if (!got.version().equals(meta.version())) {
-                              throw new ObjectChangedException(meta.key(), meta.version(), got.version());
-                            }
-                            return store.read(id, from, to);
-                          }));
-            })
+            () -> Source.completionStageSource(
+                onItsWay(address, meta, chunk, lastWanted).thenApply(id -> store.read(id, from, to))))
         .map(this::countMiss)
         .mapMaterializedValue(m -> NotUsed.getInstance());
     if (refills == 0) {

@@ -23,7 +23,7 @@ final class ChunkMemory {
    * a chunk's length, which may be half a buffer, and not the buffers readers still send from).
    */
   ChunkMemory(int chunkSize, int keep, int max) {
-    this.size = (chunkSize + DirectWrites.ALIGN - 1) / DirectWrites.ALIGN * DirectWrites.ALIGN;
+    this.size = bufferSize(chunkSize);
     this.free = new ArrayBlockingQueue<>(Math.max(1, keep));
     this.max = max;
   }
@@ -35,7 +35,12 @@ final class ChunkMemory {
    */
   static int cap(int chunkSize, int wanted) {
     long half = maxDirectMemory() / 2;
-    return (int) Math.max(0, Math.min(wanted, half / ((chunkSize + DirectWrites.ALIGN - 1L) / DirectWrites.ALIGN * DirectWrites.ALIGN)));
+    return (int) Math.max(0, Math.min(wanted, half / bufferSize(chunkSize)));
+  }
+
+  /** A chunk's size rounded up to the alignment of direct writes. */
+  private static int bufferSize(int chunkSize) {
+    return (chunkSize + DirectWrites.ALIGN - 1) / DirectWrites.ALIGN * DirectWrites.ALIGN;
   }
 
   /** {@code -XX:MaxDirectMemorySize}, or the heap's maximum when it is not set (the JVM's default). */

@@ -200,7 +200,7 @@ public final class ChunkStore implements AutoCloseable {
             () -> {
               ChunkFill fill = liveFill(id);
               if (fill != null) {
-                if (from < 0 || from > toExclusive || toExclusive > fill.expectedLength()) {
+                if (outside(from, toExclusive, fill.expectedLength())) {
                   return Source.<ByteString>failed(badRange(id, from, toExclusive, fill.expectedLength()));
                 }
                 return ChunkReader.tail(fill, from, toExclusive, settings.readBufferSize(), io);
@@ -209,7 +209,7 @@ public final class ChunkStore implements AutoCloseable {
               if (s == null) {
                 return Source.<ByteString>failed(new ChunkMissingException(id));
               }
-              if (from < 0 || from > toExclusive || toExclusive > s.length()) {
+              if (outside(from, toExclusive, s.length())) {
                 return Source.<ByteString>failed(badRange(id, from, toExclusive, s.length()));
               }
               boolean popular = s.drive().touch(id);
@@ -262,7 +262,7 @@ public final class ChunkStore implements AutoCloseable {
     if (held == null) {
       return null;
     }
-    if (from < 0 || from > toExclusive || toExclusive > held.length()) {
+    if (outside(from, toExclusive, held.length())) {
       held.release();
       return null;
     }
@@ -278,13 +278,13 @@ public final class ChunkStore implements AutoCloseable {
   public CompletionStage<PieceReader> pieces(ChunkId id, long from, long toExclusive) {
     ChunkFill fill = liveFill(id);
     if (fill != null) {
-      if (from < 0 || from > toExclusive || toExclusive > fill.expectedLength()) {
+      if (outside(from, toExclusive, fill.expectedLength())) {
         return CompletableFuture.failedFuture(badRange(id, from, toExclusive, fill.expectedLength()));
       }
       return ChunkReader.open(fill, from, toExclusive, settings.readBufferSize(), io);
     }
     Stored s = chunks.get(id);
-    if (s != null && (from < 0 || from > toExclusive || toExclusive > s.length())) {
+    if (s != null && outside(from, toExclusive, s.length())) {
       return CompletableFuture.failedFuture(badRange(id, from, toExclusive, s.length()));
     }
     java.nio.channels.FileChannel file = s == null ? null : openCommitted(id);
@@ -325,6 +325,11 @@ public final class ChunkStore implements AutoCloseable {
       log.warn("cannot open chunk {} of {}: {}", id.index(), id.key(), e.toString());
       return null;
     }
+  }
+
+  /** Whether {@code [from, to)} is not a range within {@code length} bytes. */
+  private static boolean outside(long from, long to, long length) {
+    return from < 0 || from > to || to > length;
   }
 
   private static IllegalArgumentException badRange(ChunkId id, long from, long to, long length) {

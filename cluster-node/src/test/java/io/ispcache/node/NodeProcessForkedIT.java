@@ -83,6 +83,25 @@ class NodeProcessForkedIT {
     }
   }
 
+  /** {@code n} clients download the object at once, each checking every byte; fails with the node's log. */
+  static void downloadAtOnce(NodeProcess node, ExecutorService clients, int n, URI uri, long seed, long length, int minutes)
+      throws Exception {
+    List<Future<?>> downloads = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      downloads.add(clients.submit(() -> {
+        download(uri, seed, length);
+        return null;
+      }));
+    }
+    for (Future<?> d : downloads) {
+      try {
+        d.get(minutes, TimeUnit.MINUTES);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new AssertionError(e.getCause().getMessage() + "; node log:\n" + node.logTail(), e.getCause());
+      }
+    }
+  }
+
   @Test
   void badDrivePathStopsTheProcessWithOneLineNamingTheSetting(@TempDir Path dir) throws Exception {
     Ports p = ports();
@@ -153,20 +172,7 @@ class NodeProcessForkedIT {
     // the store keeps up to 64 in memory; the others are held on the heap.
     try (NodeProcess node = NodeProcess.start(conf, dir.resolve("node.log"), "-Xmx256m", "-XX:MaxDirectMemorySize=24m")) {
       node.awaitHealthy(health(p), Duration.ofSeconds(60));
-      List<Future<?>> downloads = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        downloads.add(clients.submit(() -> {
-          download(url(p, "/memory/little-direct.bin"), 301, length);
-          return null;
-        }));
-      }
-      for (Future<?> d : downloads) {
-        try {
-          d.get(5, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw new AssertionError(e.getCause().getMessage() + "; node log:\n" + node.logTail(), e.getCause());
-        }
-      }
+      downloadAtOnce(node, clients, 4, url(p, "/memory/little-direct.bin"), 301, length, 5);
       download(url(p, "/memory/little-direct.bin"), 301, length); // and again, as hits
       assertTrue(node.isAlive(), "node survived: " + node.logTail());
       String log = Files.readString(dir.resolve("node.log"));
@@ -186,20 +192,7 @@ class NodeProcessForkedIT {
     ExecutorService clients = Executors.newFixedThreadPool(16);
     try (NodeProcess node = NodeProcess.start(conf, dir.resolve("node.log"), "-Xmx256m")) {
       node.awaitHealthy(health(p), Duration.ofSeconds(60));
-      List<Future<?>> downloads = new ArrayList<>();
-      for (int i = 0; i < 16; i++) {
-        downloads.add(clients.submit(() -> {
-          download(url(p, "/memory/one-gib.bin"), 300, length);
-          return null;
-        }));
-      }
-      for (Future<?> d : downloads) {
-        try {
-          d.get(10, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw new AssertionError(e.getCause().getMessage() + "; node log:\n" + node.logTail(), e.getCause());
-        }
-      }
+      downloadAtOnce(node, clients, 16, url(p, "/memory/one-gib.bin"), 300, length, 10);
       assertTrue(node.isAlive(), "node survived: " + node.logTail());
       String log = Files.readString(dir.resolve("node.log"));
       assertTrue(!log.contains("OutOfMemoryError"), log);
