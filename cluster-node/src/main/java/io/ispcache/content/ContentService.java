@@ -422,6 +422,9 @@ public final class ContentService {
 
   /** The origin's entity, its bytes counted as relayed egress. */
   private akka.http.javadsl.model.ResponseEntity counted(akka.http.javadsl.model.ResponseEntity entity) {
+    if (entity.isKnownEmpty()) {
+      return entity; // nothing to count (an empty redirect, 204); a sized entity of 0 bytes cannot be rebuilt
+    }
     Source<ByteString, Object> bytes =
         entity.getDataBytes()
             .map(

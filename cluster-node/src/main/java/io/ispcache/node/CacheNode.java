@@ -141,7 +141,7 @@ public final class CacheNode {
                     peerBinding.localAddress().getPort())
                 .id();
         ContentObject.init(system, objectSettings.leaseTimeout());
-        OriginClient origins = new OriginClient(system, originSettings);
+        OriginClient origins = new OriginClient(system, originSettings, blockingIo);
         PeerClient peers =
             new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());
         ChunkSupply supply =

@@ -38,8 +38,23 @@ public final class Main {
     }
   }
 
+  /**
+   * The origin client's socket buffers (Netty's pooled direct memory) are counted by Netty itself,
+   * apart from the JDK's direct memory that chunk memory and staging buffers share, so that reads
+   * from origins never fail because chunk memory took the JDK's share; the jar's manifest opens
+   * {@code java.nio} for it. Netty's own limit is {@code -Dio.netty.maxDirectMemory} (default:
+   * the JVM's direct memory size again).
+   */
+  static void nettyCountsItsOwnDirectMemory() {
+    String key = "io.netty.tryReflectionSetAccessible";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, "true");
+    }
+  }
+
   public static void main(String[] args) {
     commonPoolOfAtLeastTwo();
+    nettyCountsItsOwnDirectMemory();
     Config config;
     try {
       config =

@@ -1,280 +1,144 @@
 package io.ispcache.origin;
 
-import akka.NotUsed;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
-import akka.http.javadsl.ClientTransport;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.model.HttpHeader;
-import akka.http.javadsl.model.HttpRequest;
-import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.headers.RawHeader;
-import akka.http.javadsl.settings.ClientConnectionSettings;
-import akka.http.javadsl.settings.ConnectionPoolSettings;
-import akka.japi.pf.PFBuilder;
-import akka.stream.Materializer;
-import akka.stream.javadsl.Source;
-import akka.util.ByteString;
-import io.ispcache.concurrent.Stages;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import scala.concurrent.duration.FiniteDuration;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
- * Ranged GETs against upstream CDNs over pooled keep-alive connections, one pool per origin (so an
- * upstream-address override or proxy applies to that origin only).
+ * Ranged GETs against upstream CDNs over Netty: one event-loop group for every origin, a bounded
+ * pool of keep-alive connections per destination (an origin's host, its upstream address, maybe
+ * through a CONNECT proxy), exact framing, and a deadline on every wait. Bodies are handed on as
+ * they arrive, only as fast as their consumer takes them ({@link OriginBody}); what an answer
+ * means is decided in one place ({@link OriginAnswer}).
  */
-public final class OriginClient {
-  private static final String USER_AGENT = "ispcache/0.1";
+public final class OriginClient implements AutoCloseable {
+  static final String USER_AGENT = "ispcache/0.1";
 
-  private final ActorSystem<?> system;
-  private final Http http;
-  private final Materializer materializer;
   private final OriginSettings settings;
-  private final Map<String, ConnectionPoolSettings> pools = new ConcurrentHashMap<>();
-  private final WireOrigin wire;
+  private final Upstreams upstreams;
+  private final Executor fillThreads;
+  private final akka.stream.Materializer materializer;
 
-  public OriginClient(ActorSystem<?> system, OriginSettings settings) {
-    this.system = system;
-    this.http = Http.get(system);
-    this.materializer = Materializer.matFromSystem(system);
-    this.settings = settings;
-    this.wire = new WireOrigin(settings, USER_AGENT);
-    akka.actor.CoordinatedShutdown.get(system)
+  /**
+   * @param fillThreads where bodies are handed to chunk fills (which write to disk): a bounded
+   *     executor for blocking I/O
+   */
+  public OriginClient(ActorSystem<?> system, OriginSettings settings, Executor fillThreads) {
+    this(settings, fillThreads, akka.stream.Materializer.matFromSystem(system));
+    CoordinatedShutdown.get(system)
         .addTask(
-            akka.actor.CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
             "close-origin-connections",
-            () -> {
-              wire.close();
-              return CompletableFuture.completedFuture(akka.Done.getInstance());
-            });
+            () -> CompletableFuture.supplyAsync(
+                () -> {
+                  close();
+                  return akka.Done.getInstance();
+                },
+                fillThreads));
+  }
+
+  OriginClient(OriginSettings settings, Executor fillThreads, akka.stream.Materializer materializer) {
+    this.settings = settings;
+    this.fillThreads = fillThreads;
+    this.materializer = materializer;
+    this.upstreams = new Upstreams(settings, Runtime.getRuntime().availableProcessors());
   }
 
   /**
-   * Fetches {@code [first, last]}; the stage fails with {@link OriginException} when upstream fails.
-   * Direct origins are fetched over {@link WireOrigin}'s connections, proxied ones through Akka HTTP.
+   * Fetches {@code [first, last]}; the stage fails with {@link OriginException} when upstream
+   * fails, and completes on an event loop of the client (continue on an executor of your own).
    */
   public CompletionStage<OriginReply> fetch(OriginRequest request) {
-    if (request.origin().upstreamProxy().isEmpty()) {
-      return wire.fetch(request);
-    }
-    HttpRequest http =
-        HttpRequest.GET("http://" + request.host() + request.pathAndQuery())
-            .addHeader(RawHeader.create("Range", "bytes=" + request.first() + "-" + request.last()))
-            .addHeader(RawHeader.create("User-Agent", USER_AGENT));
-    return send(request.origin(), http).thenApply(response -> interpret(request, response));
+    Supplier<HttpRequest> http =
+        () -> {
+          HttpRequest r =
+              new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.pathAndQuery(), Unpooled.EMPTY_BUFFER);
+          r.headers()
+              .set(HttpHeaderNames.HOST, request.host())
+              .set(HttpHeaderNames.RANGE, "bytes=" + request.first() + "-" + request.last())
+              .set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+          return r;
+        };
+    Upstreams.Destination destination = Upstreams.destination(request.origin(), request.host());
+    return send(destination, http, settings.exchangeTimeout().toNanos(), 0)
+        .thenCompose(r -> OriginAnswer.interpret(request, r.head(), r.body(), materializer));
   }
 
-  /** Sends the client's own request upstream unchanged in meaning, for content the cache keeps out. */
-  public CompletionStage<HttpResponse> relay(Origin origin, String host, String pathAndQuery) {
-    HttpRequest http =
-        HttpRequest.GET("http://" + host + pathAndQuery)
-            .addHeader(RawHeader.create("User-Agent", USER_AGENT));
-    return send(origin, http);
-  }
-
-  private CompletionStage<HttpResponse> send(Origin origin, HttpRequest request) {
-    AtomicBoolean abandoned = new AtomicBoolean();
-    CompletableFuture<HttpResponse> sent =
-        Stages.plain(
-            http.singleRequest(
-                request,
-                http.defaultClientHttpsContext(),
-                pool(origin),
-                system.classicSystem().log()));
-    // A response that arrives after we gave up must still be drained, or its connection stalls.
-    sent.thenAccept(r -> {
-      if (abandoned.get()) {
-        r.discardEntityBytes(materializer);
-      }
-    });
-    return sent.copy()
-        .orTimeout(settings.responseTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .exceptionally(
+  /** Connections pooled at most per destination, and fetches that may wait for one. */
+  private CompletableFuture<Exchange.Response> send(
+      Upstreams.Destination destination, Supplier<HttpRequest> request, long wholeNanos, int attempt) {
+    UpstreamPool pool = upstreams.pool(destination);
+    return pool.acquire()
+        .thenCompose(
+            lease -> {
+              if (lease == null) {
+                return send(destination, request, wholeNanos, attempt); // the pool retired meanwhile
+              }
+              Exchange x =
+                  new Exchange(
+                      request.get(),
+                      destination.origin(),
+                      pool,
+                      lease,
+                      fillThreads,
+                      settings.responseTimeout().toNanos(),
+                      settings.idleTimeout().toNanos(),
+                      wholeNanos);
+              lease.channel()
+                  .eventLoop()
+                  .execute(
+                      () -> {
+                        ExchangeHandler handler = lease.channel().pipeline().get(ExchangeHandler.class);
+                        if (handler == null || !handler.start(x)) {
+                          // Closed meanwhile (the origin hung up, or talked out of turn).
+                          pool.release(lease.channel(), false);
+                          x.response().completeExceptionally(
+                              new Exchange.StaleConnection(
+                                  new OriginException(OriginException.Kind.UNREACHABLE, "pooled connection closed")));
+                        }
+                      });
+              return x.response();
+            })
+        .exceptionallyCompose(
             e -> {
-              abandoned.set(true);
-              throw translate(origin, unwrap(e));
+              Throwable cause = unwrap(e);
+              if (cause instanceof Exchange.StaleConnection stale) {
+                // A request on a connection the origin had already closed was never seen: a GET is
+                // safe to send again, once, on a new connection.
+                return attempt < 2 ? send(destination, request, wholeNanos, attempt + 1) : CompletableFuture.failedFuture(stale.getCause());
+              }
+              return CompletableFuture.failedFuture(cause);
             });
   }
 
-  private OriginReply interpret(OriginRequest request, HttpResponse response) {
-    int status = response.status().intValue();
-    if (status == 206) {
-      return partial(request, response);
-    }
-    if (status == 200) {
-      return whole(request, response);
-    }
-    if (status == 416) {
-      Optional<Long> length =
-          ContentRangeValue.unsatisfiedLength(header(response, "Content-Range"));
-      response.discardEntityBytes(materializer);
-      if (length.isEmpty()) {
-        throw new OriginException(
-            OriginException.Kind.BAD_RESPONSE, "origin answered 416 without Content-Range length");
-      }
-      if (length.get() == 0) {
-        return new OriginReply.Bytes(object(response, 0), 0, -1, Source.empty());
-      }
-      return new OriginReply.BeyondEnd(length.get());
-    }
-    if (status >= 500) {
-      response.discardEntityBytes(materializer);
-      throw new OriginException(
-          OriginException.Kind.SERVER_ERROR, "origin answered " + status + " for " + request.host() + request.pathAndQuery());
-    }
-    return new OriginReply.Uncacheable(response);
+  /** Destinations with a connection pool right now (pools of unused destinations are retired). */
+  int poolCount() {
+    return upstreams.poolCount();
   }
 
-  private OriginReply partial(OriginRequest request, HttpResponse response) {
-    Optional<ContentRangeValue> range =
-        ContentRangeValue.parse(header(response, "Content-Range"));
-    long wantedLast = request.last();
-    if (range.isEmpty()
-        || range.get().first() != request.first()
-        || range.get().last() != Math.min(wantedLast, range.get().length() - 1)) {
-      response.discardEntityBytes(materializer);
-      throw new OriginException(
-          OriginException.Kind.BAD_RESPONSE,
-          "origin answered bytes=" + request.first() + "-" + request.last()
-              + " with Content-Range " + header(response, "Content-Range"));
-    }
-    if (noStore(response)) {
-      response.discardEntityBytes(materializer);
-      throw new UncacheableException(request.host() + request.pathAndQuery());
-    }
-    ContentRangeValue r = range.get();
-    return new OriginReply.Bytes(object(response, r.length()), r.first(), r.last(), body(response));
+  int connectionsOpened() {
+    return upstreams.connectionsOpened();
   }
 
-  private OriginReply whole(OriginRequest request, HttpResponse response) {
-    if (noStore(response) || response.entity().getContentLengthOption().isEmpty()) {
-      // Without a length nothing can be chunked; the client gets the origin's answer as it is.
-      return new OriginReply.Uncacheable(response);
-    }
-    long length = response.entity().getContentLengthOption().getAsLong();
-    if (request.first() >= length && length > 0) {
-      response.discardEntityBytes(materializer);
-      return new OriginReply.BeyondEnd(length);
-    }
-    long last = Math.min(request.last(), length - 1);
-    // The origin ignored Range: cut the needed bytes out of the full body.
-    Source<ByteString, NotUsed> body =
-        body(response).via(ByteSlice.of(request.first(), last - request.first() + 1));
-    return new OriginReply.Bytes(object(response, length), request.first(), last, body);
+  @Override
+  public void close() {
+    upstreams.close();
   }
 
-  private Source<ByteString, NotUsed> body(HttpResponse response) {
-    return response
-        .entity()
-        .getDataBytes()
-        .idleTimeout(settings.idleTimeout())
-        .mapError(
-            new PFBuilder<Throwable, Throwable>()
-                .match(OriginException.class, e -> e)
-                .match(
-                    TimeoutException.class,
-                    e -> new OriginException(OriginException.Kind.TIMEOUT, "origin stalled mid-body", e))
-                .matchAny(
-                    e ->
-                        new OriginException(
-                            OriginException.Kind.UNREACHABLE,
-                            "origin broke off mid-body: " + e.getMessage(),
-                            e))
-                .build())
-        .mapMaterializedValue(m -> NotUsed.getInstance());
-  }
-
-  private static boolean noStore(HttpResponse response) {
-    String cc = header(response, "Cache-Control");
-    if (cc == null) {
-      return false;
-    }
-    String v = cc.toLowerCase(Locale.ROOT);
-    return v.contains("no-store") || v.contains("private");
-  }
-
-  private static OriginObject object(HttpResponse response, long length) {
-    return new OriginObject(
-        length,
-        header(response, "ETag"),
-        header(response, "Last-Modified"),
-        response.entity().getContentType().toString());
-  }
-
-  static String header(HttpResponse response, String name) {
-    return response.getHeader(name).map(HttpHeader::value).orElse(null);
-  }
-
-  private ConnectionPoolSettings pool(Origin origin) {
-    return pools.computeIfAbsent(origin.name(), n -> buildPool(origin));
-  }
-
-  private ConnectionPoolSettings buildPool(Origin origin) {
-    ClientConnectionSettings connection =
-        ClientConnectionSettings.create(system.classicSystem())
-            .withConnectingTimeout(finite(settings.connectTimeout()))
-            .withIdleTimeout(finite(settings.idleTimeout()))
-            .withUserAgentHeader(Optional.empty());
-    ConnectionPoolSettings pool =
-        ConnectionPoolSettings.create(system.classicSystem())
-            .withConnectionSettings(connection)
-            .withMaxConnections(settings.maxConnectionsPerHost())
-            .withMaxOpenRequests(1024)
-            // A failed fetch is answered to the client at once; the next request retries.
-            .withMaxRetries(0);
-    if (origin.upstreamProxy().isPresent()) {
-      InetSocketAddress proxy = origin.upstreamProxy().get();
-      return pool.withTransport(
-          ClientTransport.httpsProxy(InetSocketAddress.createUnresolved(proxy.getHostString(), proxy.getPort())));
-    }
-    if (origin.upstreamAddress().isPresent()) {
-      InetSocketAddress target = origin.upstreamAddress().get();
-      return pool.withTransport(
-          ClientTransport.withCustomResolver(
-              (host, port) ->
-                  CompletableFuture.supplyAsync(
-                      () -> new InetSocketAddress(target.getHostString(), target.getPort()),
-                      system.executionContext())));
-    }
-    return pool;
-  }
-
-  private static FiniteDuration finite(java.time.Duration d) {
-    return FiniteDuration.create(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-  }
-
-  private static Throwable unwrap(Throwable e) {
+  static Throwable unwrap(Throwable e) {
     while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();
     }
     return e;
-  }
-
-  private static RuntimeException translate(Origin origin, Throwable e) {
-    if (e instanceof OriginException oe) {
-      return oe;
-    }
-    if (e instanceof UncacheableException ue) {
-      return ue;
-    }
-    if (e instanceof TimeoutException) {
-      return new OriginException(
-          OriginException.Kind.TIMEOUT, "origin " + origin.name() + " did not answer in time", e);
-    }
-    if (e instanceof ConnectException || e instanceof akka.stream.StreamTcpException) {
-      return new OriginException(
-          OriginException.Kind.UNREACHABLE, "origin " + origin.name() + " unreachable: " + e.getMessage(), e);
-    }
-    return new OriginException(
-        OriginException.Kind.UNREACHABLE, "origin " + origin.name() + " failed: " + e.getMessage(), e);
   }
 }

@@ -17,7 +17,8 @@ public record OriginSettings(
     Duration connectTimeout,
     Duration responseTimeout,
     Duration idleTimeout,
-    int maxConnectionsPerHost) {
+    int maxConnectionsPerHost,
+    Duration exchangeTimeout) {
 
   /** The origin an allowlisted host belongs to; empty means the node must refuse the request. */
   public Optional<Origin> originFor(String host) {
@@ -55,7 +56,8 @@ public record OriginSettings(
         positive(u, "ispcache.upstream", "connect-timeout"),
         positive(u, "ispcache.upstream", "response-timeout"),
         positive(u, "ispcache.upstream", "idle-timeout"),
-        maxConnections);
+        maxConnections,
+        positive(u, "ispcache.upstream", "exchange-timeout"));
   }
 
   private static Duration positive(Config c, String prefix, String key) {

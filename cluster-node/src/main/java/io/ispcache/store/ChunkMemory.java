@@ -44,7 +44,7 @@ final class ChunkMemory {
   }
 
   /** {@code -XX:MaxDirectMemorySize}, or the heap's maximum when it is not set (the JVM's default). */
-  private static long maxDirectMemory() {
+  static long maxDirectMemory() {
     try {
       com.sun.management.HotSpotDiagnosticMXBean vm =
           java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);

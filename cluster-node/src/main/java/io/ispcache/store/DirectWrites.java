@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * download (a third of the node's CPU), and it filled the page cache with cold data, pushing out
  * the chunks that are being hit. Hits read their chunk into the page cache once and stay there.
  *
- * <p>Staging buffers are pooled ({@link #MAX_BUFFERS} of {@link #STAGE_BYTES}); a fill that finds
- * none free, or a drive whose file system refuses {@code O_DIRECT} (tmpfs), writes buffered.
+ * <p>Staging buffers are pooled ({@link #MAX_BUFFERS} of {@link #STAGE_BYTES}, and no more than a
+ * quarter of the JVM's direct memory: chunk memory takes up to half, and the origin client's socket
+ * buffers need the rest); a fill that finds none free, or a drive whose file system refuses
+ * {@code O_DIRECT} (tmpfs), writes buffered.
  */
 final class DirectWrites {
   private static final Logger log = LoggerFactory.getLogger(DirectWrites.class);
@@ -29,6 +31,10 @@ final class DirectWrites {
 
   /** Alignment of every staging buffer; drives with blocks that do not divide it write buffered. */
   static final int ALIGN = 4096;
+
+  /** Staging buffers this JVM may allocate: {@link #MAX_BUFFERS}, within a quarter of its direct memory. */
+  private static final int BUFFERS =
+      (int) Math.max(1, Math.min(MAX_BUFFERS, ChunkMemory.maxDirectMemory() / 4 / (STAGE_BYTES + ALIGN)));
 
   private final boolean enabled;
   private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(MAX_BUFFERS);
@@ -87,7 +93,7 @@ final class DirectWrites {
     if (b != null) {
       return b;
     }
-    if (allocated.incrementAndGet() > MAX_BUFFERS) {
+    if (allocated.incrementAndGet() > BUFFERS) {
       allocated.decrementAndGet();
       return null;
     }

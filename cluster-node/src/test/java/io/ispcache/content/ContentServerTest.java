@@ -407,7 +407,7 @@ class ContentServerTest {
   }
 
   @Test
-  void originServerErrorIsAnsweredQuickly502AndTheNextRequestRetries() throws Exception {
+  void originServerErrorIsRelayedWithItsStatusAndTheNextRequestRetries() throws Exception {
     String path = put("/objects/flaky-5xx.bin", 5000, 24);
     origin.fault(path, TestOrigin.Fault.status(503));
 
@@ -415,10 +415,25 @@ class ContentServerTest {
     origin.clearFaults(path);
     HttpResponse<byte[]> ok = get(node.url(path));
 
-    assertEquals(502, failed.statusCode());
-    assertTrue(new String(failed.body(), StandardCharsets.UTF_8).contains("\"error\":\"origin_failed\""));
+    assertEquals(503, failed.statusCode(), "the origin's own status, as it sent it");
+    assertEquals(0, failed.body().length);
     assertEquals(200, ok.statusCode());
     assertArrayEquals(expected(24, 0, 5000), ok.body());
+  }
+
+  @Test
+  void emptyRedirectsAndNotFoundsFromTheOriginAreRelayedAsTheyCame() throws Exception {
+    String path = put("/objects/empty-answers.bin", 5000, 25);
+    for (int status : new int[] {302, 404, 204, 500}) {
+      origin.fault(path, TestOrigin.Fault.status(status));
+      HttpResponse<byte[]> r = get(node.url(path));
+      assertEquals(status, r.statusCode());
+      assertEquals(0, r.body().length);
+      origin.clearFaults(path);
+    }
+    HttpResponse<byte[]> ok = get(node.url(path));
+    assertEquals(200, ok.statusCode());
+    assertArrayEquals(expected(25, 0, 5000), ok.body());
   }
 
   @Test
