@@ -166,6 +166,7 @@ public final class ContentService {
       headers.add(new RequestHead.Header("Last-Modified", meta.lastModified()));
     }
     List<FilePart> parts = List.of();
+    boolean readsFills = false;
     if (range != null) {
       List<ChunkSlice> slices = ChunkMath.slices(range, supply.chunkSize());
       long lastWanted = slices.get(slices.size() - 1).index();
@@ -176,11 +177,21 @@ public final class ContentService {
         boolean committed = supply.isCommitted(meta, s.index());
         boolean local = committed || supply.isLocal(meta, s.index());
         boolean fresh = !committed;
+        readsFills |= fresh;
         parts.add(new ChunkPart(supply, address, meta, s, lastWanted, fresh, local ? metrics.hitBytes : metrics.missBytes));
       }
     }
     inFlight.opened();
-    return new FileResponse(partial != null ? 206 : 200, headers, parts, inFlight::closed);
+    Runnable finished = inFlight::closed;
+    if (readsFills) {
+      // Holds the object's read-ahead on until the response ends (a hit does not read ahead).
+      Runnable reading = supply.readAhead().open(meta.key());
+      finished = () -> {
+        inFlight.closed();
+        reading.run();
+      };
+    }
+    return new FileResponse(partial != null ? 206 : 200, headers, parts, finished);
   }
 
   /** Paths the content server may key directly: nothing a URI parser would rewrite (escapes). */
@@ -312,9 +323,11 @@ public final class ContentService {
         .watchTermination(
             (mat, done) -> {
               inFlight.opened();
+              Runnable reading = supply.readAhead().open(meta.key());
               done.whenComplete(
                   (d, e) -> {
                     inFlight.closed();
+                    reading.run();
                     if (e != null && !(e instanceof akka.stream.AbruptTerminationException)) {
                       log.warn("response for {} cut off: {}", address.key(), describe(e));
                     }

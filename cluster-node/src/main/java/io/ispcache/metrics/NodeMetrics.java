@@ -26,6 +26,8 @@ public final class NodeMetrics {
   /** Bytes this node sent to peer nodes. */
   public final LongAdder peerServedBytes = new LongAdder();
   public final LongAdder coalescedWaits = new LongAdder();
+  /** Chunks read ahead and given up unfinished: every client of the object had left. */
+  public final LongAdder readAheadAbandoned = new LongAdder();
   /** Fills started without the object's entity because it did not answer in time. */
   public final LongAdder uncoordinatedFills = new LongAdder();
   public final LatencyHistogram fillLatency = new LatencyHistogram();

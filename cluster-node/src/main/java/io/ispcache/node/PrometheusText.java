@@ -29,6 +29,7 @@ final class PrometheusText {
     counter(out, "ispcache_origin_bytes_total", "Bytes received from origins.", m.originBytes.sum());
     counter(out, "ispcache_peer_fetches_total", "Chunk fetches from peer nodes.", m.peerFetches.sum());
     counter(out, "ispcache_coalesced_waits_total", "Requests that joined a fill already running.", m.coalescedWaits.sum());
+    counter(out, "ispcache_read_ahead_abandoned_total", "Chunks read ahead and given up unfinished: their clients had left.", m.readAheadAbandoned.sum());
     counter(out, "ispcache_uncoordinated_fills_total", "Fills started without the object's entity (it did not answer).", m.uncoordinatedFills.sum());
     histogram(out, "ispcache_fill_seconds", "Time from origin request to chunk committed.", m.fillLatency);
     status.storeStats().ifPresent(s -> {

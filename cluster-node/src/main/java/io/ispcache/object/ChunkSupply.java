@@ -59,6 +59,7 @@ public final class ChunkSupply {
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> starting =
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
+  private final ReadAhead interest = new ReadAhead();
 
   public ChunkSupply(
       ActorSystem<?> system,
@@ -81,6 +82,11 @@ public final class ChunkSupply {
     this.materializer = Materializer.matFromSystem(system);
     this.dispatcher = system.executionContext();
     this.blockingIo = blockingIo;
+  }
+
+  /** The objects this node's responses read, which read-ahead runs for. */
+  public ReadAhead readAhead() {
+    return interest;
   }
 
   public int chunkSize() {
@@ -260,9 +266,13 @@ public final class ChunkSupply {
     return bytes;
   }
 
+  /**
+   * Fetches the chunk ahead of its reader while a response of this node is open for the object;
+   * the fill is given up if they all close before it ends and nobody reads it (see {@link ReadAhead}).
+   */
   private void prefetch(ObjectAddress address, ObjectMeta meta, long chunk) {
     ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
-    if (store.has(id) || store.fillInProgress(id).isPresent()) {
+    if (!interest.wanted(meta.key()) || store.has(id) || store.fillInProgress(id).isPresent()) {
       return;
     }
     ensure(address, meta, chunk)
@@ -270,8 +280,20 @@ public final class ChunkSupply {
             (m, e) -> {
               if (e != null) {
                 log.debug("read-ahead of chunk {} of {} failed: {}", chunk, address.key(), e.toString());
+                return;
               }
+              store.fillInProgress(id).ifPresent(
+                  fill -> interest.began(meta.key(), () -> abandon(fill), fill.committed()));
             });
+  }
+
+  /** Off the caller's thread (a content server's event loop): an abort closes and deletes a file. */
+  private void abandon(ChunkFill fill) {
+    blockingIo.execute(() -> {
+      if (fill.abandon(new ReadAheadAbandonedException(fill.id().key(), fill.id().index()))) {
+        metrics.readAheadAbandoned.increment();
+      }
+    });
   }
 
   /**
@@ -525,6 +547,8 @@ public final class ChunkSupply {
           if (e == null) {
             metrics.fillLatency.record(System.nanoTime() - started);
             entity.tell(new ContentObject.Filled(chunk, version, selfNode));
+          } else if (unwrap(e) instanceof ReadAheadAbandonedException) {
+            release(entity, chunk); // no failure: nobody waits for it any more
           } else {
             metrics.originFetchFailures.increment();
             release(entity, chunk);

@@ -55,6 +55,10 @@ public final class ChunkFill {
   private boolean busy;
   private State state = State.WRITING;
   private Throwable failure;
+  /** A reader took this fill: {@link #abandon} leaves it alone. */
+  private boolean claimed;
+  /** {@link #abandon} decided to give this fill up: no reader may take it any more. */
+  private boolean abandoned;
   /**
    * The chunk's bytes as they arrive, while the store lets this fill hold them; null otherwise,
    * and after an abort. The fill holds one reference until the commit hands it to the store.
@@ -499,6 +503,34 @@ public final class ChunkFill {
     store.aborted(this);
     wake.forEach(w -> w.complete(null));
     committed.completeExceptionally(cause);
+  }
+
+  /**
+   * Gives the fill up as {@link #abort} does, unless someone reads it ({@link #claim}) or every
+   * byte arrived already (finishing it costs nothing more): for read-ahead that no client waits for
+   * any more. Returns whether it gave up.
+   */
+  public boolean abandon(Throwable cause) {
+    synchronized (this) {
+      if (claimed || state != State.WRITING || received == expectedLength) {
+        return false;
+      }
+      abandoned = true;
+    }
+    abort(cause);
+    return true;
+  }
+
+  /**
+   * A reader (a response or a peer) takes the fill, which is then never abandoned; false when it
+   * was given up already, and the reader finds the chunk missing.
+   */
+  synchronized boolean claim() {
+    if (state == State.ABORTED || abandoned && state == State.WRITING) {
+      return false;
+    }
+    claimed = true;
+    return true;
   }
 
   /** The staging buffer goes back to the pool once no write can use it any more. */

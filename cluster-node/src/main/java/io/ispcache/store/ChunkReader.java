@@ -87,9 +87,13 @@ final class ChunkReader implements PieceReader {
 
   /**
    * A reader tailing a fill. When the fill holds its bytes in memory the reader takes a reference
-   * to them and opens no file, so it is ready at once: no hop to the I/O executor and back.
+   * to them and opens no file, so it is ready at once: no hop to the I/O executor and back. The
+   * reader claims the fill: read-ahead never gives up a fill that someone reads.
    */
   static CompletionStage<PieceReader> open(ChunkFill fill, long from, long to, int bufferSize, Executor io) {
+    if (!fill.claim()) {
+      return CompletableFuture.failedFuture(new ChunkMissingException(fill.id())); // read ahead for nobody, and given up
+    }
     if (fill.holdsBytes()) {
       HeldBytes held = fill.retainHeld();
       if (held != null) {

@@ -84,6 +84,7 @@ public final class TestOrigin implements AutoCloseable {
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> bytes = new ConcurrentHashMap<>();
   private final Map<String, List<String>> ranges = new ConcurrentHashMap<>();
+  private final Map<String, Bodies> bodies = new ConcurrentHashMap<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -146,6 +147,24 @@ public final class TestOrigin implements AutoCloseable {
   public long bytesSent(String path) {
     AtomicLong n = bytes.get(path);
     return n == null ? 0 : n.get();
+  }
+
+  /** Bodies of {@code path} written to their last byte (a client that broke one off does not count). */
+  public int completedBodies(String path) {
+    Bodies b = bodies.get(path);
+    return b == null ? 0 : b.completed.get();
+  }
+
+  /** Bodies of {@code path} being written right now. */
+  public int openBodies(String path) {
+    Bodies b = bodies.get(path);
+    return b == null ? 0 : b.open.get();
+  }
+
+  /** The most bodies of {@code path} that were written at the same time. */
+  public int peakOpenBodies(String path) {
+    Bodies b = bodies.get(path);
+    return b == null ? 0 : b.peak.get();
   }
 
   public List<String> rangesRequested(String path) {
@@ -332,6 +351,23 @@ public final class TestOrigin implements AutoCloseable {
       }
     }
     AtomicLong counter = bytes.computeIfAbsent(path, p -> new AtomicLong());
+    Bodies counted = bodies.computeIfAbsent(path, p -> new Bodies());
+    counted.peak.accumulateAndGet(counted.open.incrementAndGet(), Math::max);
+    try {
+      boolean whole = body(socket, out, item, first, length, resetAfter, stallAfter, throttle, counter);
+      if (whole) {
+        counted.completed.incrementAndGet();
+      }
+      return whole;
+    } finally {
+      counted.open.decrementAndGet();
+    }
+  }
+
+  /** Writes the body; true when every byte was written and the connection may carry on. */
+  private boolean body(
+      Socket socket, OutputStream out, Item item, long first, long length, long resetAfter, long stallAfter, long throttle, AtomicLong counter)
+      throws IOException {
     // A throttled body goes out in pieces of about 1/20 s so its rate is smooth, not 64 KiB bursts.
     byte[] buf = new byte[throttle > 0 ? (int) Math.max(1, Math.min(64 * 1024, throttle / 20)) : 64 * 1024];
     long sent = 0;
@@ -375,6 +411,13 @@ public final class TestOrigin implements AutoCloseable {
     }
     out.flush();
     return true;
+  }
+
+  /** What became of one path's bodies. */
+  private static final class Bodies {
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger peak = new AtomicInteger();
+    final AtomicInteger completed = new AtomicInteger();
   }
 
   private static void writeHead(OutputStream out, String status, List<String> headers) throws IOException {
