@@ -159,8 +159,9 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     inBody = false;
     cancelIdleCheck();
     ctx.channel().config().setAutoRead(true); // between exchanges: notice a close, or data out of turn
-    x.body().ended();
+    // Back in the pool before the consumer hears of the end: its next fetch finds the connection.
     x.finished(x.keepAlive());
+    x.body().ended();
   }
 
   /** Fails {@code x} (if it is still this connection's exchange) and closes the connection. */
