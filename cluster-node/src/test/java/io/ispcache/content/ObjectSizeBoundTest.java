@@ -31,6 +31,7 @@ class ObjectSizeBoundTest {
   static final long PEBIBYTE = 1L << 50;
   static final long TEBIBYTE = 1L << 40;
   static final String SMALL_HOST = "small.example.org";
+  static final String VAST_HOST = "vast.example.org";
 
   @TempDir static Path dataDir;
   static TestOrigin origin;
@@ -49,6 +50,8 @@ class ObjectSizeBoundTest {
                 "ispcache.origins = [",
                 "  { name = \"test\", hosts = [\"" + InProcessNode.ORIGIN_HOST + "\"], upstream-address = \"127.0.0.1:" + origin.port() + "\" }",
                 "  { name = \"small\", hosts = [\"" + SMALL_HOST + "\"], max-object-size = 1MiB,",
+                "    upstream-address = \"127.0.0.1:" + origin.port() + "\" }",
+                "  { name = \"vast\", hosts = [\"" + VAST_HOST + "\"], max-object-size = 1PiB,",
                 "    upstream-address = \"127.0.0.1:" + origin.port() + "\" }",
                 "]"));
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -81,6 +84,10 @@ class ObjectSizeBoundTest {
 
   static URI small(String path) {
     return URI.create(node.contentRoot() + path + "?cacheHostOrigin=" + SMALL_HOST);
+  }
+
+  static URI vast(String path) {
+    return URI.create(node.contentRoot() + path + "?cacheHostOrigin=" + VAST_HOST);
   }
 
   private static void assertRefusedAsTooLarge(Answer a, long stated, long limit) {
@@ -147,5 +154,35 @@ class ObjectSizeBoundTest {
       assertEquals(i == 0 ? "MISS" : "HIT", fine.headers().firstValue("X-Cache").orElseThrow());
       assertArrayEquals(TestContent.bytes(36, 0, 3 * CHUNK - 7), fine.body());
     }
+  }
+
+  @Test
+  void aPebibyteObjectAllowedByItsOriginIsServedWholeAndByRangesWithoutAPartPerChunkUpFront() throws Exception {
+    // 2^32 chunks of 256 KiB: parts made up front would not fit in any heap, let alone this one.
+    origin.put("/vast/pebibyte.bin", PEBIBYTE, 37, "application/octet-stream", "\"v\"", null);
+
+    HttpResponse<InputStream> whole = http.send(
+        HttpRequest.newBuilder(vast("/vast/pebibyte.bin")).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    byte[] start;
+    try (InputStream in = whole.body()) {
+      start = in.readNBytes(CHUNK + 1000);
+    }
+    HttpResponse<byte[]> tail = http.send(
+        HttpRequest.newBuilder(vast("/vast/pebibyte.bin")).header("Range", "bytes=-100").timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> again = http.send(
+        HttpRequest.newBuilder(vast("/vast/pebibyte.bin")).header("Range", "bytes=0-99").timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertEquals(200, whole.statusCode());
+    assertEquals(Long.toString(PEBIBYTE), whole.headers().firstValue("Content-Length").orElseThrow());
+    assertArrayEquals(TestContent.bytes(37, 0, CHUNK + 1000), start);
+    assertEquals(206, tail.statusCode());
+    assertEquals("bytes " + (PEBIBYTE - 100) + "-" + (PEBIBYTE - 1) + "/" + PEBIBYTE, tail.headers().firstValue("Content-Range").orElseThrow());
+    assertArrayEquals(TestContent.bytes(37, PEBIBYTE - 100, 100), tail.body());
+    assertEquals(206, again.statusCode());
+    assertEquals("HIT", again.headers().firstValue("X-Cache").orElseThrow());
+    assertArrayEquals(TestContent.bytes(37, 0, 100), again.body());
   }
 }
