@@ -29,6 +29,15 @@ public record OriginSettings(
     return Optional.empty();
   }
 
+  /** The largest {@code max-object-size} of any origin: no stored object may be longer. */
+  public long largestMaxObjectSize() {
+    long largest = 0;
+    for (Origin o : origins) {
+      largest = Math.max(largest, o.maxObjectSize());
+    }
+    return largest;
+  }
+
   public static OriginSettings fromConfig(Config root) {
     List<? extends Config> entries;
     try {

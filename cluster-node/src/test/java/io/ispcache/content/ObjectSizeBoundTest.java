@@ -185,4 +185,35 @@ class ObjectSizeBoundTest {
     assertEquals("HIT", again.headers().firstValue("X-Cache").orElseThrow());
     assertArrayEquals(TestContent.bytes(37, 0, 100), again.body());
   }
+
+  @Test
+  void anObjectStoredWithAnAbsurdLengthIsDroppedAtStartAndServedFreshFromTheOrigin() throws Exception {
+    // A node whose origin allowed 1 PiB (as any node did before max-object-size) stores the meta
+    // and chunk 0; restarted with the default 1 TiB limit, it must not trust that meta.
+    Path own = dataDir.resolve("restarted");
+    String path = "/restart/was-absurd.bin";
+    origin.put(path, PEBIBYTE, 38, "application/octet-stream", "\"old\"", null);
+    String lax = String.join("\n",
+        "ispcache.origins = [ { name = \"test\", hosts = [\"" + InProcessNode.ORIGIN_HOST + "\"], max-object-size = 1PiB,",
+        "  upstream-address = \"127.0.0.1:" + origin.port() + "\" } ]");
+    try (InProcessNode before = InProcessNode.start(own, origin.port(), lax)) {
+      HttpResponse<byte[]> r = http.send(
+          HttpRequest.newBuilder(before.url(path)).header("Range", "bytes=0-99").timeout(Duration.ofSeconds(20)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(206, r.statusCode());
+    }
+    origin.replace(path, 3L * CHUNK, 39, "application/octet-stream", "\"new\"", null);
+    int asked = origin.requestCount(path);
+
+    try (InProcessNode after = InProcessNode.start(own, origin.port(), "")) {
+      HttpResponse<byte[]> r = http.send(
+          HttpRequest.newBuilder(after.url(path)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+      assertEquals(200, r.statusCode());
+      assertEquals("MISS", r.headers().firstValue("X-Cache").orElseThrow());
+      assertEquals("\"new\"", r.headers().firstValue("ETag").orElseThrow());
+      assertArrayEquals(TestContent.bytes(39, 0, 3 * CHUNK), r.body());
+      assertEquals(asked + 3, origin.requestCount(path), "every chunk fetched afresh");
+    }
+  }
 }
