@@ -79,7 +79,7 @@ ispcache {
 akka.remote.artery.canonical.port = 0
 akka.cluster.roles = ["cache"]
 CONF
-  java -Xmx1g -Dconfig.file="$work/ispcache.conf" -jar "$jar" >"$work/ispcache.log" 2>&1 &
+  java -Xmx1g -XX:+ExitOnOutOfMemoryError -Dconfig.file="$work/ispcache.conf" -jar "$jar" >"$work/ispcache.log" 2>&1 &
   PIDS[ispcache]=$!
 }
 wait_http() { for _ in $(seq 1 240); do curl -s -o /dev/null "$1" && return 0; sleep 0.25; done; echo "not up: $1"; exit 1; }

@@ -13,7 +13,6 @@ import akka.http.javadsl.model.headers.RawHeader;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.ispcache.content.server.Answer;
-import io.ispcache.content.server.FilePart;
 import io.ispcache.content.server.FileResponse;
 import io.ispcache.content.server.RequestHead;
 import io.ispcache.metrics.NodeMetrics;
@@ -135,23 +134,41 @@ public final class ContentService {
     }
     ByteRange range = planned.get(0);
     int chunkSize = supply.chunkSize();
-    List<ChunkSlice> slices = ChunkMath.slices(range, chunkSize);
-    for (ChunkSlice s : slices) {
-      if (!supply.isCommitted(meta, s.index())) {
+    long firstChunk = range.first() / chunkSize;
+    long lastChunk = range.last() / chunkSize;
+    if (lastChunk - firstChunk >= DIRECT_CHUNKS) {
+      // Each chunk is a lookup on this I/O thread before the first byte goes out; a response over
+      // more chunks (gigabytes) goes through the handler, whose bounded look at the chunks costs
+      // the same for any size and whose hop is nothing next to the transfer.
+      return null;
+    }
+    for (long c = firstChunk; c <= lastChunk; c++) {
+      if (!supply.isCommitted(meta, c)) {
         return null;
       }
     }
     metrics.requests.increment();
     metrics.hitRequests.increment();
     boolean partial = ranges.isPresent() && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
-    return chunks(address, meta, partial ? range : null, range, "HIT");
+    return chunks(address, meta, partial ? range : null, range, "HIT", true);
   }
+
+  /**
+   * Chunks of a response the direct path checks at most (8 GiB at the default 2 MiB chunk, 1 GiB
+   * at the smallest chunk size): the hits the load tests measure, up to whole 1 GiB objects, stay
+   * on it.
+   */
+  static final int DIRECT_CHUNKS = 4096;
+
+  /** Chunks {@link #cacheStatus} looks at at most; see there. */
+  static final int STATUS_CHUNKS = 4096;
 
   /**
    * A 200 of the whole object or a 206 of {@code partial}, its body the chunks' slices of
    * {@code range}: sent from the chunk files, or pulled from fills as the bytes arrive.
    */
-  private FileResponse chunks(ObjectAddress address, ObjectMeta meta, ByteRange partial, ByteRange range, String status) {
+  private FileResponse chunks(
+      ObjectAddress address, ObjectMeta meta, ByteRange partial, ByteRange range, String status, boolean allCommitted) {
     List<RequestHead.Header> headers = new ArrayList<>(7);
     headers.add(new RequestHead.Header("Content-Type", contentType(meta.contentType()).toString()));
     if (partial != null) {
@@ -165,33 +182,26 @@ public final class ContentService {
     if (meta.lastModified() != null) {
       headers.add(new RequestHead.Header("Last-Modified", meta.lastModified()));
     }
-    List<FilePart> parts = List.of();
-    boolean readsFills = false;
+    FileResponse.Parts parts = FileResponse.NO_PARTS;
     if (range != null) {
-      List<ChunkSlice> slices = ChunkMath.slices(range, supply.chunkSize());
-      long lastWanted = slices.get(slices.size() - 1).index();
-      parts = new ArrayList<>(slices.size());
-      for (ChunkSlice s : slices) {
-        // Counted as the request found them: bytes fetched for it are missed bytes even if the
-        // chunk is committed by the time they are sent.
-        boolean committed = supply.isCommitted(meta, s.index());
-        boolean local = committed || supply.isLocal(meta, s.index());
-        boolean fresh = !committed;
-        readsFills |= fresh;
-        parts.add(new ChunkPart(supply, address, meta, s, lastWanted, fresh, local ? metrics.hitBytes : metrics.missBytes));
-      }
+      ChunkMath.Slices slices = ChunkMath.slices(range, supply.chunkSize());
+      parts =
+          allCommitted
+              ? ChunkParts.committed(supply, address, meta, slices, metrics)
+              : ChunkParts.asFound(supply, address, meta, slices, metrics);
     }
     inFlight.opened();
     Runnable finished = inFlight::closed;
-    if (readsFills) {
-      // Holds the object's read-ahead on until the response ends (a hit does not read ahead).
+    if (range != null && !allCommitted) {
+      // Holds the object's read-ahead on until the response ends (a hit found all committed does
+      // not read ahead; a response that may reach a chunk being fetched does).
       Runnable reading = supply.readAhead().open(meta.key());
       finished = () -> {
         inFlight.closed();
         reading.run();
       };
     }
-    return new FileResponse(partial != null ? 206 : 200, headers, parts, finished);
+    return new FileResponse(partial != null ? 206 : 200, headers, range == null ? 0 : range.length(), parts, finished);
   }
 
   /** Paths the content server may key directly: nothing a URI parser would rewrite (escapes). */
@@ -277,7 +287,7 @@ public final class ContentService {
     boolean partial =
         ranges.isPresent() && length > 0 && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
     if (!partial) {
-      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status);
+      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status, false);
     }
     RangeHeader.Resolution resolution = RangeHeader.resolve(ranges.get(), length);
     if (resolution instanceof RangeHeader.Unsatisfiable) {
@@ -285,7 +295,7 @@ public final class ContentService {
     }
     List<ByteRange> satisfied = ((RangeHeader.Satisfiable) resolution).ranges();
     if (satisfied.size() == 1) {
-      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status);
+      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status, false);
     }
     MultipartByteRanges multipart = MultipartByteRanges.of(satisfied, meta.contentType(), length);
     return new Answer.Http(withValidators(
@@ -314,10 +324,9 @@ public final class ContentService {
     if (range == null) {
       return Source.empty();
     }
-    int chunkSize = supply.chunkSize();
-    List<ChunkSlice> slices = ChunkMath.slices(range, chunkSize);
-    long lastWanted = slices.get(slices.size() - 1).index();
-    return Source.from(slices)
+    ChunkMath.Slices slices = ChunkMath.slices(range, supply.chunkSize());
+    long lastWanted = slices.lastChunk();
+    return Source.fromIterator(slices::iterator)
         .flatMapConcat(
             s -> supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted))
         .watchTermination(
@@ -336,17 +345,41 @@ public final class ContentService {
             });
   }
 
-  /** HIT, MISS or PARTIAL over the chunks the response needs; {@code discovered} counts as missed. */
+  /**
+   * HIT, MISS or PARTIAL over the chunks the response needs; {@code discovered} counts as missed.
+   * A response over more than {@link #STATUS_CHUNKS} chunks is judged by a sample of that many
+   * spread evenly over them (and the discovered chunk): each look is a lookup on the thread that
+   * answers, and a whole-object request for a huge object must not cost one per chunk. The usual
+   * all-or-nothing cases come out exact; a mix comes out PARTIAL unless the sample misses it.
+   */
   private String cacheStatus(ObjectMeta meta, List<ByteRange> ranges, long discovered) {
-    int local = 0;
-    int total = 0;
+    int chunkSize = supply.chunkSize();
+    long chunks = 0;
+    boolean discoveredWanted = false;
     for (ByteRange r : ranges) {
-      for (ChunkSlice s : ChunkMath.slices(r, supply.chunkSize())) {
+      chunks += r.last() / chunkSize - r.first() / chunkSize + 1;
+      discoveredWanted |= discovered >= r.first() / chunkSize && discovered <= r.last() / chunkSize;
+    }
+    long stride = Math.max(1, (chunks + STATUS_CHUNKS - 1) / STATUS_CHUNKS);
+    long local = 0;
+    long total = 0;
+    boolean discoveredSeen = false;
+    long before = 0; // chunks of the ranges before this one
+    for (ByteRange r : ranges) {
+      long first = r.first() / chunkSize;
+      long last = r.last() / chunkSize;
+      for (long c = first + Math.floorMod(-before, stride); c <= last; c += stride) {
         total++;
-        if (s.index() != discovered && supply.isLocal(meta, s.index())) {
+        if (c == discovered) {
+          discoveredSeen = true;
+        } else if (supply.isLocal(meta, c)) {
           local++;
         }
       }
+      before += last - first + 1;
+    }
+    if (discoveredWanted && !discoveredSeen) {
+      total++;
     }
     if (local == total && total > 0) {
       metrics.hitRequests.increment();

@@ -71,11 +71,7 @@ public final class MultipartByteRanges {
 
   /** The body; {@code partBytes} supplies each range's bytes, in order, when it is reached. */
   public Source<ByteString, NotUsed> body(Function<ByteRange, Source<ByteString, NotUsed>> partBytes) {
-    List<Integer> indexes = new ArrayList<>();
-    for (int i = 0; i < ranges.size(); i++) {
-      indexes.add(i);
-    }
-    return Source.from(indexes)
+    return Source.range(0, ranges.size() - 1)
         .flatMapConcat(i -> Source.single(partHeaders.get(i)).concat(partBytes.apply(ranges.get(i))))
         .concat(Source.single(closing));
   }

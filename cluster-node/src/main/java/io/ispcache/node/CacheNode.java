@@ -91,7 +91,7 @@ public final class CacheNode {
       Optional<ChunkStore> store = Optional.empty();
       if (cacheRole) {
         long started = System.nanoTime();
-        store = Optional.of(ChunkStore.open(storeSettings, blockingIo));
+        store = Optional.of(ChunkStore.open(storeSettings, originSettings.largestMaxObjectSize(), blockingIo));
         log.info(
             "cache store opened in {} ms: {}",
             Duration.ofNanos(System.nanoTime() - started).toMillis(),

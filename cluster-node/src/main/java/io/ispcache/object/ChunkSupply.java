@@ -487,6 +487,15 @@ public final class ChunkSupply {
       throw new RelayException(u.response());
     }
     OriginReply.Bytes bytes = (OriginReply.Bytes) reply;
+    long stated = bytes.object().length();
+    if (stated > address.origin().maxObjectSize()) {
+      // Before the meta exists: a stated size is bounded before anything is stored or sized by it.
+      discard(bytes);
+      throw new OriginException(
+          OriginException.Kind.BAD_RESPONSE,
+          "upstream states " + stated + " bytes for " + address.key() + ", above the origin's max-object-size of "
+              + address.origin().maxObjectSize() + " bytes");
+    }
     ObjectMeta meta =
         new ObjectMeta(
             address.key(),

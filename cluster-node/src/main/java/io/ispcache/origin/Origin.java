@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param upstreamProxy an HTTP proxy reached with CONNECT, if the ISP routes upstream traffic so
  * @param queryInCacheKey whether the query string is part of the cache key (Delivery Optimization
  *     URLs carry per-client tokens, so the default drops it)
+ * @param maxObjectSize the largest object length the node accepts from this origin (or a peer, for
+ *     its objects); a larger stated length is refused before anything is stored or allocated
  */
 public record Origin(
     String name,
@@ -21,7 +23,28 @@ public record Origin(
     Optional<InetSocketAddress> upstreamAddress,
     Optional<InetSocketAddress> upstreamProxy,
     boolean shareCacheKeys,
-    boolean queryInCacheKey) {
+    boolean queryInCacheKey,
+    long maxObjectSize) {
+
+  /** {@code max-object-size} when an origin entry does not set it: Xbox games fit with room. */
+  public static final long DEFAULT_MAX_OBJECT_SIZE = 1L << 40;
+
+  public Origin {
+    if (maxObjectSize <= 0) {
+      throw new IllegalArgumentException("origin " + name + ": max object size must be positive, was " + maxObjectSize);
+    }
+  }
+
+  /** An origin with the default {@link #DEFAULT_MAX_OBJECT_SIZE}. */
+  public Origin(
+      String name,
+      List<HostPattern> hosts,
+      Optional<InetSocketAddress> upstreamAddress,
+      Optional<InetSocketAddress> upstreamProxy,
+      boolean shareCacheKeys,
+      boolean queryInCacheKey) {
+    this(name, hosts, upstreamAddress, upstreamProxy, shareCacheKeys, queryInCacheKey, DEFAULT_MAX_OBJECT_SIZE);
+  }
 
   public boolean matches(String host) {
     return hosts.stream().anyMatch(p -> p.matches(host));

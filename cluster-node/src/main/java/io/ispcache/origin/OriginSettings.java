@@ -30,6 +30,15 @@ public record OriginSettings(
     return Optional.empty();
   }
 
+  /** The largest {@code max-object-size} of any origin: no stored object may be longer. */
+  public long largestMaxObjectSize() {
+    long largest = 0;
+    for (Origin o : origins) {
+      largest = Math.max(largest, o.maxObjectSize());
+    }
+    return largest;
+  }
+
   public static OriginSettings fromConfig(Config root) {
     List<? extends Config> entries;
     try {
@@ -105,7 +114,25 @@ public record OriginSettings(
         address(c, path, "upstream-address"),
         address(c, path, "upstream-proxy"),
         !c.hasPath("share-cache-keys") || c.getBoolean("share-cache-keys"),
-        c.hasPath("query-in-cache-key") && c.getBoolean("query-in-cache-key"));
+        c.hasPath("query-in-cache-key") && c.getBoolean("query-in-cache-key"),
+        maxObjectSize(c, path));
+  }
+
+  private static long maxObjectSize(Config c, String path) {
+    String key = path + ".max-object-size";
+    if (!c.hasPath("max-object-size")) {
+      return Origin.DEFAULT_MAX_OBJECT_SIZE;
+    }
+    long size;
+    try {
+      size = c.getBytes("max-object-size");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(key, c.getValue("max-object-size").unwrapped(), "must be a size such as 1TiB");
+    }
+    if (size <= 0) {
+      throw new InvalidSettingException(key, size, "must be positive");
+    }
+    return size;
   }
 
   private static Optional<InetSocketAddress> address(Config c, String path, String key) {

@@ -63,12 +63,12 @@ public final class PeerClient {
       response.discardEntityBytes(materializer);
       throw new PeerException("peer " + peer.id() + " answered " + response.status().intValue());
     }
-    long length;
-    try {
-      length = Long.parseLong(header(response, PeerProtocol.LENGTH));
-    } catch (RuntimeException e) {
+    String stated = header(response, PeerProtocol.LENGTH);
+    long length = objectLength(stated);
+    if (length < 0) {
       response.discardEntityBytes(materializer);
-      throw new PeerException("peer " + peer.id() + " sent no object length");
+      throw new PeerException(
+          "peer " + peer.id() + " sent " + (stated == null ? "no object length" : "a bad object length: " + printable(stated)));
     }
     OriginObject object =
         new OriginObject(
@@ -83,6 +83,32 @@ public final class PeerClient {
             .idleTimeout(idleTimeout)
             .mapMaterializedValue(m -> NotUsed.getInstance());
     return new PeerChunk(object, body);
+  }
+
+  /**
+   * The object length a peer states: decimal digits only (no sign, no blanks, at most a long), or
+   * -1. {@link Long#parseLong} alone would take "+5" and "-5".
+   */
+  static long objectLength(String value) {
+    if (value == null || value.isEmpty() || value.length() > 19) {
+      return -1;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return -1; // above Long.MAX_VALUE
+    }
+  }
+
+  private static String printable(String value) {
+    String cut = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   private static String header(HttpResponse response, String name) {

@@ -79,6 +79,14 @@ public final class ChunkStore implements AutoCloseable {
    * left half-written, and rebuilds the index from disk.
    */
   public static ChunkStore open(StoreSettings settings, Executor blockingIo) throws IOException {
+    return open(settings, Long.MAX_VALUE, blockingIo);
+  }
+
+  /**
+   * As {@link #open(StoreSettings, Executor)}; an object whose meta on the drives states more than
+   * {@code maxObjectLength} bytes (written by an earlier version, or corrupted) is dropped.
+   */
+  public static ChunkStore open(StoreSettings settings, long maxObjectLength, Executor blockingIo) throws IOException {
     List<Drive> drives = new ArrayList<>();
     for (int i = 0; i < settings.drives().size(); i++) {
       DriveSettings d = settings.drives().get(i);
@@ -87,7 +95,7 @@ public final class ChunkStore implements AutoCloseable {
     List<Path> real = drives.stream().map(d -> d.root).toList();
     DrivePathRules.checkDisjoint(real);
     ChunkStore store = new ChunkStore(settings, List.copyOf(drives), blockingIo);
-    new StoreScan(store.settings.chunkSize()).run(drives, store);
+    new StoreScan(store.settings.chunkSize(), maxObjectLength).run(drives, store);
     return store;
   }
 

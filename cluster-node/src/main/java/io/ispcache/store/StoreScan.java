@@ -45,10 +45,18 @@ final class StoreScan {
   private record DriveContent(List<ChunkFile> chunks, List<MetaFound> metas) {}
 
   private final int chunkSize;
+  /**
+   * The longest object any origin may state (the largest {@code max-object-size}). The store
+   * checks it rather than a fixed bound of its own: a meta an origin could not have had accepted
+   * now (written before the limit existed, or corrupted) is dropped with its chunks and the object
+   * fetched afresh, while objects within the limits keep their chunks across restarts.
+   */
+  private final long maxObjectLength;
   private final AtomicInteger removed = new AtomicInteger();
 
-  StoreScan(int chunkSize) {
+  StoreScan(int chunkSize, long maxObjectLength) {
     this.chunkSize = chunkSize;
+    this.maxObjectLength = maxObjectLength;
   }
 
   void run(List<Drive> drives, ChunkStore store) throws IOException {
@@ -161,7 +169,12 @@ final class StoreScan {
         } else if (META.matcher(name).matches()) {
           Optional<ObjectMeta> m = MetaFile.read(p);
           String version = name.substring(0, name.length() - 5);
-          if (m.isPresent() && m.get().version().equals(version) && ChunkStore.keyHash(m.get().key()).equals(dir.getFileName().toString())) {
+          if (m.isPresent() && m.get().length() > maxObjectLength) {
+            // Its chunks go too, as chunks without a meta.
+            log.warn("object {} stated {} bytes, more than any origin's max-object-size ({}); dropped to be fetched again",
+                m.get().key(), m.get().length(), maxObjectLength);
+            delete(p);
+          } else if (m.isPresent() && m.get().version().equals(version) && ChunkStore.keyHash(m.get().key()).equals(dir.getFileName().toString())) {
             metas.put(version, m.get());
             content.metas().add(new MetaFound(drive, p, m.get()));
           } else {

@@ -10,24 +10,24 @@ import org.junit.jupiter.api.Test;
 class ChunkMathTest {
   @Test
   void rangeInsideOneChunkIsOneSlice() {
-    assertEquals(List.of(new ChunkSlice(0, 5, 10)), ChunkMath.slices(new ByteRange(5, 9), 10));
-    assertEquals(List.of(new ChunkSlice(3, 0, 10)), ChunkMath.slices(new ByteRange(30, 39), 10));
-    assertEquals(List.of(new ChunkSlice(2, 4, 5)), ChunkMath.slices(new ByteRange(24, 24), 10));
+    assertEquals(List.of(new ChunkSlice(0, 5, 10)), list(ChunkMath.slices(new ByteRange(5, 9), 10)));
+    assertEquals(List.of(new ChunkSlice(3, 0, 10)), list(ChunkMath.slices(new ByteRange(30, 39), 10)));
+    assertEquals(List.of(new ChunkSlice(2, 4, 5)), list(ChunkMath.slices(new ByteRange(24, 24), 10)));
   }
 
   @Test
   void rangeAcrossChunksIsCutAtEachBoundary() {
     assertEquals(
         List.of(new ChunkSlice(0, 5, 10), new ChunkSlice(1, 0, 10), new ChunkSlice(2, 0, 1)),
-        ChunkMath.slices(new ByteRange(5, 20), 10));
-    assertEquals(List.of(new ChunkSlice(0, 9, 10), new ChunkSlice(1, 0, 1)), ChunkMath.slices(new ByteRange(9, 10), 10));
+        list(ChunkMath.slices(new ByteRange(5, 20), 10)));
+    assertEquals(List.of(new ChunkSlice(0, 9, 10), new ChunkSlice(1, 0, 1)), list(ChunkMath.slices(new ByteRange(9, 10), 10)));
   }
 
   @Test
   void rangesNearTheEndOfALongDoNotOverflow() {
     long max = Long.MAX_VALUE;
     int chunk = 1 << 20;
-    List<ChunkSlice> s = ChunkMath.slices(new ByteRange(max - 5, max), chunk);
+    List<ChunkSlice> s = list(ChunkMath.slices(new ByteRange(max - 5, max), chunk));
     long lastChunk = max / chunk;
     assertEquals(List.of(new ChunkSlice(lastChunk, (max - 5) - lastChunk * chunk, max - lastChunk * chunk + 1)), s);
   }
@@ -49,6 +49,35 @@ class ChunkMathTest {
       }
       assertEquals(last + 1, next, "slices end where the range ends");
     }
+  }
+
+  @Test
+  void aTebibyteObjectsSlicesAreComputedByOffsetNotListed() {
+    int chunk = 2 << 20;
+    ChunkMath.Slices whole = ChunkMath.slices(new ByteRange(0, (1L << 40) - 1), chunk);
+
+    assertEquals(524_288, whole.count());
+    assertEquals(new ChunkSlice(0, 0, chunk), whole.get(0));
+    assertEquals(new ChunkSlice(262_144, 0, chunk), whole.get(262_144));
+    assertEquals(new ChunkSlice(524_287, 0, chunk), whole.get(524_287));
+    assertEquals(0, whole.firstChunk());
+    assertEquals(524_287, whole.lastChunk());
+    assertThrows(IndexOutOfBoundsException.class, () -> whole.get(524_288));
+  }
+
+  @Test
+  void slicesOfARangeNoListCouldHoldAreStillAnsweredAtOnce() {
+    // 2^45 slices: more than any list can hold, so the answers below can only be arithmetic.
+    int chunk = 256 * 1024;
+    ChunkMath.Slices all = ChunkMath.slices(new ByteRange(7, Long.MAX_VALUE - 1), chunk);
+    long lastChunk = (Long.MAX_VALUE - 1) / chunk;
+
+    assertEquals(lastChunk + 1, all.count());
+    assertEquals(new ChunkSlice(0, 7, chunk), all.get(0));
+    assertEquals(new ChunkSlice(lastChunk, 0, Long.MAX_VALUE - lastChunk * chunk), all.get(all.count() - 1));
+    var it = all.iterator();
+    assertEquals(new ChunkSlice(0, 7, chunk), it.next());
+    assertEquals(new ChunkSlice(1, 0, chunk), it.next());
   }
 
   @Test
@@ -87,5 +116,12 @@ class ChunkMathTest {
     assertThrows(IllegalArgumentException.class, () -> new ByteRange(5, 4));
     assertEquals(1, new ByteRange(5, 5).length());
     assertEquals(Long.MAX_VALUE, new ByteRange(1, Long.MAX_VALUE).length());
+  }
+
+  private static List<ChunkSlice> list(ChunkMath.Slices slices) {
+    List<ChunkSlice> all = new java.util.ArrayList<>();
+    slices.forEach(all::add);
+    assertEquals(all.size(), slices.count());
+    return all;
   }
 }

@@ -62,6 +62,35 @@ class OriginSettingsTest {
   }
 
   @Test
+  void maxObjectSizeDefaultsToOneTebibyte() {
+    Origin o = OriginSettings.fromConfig(with("[{name = a, hosts = [\"a.example.net\"]}]")).origins().get(0);
+    assertEquals(1L << 40, o.maxObjectSize());
+  }
+
+  @Test
+  void maxObjectSizeIsReadAsASize() {
+    Origin o =
+        OriginSettings.fromConfig(with("[{name = a, hosts = [\"a.example.net\"], max-object-size = 150GiB}]")).origins().get(0);
+    assertEquals(150L << 30, o.maxObjectSize());
+  }
+
+  @Test
+  void maxObjectSizeThatIsZeroNegativeOrNotASizeIsRefusedNamingTheSettingValueAndRule() {
+    InvalidSettingException zero = refused("[{name = a, hosts = [\"a.example.net\"], max-object-size = 0}]");
+    assertEquals("ispcache.origins[0].max-object-size", zero.setting());
+    assertEquals("invalid setting ispcache.origins[0].max-object-size = \"0\": must be positive", zero.getMessage());
+    InvalidSettingException negative = refused("[{name = a, hosts = [\"a.example.net\"], max-object-size = -1}]");
+    assertEquals("ispcache.origins[0].max-object-size", negative.setting());
+    assertEquals("-1", negative.value());
+    InvalidSettingException word = refused("[{name = a, hosts = [\"a.example.net\"], max-object-size = huge}]");
+    assertEquals("ispcache.origins[0].max-object-size", word.setting());
+    assertEquals("huge", word.value());
+    assertEquals("must be a size such as 1TiB", word.rule());
+    assertEquals("ispcache.origins[1].max-object-size",
+        refused("[{name = a, hosts = [\"a.example.net\"]}, {name = b, hosts = [\"b.example.net\"], max-object-size = \"-2GiB\"}]").setting());
+  }
+
+  @Test
   void badOriginSettingsAreRefusedNamingTheSetting() {
     assertEquals("ispcache.origins", refused("[]").setting());
     assertEquals("ispcache.origins[0].name", refused("[{name = \"Bad Name\", hosts = [\"a.example.net\"]}]").setting());

@@ -53,6 +53,56 @@ class StoreRestartTest extends StoreTestBase {
   }
 
   @Test
+  void anObjectStatingMoreThanTheLargestMaxObjectSizeIsDroppedWithItsChunksAtStart() throws Exception {
+    // What a node without the size check stored: an origin stated 1 PiB and chunk 0 committed.
+    ObjectMeta absurd = meta("http://o/absurd", 1L << 50, "\"p\"");
+    ObjectMeta fine = meta("http://o/fine", 2 * CHUNK, "\"f\"");
+    long fineBytes;
+    try (ChunkStore store = h.open(CHUNK, drives())) {
+      store.putMeta(absurd);
+      h.fill(store, chunk(absurd, 0), content(1, CHUNK));
+      fillAll(store, fine, 2);
+      fineBytes = 2 * CHUNK;
+    }
+    assertTrue(files(absurd.version() + ".meta").size() == 1 && files(absurd.version() + ".0").size() == 1);
+
+    try (ChunkStore store = ChunkStore.open(new StoreSettings(List.of(drives()), CHUNK, 1024), 1L << 40, h.io)) {
+      assertTrue(store.meta(absurd.key()).isEmpty(), "the object is unknown: the next request fetches it afresh");
+      assertFalse(store.has(chunk(absurd, 0)));
+      assertEquals(fine, store.meta(fine.key()).orElseThrow());
+      assertTrue(store.has(chunk(fine, 1)));
+      assertEquals(fineBytes, usedBytes(store), "only the kept object's chunks count against the drives");
+    }
+    assertEquals(List.of(), files(absurd.version() + ".meta"));
+    assertEquals(List.of(), files(absurd.version() + ".0"));
+  }
+
+  @Test
+  void aMetaFileWithANegativeOrMalformedLengthIsDroppedWithItsChunksAtStart() throws Exception {
+    ObjectMeta fine = meta("http://o/kept", CHUNK, "\"k\"");
+    try (ChunkStore store = h.open(CHUNK, drives())) {
+      fillAll(store, fine, 3);
+    }
+    Path objectDir = files(fine.version() + ".meta").get(0).getParent();
+    // Named as the store names them, so only their content is wrong.
+    String negative = ObjectMeta.hex("\"n\"\n\n-5").substring(0, 16);
+    String malformed = ObjectMeta.hex("\"m\"\n\nlots").substring(0, 16);
+    Files.writeString(objectDir.resolve(negative + ".meta"), "key=http\\://o/kept\nlength=-5\netag=\"n\"\n");
+    Files.writeString(objectDir.resolve(malformed + ".meta"), "key=http\\://o/kept\nlength=lots\netag=\"m\"\n");
+    Files.write(objectDir.resolve(negative + ".0"), new byte[CHUNK]);
+    Files.write(objectDir.resolve(malformed + ".0"), new byte[CHUNK]);
+
+    try (ChunkStore store = h.open(CHUNK, drives())) {
+      assertEquals(fine, store.meta(fine.key()).orElseThrow());
+      assertEquals(CHUNK, usedBytes(store));
+    }
+    assertEquals(List.of(), files(negative + ".meta"));
+    assertEquals(List.of(), files(negative + ".0"));
+    assertEquals(List.of(), files(malformed + ".meta"));
+    assertEquals(List.of(), files(malformed + ".0"));
+  }
+
+  @Test
   void cleanRestartIsWarm() throws Exception {
     ObjectMeta a = meta("http://o/a", 3 * CHUNK + 100, "\"a\"");
     ObjectMeta b = meta("http://o/b", 500, null);

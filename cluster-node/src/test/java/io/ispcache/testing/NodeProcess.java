@@ -28,7 +28,7 @@ public final class NodeProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code java [jvmArgs] -Dconfig.file=config -jar ispcache-node.jar}. */
+  /** Starts {@code java -XX:+ExitOnOutOfMemoryError [jvmArgs] -Dconfig.file=config -jar ispcache-node.jar}. */
   public static NodeProcess start(Path config, Path log, String... jvmArgs) throws IOException {
     String jar = System.getProperty("ispcache.nodeJar");
     if (jar == null || !Files.exists(Path.of(jar))) {
@@ -36,6 +36,8 @@ public final class NodeProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // As bin/ispcache: a JVM out of heap ends at once, non-zero, instead of limping on.
+    command.add("-XX:+ExitOnOutOfMemoryError");
     command.addAll(List.of(jvmArgs));
     command.add("-Dconfig.file=" + config);
     command.add("-jar");

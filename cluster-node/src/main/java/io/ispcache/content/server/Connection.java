@@ -270,10 +270,8 @@ final class Connection implements EventLoop.Ready {
     h.append("Content-Length: ").append(length).append("\r\n");
     commonHeaders(h, true, true);
     out.add(new BytesOut(ascii(h)));
-    if (!head) {
-      for (FilePart part : response.parts()) {
-        out.add(new PartOut(part));
-      }
+    if (!head && response.parts().count() > 0) {
+      out.add(new PartsOut(response.parts()));
     }
     state = State.WRITING;
     flush();
@@ -619,6 +617,48 @@ final class Connection implements EventLoop.Ready {
 
     @Override
     public void release() {}
+  }
+
+  /**
+   * The parts of a chunk response in order, each made and opened only when the response reaches it
+   * (a whole-object response may have a million parts; one is held at a time).
+   */
+  private final class PartsOut implements Out {
+    private final FileResponse.Parts parts;
+    private final long count;
+    private long next;
+    private PartOut current;
+
+    PartsOut(FileResponse.Parts parts) {
+      this.parts = parts;
+      this.count = parts.count();
+    }
+
+    @Override
+    public int write() throws IOException {
+      while (true) {
+        if (current == null) {
+          if (next >= count) {
+            return DONE;
+          }
+          current = new PartOut(parts.part(next++));
+        }
+        int result = current.write();
+        if (result != DONE) {
+          return result;
+        }
+        current = null;
+      }
+    }
+
+    @Override
+    public void release() {
+      next = count;
+      if (current != null) {
+        current.release();
+        current = null;
+      }
+    }
   }
 
   /**

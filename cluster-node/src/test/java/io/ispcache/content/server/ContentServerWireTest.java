@@ -101,7 +101,7 @@ class ContentServerWireTest {
     }
 
     FileResponse parts(FilePart... parts) {
-      return new FileResponse(200, List.of(new RequestHead.Header("X-Cache", "HIT")), List.of(parts), finished::incrementAndGet);
+      return FileResponse.of(200, List.of(new RequestHead.Header("X-Cache", "HIT")), List.of(parts), finished::incrementAndGet);
     }
 
     /** Bytes of the test file, sent from the file. */
@@ -155,7 +155,7 @@ class ContentServerWireTest {
         case "/left":
           CompletableFuture<Void> ended = leftFinished;
           return CompletableFuture.completedFuture(
-              new FileResponse(200, List.of(), List.of(region(0, 1000), opensLater(2000)), () -> ended.complete(null)));
+              FileResponse.of(200, List.of(), List.of(region(0, 1000), opensLater(2000)), () -> ended.complete(null)));
         case "/broken":
           return CompletableFuture.completedFuture(
               parts(region(0, 1000), part(2000, () -> CompletableFuture.failedFuture(new IOException("the origin went away")))));

@@ -1,0 +1,98 @@
+package io.ispcache.content;
+
+import io.ispcache.content.server.FilePart;
+import io.ispcache.content.server.FileResponse;
+import io.ispcache.metrics.NodeMetrics;
+import io.ispcache.object.ChunkSupply;
+import io.ispcache.object.ObjectAddress;
+import io.ispcache.store.ObjectMeta;
+
+/**
+ * The parts of a response over one range of an object, one per chunk, each made when the response
+ * reaches it: a response's cost up front does not grow with the object's size.
+ *
+ * <p>A part is sent as the request found its chunk: one not committed then (fetched for this
+ * response, or read ahead for it) is taken from memory while the store holds it there, and its
+ * bytes count as missed. The state of a chunk is taken {@link #AHEAD} chunks before the response
+ * reaches it, which is before this response's own read-ahead (at most 16 chunks, see
+ * {@code ispcache.object.read-ahead-chunks}) can have fetched it; for the first {@link #AHEAD}
+ * chunks it is taken when the response is made, as the response's first chunk is being fetched.
+ */
+final class ChunkParts implements FileResponse.Parts {
+  /** Chunks whose state is known ahead of the part being sent; above the largest read-ahead. */
+  static final int AHEAD = 32;
+
+  private static final byte COMMITTED = 1;
+  private static final byte LOCAL = 2;
+
+  private final ChunkSupply supply;
+  private final ObjectAddress address;
+  private final ObjectMeta meta;
+  private final ChunkMath.Slices slices;
+  private final long count;
+  private final NodeMetrics metrics;
+  /** The states of parts {@code [next, known)} at their index modulo the length; null: all committed. */
+  private final byte[] found;
+  private long known;
+
+  private ChunkParts(
+      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkMath.Slices slices, NodeMetrics metrics, byte[] found) {
+    this.supply = supply;
+    this.address = address;
+    this.meta = meta;
+    this.slices = slices;
+    this.count = slices.count();
+    this.metrics = metrics;
+    this.found = found;
+  }
+
+  /** Parts whose chunks' states are taken now (the first {@link #AHEAD}) and as the response goes. */
+  static ChunkParts asFound(
+      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkMath.Slices slices, NodeMetrics metrics) {
+    ChunkParts parts =
+        new ChunkParts(supply, address, meta, slices, metrics, new byte[(int) Math.min(slices.count(), AHEAD)]);
+    parts.take(parts.found.length);
+    return parts;
+  }
+
+  /** Parts of chunks the caller found all committed (a hit): nothing more to look up. */
+  static ChunkParts committed(
+      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkMath.Slices slices, NodeMetrics metrics) {
+    return new ChunkParts(supply, address, meta, slices, metrics, null);
+  }
+
+  @Override
+  public long count() {
+    return count;
+  }
+
+  @Override
+  public FilePart part(long index) {
+    ChunkSlice slice = slices.get(index);
+    byte state = COMMITTED | LOCAL;
+    if (found != null) {
+      take(Math.min(count, index + found.length));
+      state = found[(int) (index % found.length)];
+    }
+    // Counted as the request found them: bytes fetched for it are missed bytes even if the chunk
+    // is committed by the time they are sent.
+    return new ChunkPart(
+        supply,
+        address,
+        meta,
+        slice,
+        slices.lastChunk(),
+        (state & COMMITTED) == 0,
+        (state & LOCAL) != 0 ? metrics.hitBytes : metrics.missBytes);
+  }
+
+  /** Takes the states of the parts up to {@code until} (exclusive) not taken yet. */
+  private void take(long until) {
+    for (; known < until; known++) {
+      long chunk = slices.firstChunk() + known;
+      boolean committed = supply.isCommitted(meta, chunk);
+      boolean local = committed || supply.isLocal(meta, chunk);
+      found[(int) (known % found.length)] = (byte) ((committed ? COMMITTED : 0) | (local ? LOCAL : 0));
+    }
+  }
+}
