@@ -605,6 +605,13 @@ public final class ChunkSupply {
     if (!taken) {
       fill.abort(new IllegalStateException("chunk " + fill.id().index() + " of " + fill.id().key() + ": its origin body was read already"));
     }
+    // A fill given up (read-ahead nobody reads any more, a store error) lets go of its origin
+    // connection at once, even while the origin is silent.
+    fill.committed().whenComplete((d, e) -> {
+      if (e != null) {
+        body.cancel();
+      }
+    });
     return fill.committed();
   }
 

@@ -46,4 +46,10 @@ public interface DirectBody {
    * and nothing happens, when the body was claimed already (read as a stream, or given up).
    */
   boolean pump(Receiver receiver);
+
+  /**
+   * The receiver of a pumped body gave it up (its fill aborted): the connection is closed at once
+   * rather than when the origin next sends something. Nothing happens once the body ended.
+   */
+  default void cancel() {}
 }

@@ -32,8 +32,10 @@ final class ExchangeHandler extends ChannelDuplexHandler {
   private boolean inBody;
   private boolean afterInterim;
   private long bodyBytes;
-  /** When the consumer asked for bytes that have not come yet (0: not waiting). */
-  private long waitingSince;
+  /** When the body's last bytes came (or reading resumed). */
+  private long lastRead;
+  /** Reading is paused for the body's consumer: the idle clock stands still. */
+  private boolean paused;
   private ScheduledFuture<?> idleCheck;
 
   @Override
@@ -51,7 +53,7 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     inBody = false;
     afterInterim = false;
     bodyBytes = 0;
-    waitingSince = 0;
+    paused = false;
     ctx.channel().config().setAutoRead(true); // the head is read as it comes
     exchange.started(this);
     ctx.writeAndFlush(exchange.request())
@@ -110,9 +112,10 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     }
     afterInterim = false;
     inBody = true;
-    // From here on the connection reads only when the body's consumer has room.
-    ctx.channel().config().setAutoRead(false);
+    paused = false;
+    lastRead = System.nanoTime();
     x.head(head, HttpUtil.isKeepAlive(head));
+    scheduleIdleCheck(x, x.idleNanos());
   }
 
   private void onContent(Exchange x, HttpContent content) {
@@ -138,10 +141,12 @@ final class ExchangeHandler extends ChannelDuplexHandler {
       fail(x, x.badResponse("origin sent more than the " + expected + " body bytes its answer stated", null));
       return;
     }
-    waitingSince = 0;
+    lastRead = System.nanoTime();
     boolean last = content instanceof LastHttpContent;
-    if (bytes.isReadable()) {
-      x.body().arrived(bytes.retain());
+    if (bytes.isReadable() && x.body().arrived(bytes.retain()) && !last) {
+      // The consumer has a full queue: no more reads until it took half of it.
+      paused = true;
+      ctx.channel().config().setAutoRead(false);
     }
     content.release();
     if (last) {
@@ -176,30 +181,27 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     x.failed(cause);
   }
 
-  /** The consumer asks for bytes: one socket read, and the idle clock runs until they come. */
+  /** The consumer took enough: reading resumes, and the idle clock with it. */
   void requestRead(Exchange x) {
-    if (current != x) {
+    if (current != x || !paused) {
       return;
     }
-    if (waitingSince == 0) {
-      waitingSince = System.nanoTime();
-    }
-    if (idleCheck == null) {
-      scheduleIdleCheck(x, x.idleNanos());
-    }
-    ctx.read();
+    paused = false;
+    lastRead = System.nanoTime();
+    ctx.channel().config().setAutoRead(true);
   }
 
+  /** Fails the exchange when the origin sent nothing for the idle timeout while it was read. */
   private void scheduleIdleCheck(Exchange x, long delayNanos) {
     idleCheck =
         ctx.executor()
             .schedule(
                 () -> {
                   idleCheck = null;
-                  if (current != x || waitingSince == 0) {
+                  if (current != x) {
                     return;
                   }
-                  long waited = System.nanoTime() - waitingSince;
+                  long waited = paused ? 0 : System.nanoTime() - lastRead;
                   if (waited >= x.idleNanos()) {
                     fail(x, x.timeout("origin stalled mid-body for " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms"));
                   } else {

@@ -19,10 +19,10 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * A response body as it comes off an origin connection, read once: pumped into a chunk fill
  * ({@link DirectBody}) on a thread of the bounded fill executor, or streamed to an Akka consumer
- * ({@link #source}). Backpressure: the connection reads on (Netty's auto-read is off during a
- * body) only while fewer than {@link #HIGH_WATER} bytes wait for the consumer, so memory per body
- * is bounded whatever the origin states. The next read is asked for before the bytes taken are
- * copied, so the socket and the copy overlap.
+ * ({@link #source}). Backpressure: the connection reads as the bytes come while the consumer keeps
+ * up, and pauses (Netty's auto-read off) once {@link #HIGH_WATER} bytes wait for the consumer,
+ * until it has taken half of them; memory per body is bounded whatever the origin states, and a
+ * consumer that keeps up costs no wake-up of the event loop per read.
  *
  * <p>The event loop calls {@link #arrived}, {@link #ended} and {@link #failed}; the consumer's
  * side calls {@link #abandon} when it gives up, which closes the connection (never reused).
@@ -35,7 +35,7 @@ final class OriginBody implements DirectBody {
 
   /** What the body needs of its connection. */
   interface Connection {
-    /** Asks for the next socket read (from any thread). */
+    /** Resumes reading after {@link OriginBody#arrived} paused it (from any thread). */
     void read();
 
     /** The consumer gave up: close the connection, whatever is in flight. */
@@ -56,7 +56,8 @@ final class OriginBody implements DirectBody {
   private long delivered;
   private boolean ended;
   private Throwable failure;
-  private boolean readAsked;
+  /** The connection stopped reading for this body's consumer (its queue was full). */
+  private boolean paused;
   private Claim claim = Claim.NONE;
   private Receiver receiver;
   private boolean draining;
@@ -71,18 +72,24 @@ final class OriginBody implements DirectBody {
 
   // --- the connection's side (event loop) -----------------------------------------------------
 
-  /** A piece of the body; this body owns it from now on. */
-  void arrived(ByteBuf piece) {
+  /**
+   * A piece of the body; this body owns it from now on. True when the connection must stop
+   * reading (its consumer has {@link #HIGH_WATER} bytes waiting): it resumes on {@link Connection#read}.
+   */
+  boolean arrived(ByteBuf piece) {
+    boolean pause;
     synchronized (this) {
-      readAsked = false;
       if (claim == Claim.GIVEN_UP || failure != null) {
         piece.release();
-        return;
+        return false;
       }
       queue.addLast(piece);
       queued += piece.readableBytes();
+      pause = queued >= HIGH_WATER && !paused;
+      paused |= pause;
     }
     signal();
+    return pause;
   }
 
   /** Every byte arrived. */
@@ -172,13 +179,13 @@ final class OriginBody implements DirectBody {
 
   // --- the consumer's side --------------------------------------------------------------------
 
-  /** Asks for more bytes when few enough wait and the body is not over. */
+  /** Resumes a paused connection once the consumer took half of what waited. */
   private void demand() {
     synchronized (this) {
-      if (ended || failure != null || readAsked || queued >= HIGH_WATER || claim == Claim.GIVEN_UP) {
+      if (!paused || queued > HIGH_WATER / 2 || ended || failure != null || claim == Claim.GIVEN_UP) {
         return;
       }
-      readAsked = true;
+      paused = false;
     }
     connection.read();
   }
@@ -222,6 +229,16 @@ final class OriginBody implements DirectBody {
   }
 
   @Override
+  public void cancel() {
+    synchronized (this) {
+      if (claim != Claim.PUMPED) {
+        return;
+      }
+    }
+    abandon(new OriginException(OriginException.Kind.UNREACHABLE, "the fill reading this body was given up"));
+  }
+
+  @Override
   public boolean pump(Receiver receiver) {
     synchronized (this) {
       if (claim != Claim.NONE) {
@@ -242,6 +259,10 @@ final class OriginBody implements DirectBody {
       boolean end;
       Throwable fail;
       synchronized (this) {
+        if (claim == Claim.GIVEN_UP) {
+          draining = false;
+          return; // cancelled: the receiver gave the body up itself
+        }
         piece = queue.pollFirst();
         if (piece != null) {
           queued -= piece.readableBytes();

@@ -38,16 +38,15 @@ final class Upstreams implements AutoCloseable {
   /** Fetches that may wait for a connection to one destination; more are refused at once. */
   static final int MAX_WAITING = 1024;
 
-  /** Bytes one socket read takes at most. */
-  static final int READ_BYTES = 64 * 1024;
+  /** Bytes one socket read takes at most: a fast origin's body comes in few, large pieces. */
+  static final int READ_BYTES = 256 * 1024;
 
   /**
-   * Socket read buffers: pooled direct memory in regions of 128 KiB (8 KiB pages, order 4), so
-   * the origin client holds about what its bodies have queued, not Netty's default of several MiB
-   * per arena; direct memory is shared with chunk memory and staging buffers.
+   * Socket read buffers: pooled direct memory in regions of 1 MiB (8 KiB pages, order 7), one
+   * arena per event loop, so the origin client holds about what its bodies have queued.
    */
   private static final PooledByteBufAllocator BUFFERS =
-      new PooledByteBufAllocator(true, 0, Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 4, 0, 0, false);
+      new PooledByteBufAllocator(true, 0, Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 0, 0, false);
 
   /** Where an exchange goes: an origin's host (or its upstream address), maybe through a proxy. */
   record Destination(String origin, InetSocketAddress connectTo, InetSocketAddress proxy) {}
@@ -91,7 +90,7 @@ final class Upstreams implements AutoCloseable {
             .channel(channelType)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
             .option(ChannelOption.ALLOCATOR, BUFFERS)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(1024, 16 * 1024, READ_BYTES))
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, READ_BYTES))
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             // Reads happen when a body's consumer has room (and between exchanges, to notice an

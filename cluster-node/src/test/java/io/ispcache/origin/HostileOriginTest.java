@@ -270,11 +270,22 @@ class HostileOriginTest {
 
   @Test
   void unreadBodiesAreGivenUpAndTheirConnectionsFreed() throws Exception {
-    try (ScriptedOrigin origin = new ScriptedOrigin(n -> n == 1 ? List.of(send(ok206("x".repeat(100_000), 0, 100_000))) : List.of(send(ABCD)));
+    int size = 8 * OriginBody.HIGH_WATER; // more than the client reads ahead of a consumer
+    try (ScriptedOrigin origin = new ScriptedOrigin(n -> n == 1 ? List.of(send(ok206("x".repeat(size), 0, size))) : List.of(send(ABCD)));
         OriginClient c = client(origin.port(), 1, Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(30))) {
-      await(c.fetch(request(origin.port(), "/dropped", 0, 99_999))); // never read
+      await(c.fetch(request(origin.port(), "/dropped", 0, size - 1))); // never read
       assertEquals("abcd", body((OriginReply.Bytes) await(c.fetch(request(origin.port(), "/a", 0, 3)))).utf8String());
       assertEquals(2, origin.connections.get());
+    }
+  }
+
+  @Test
+  void aSmallBodyNobodyReadsStillLeavesItsConnectionReusable() throws Exception {
+    try (ScriptedOrigin origin = new ScriptedOrigin(n -> List.of(send(ok206("x".repeat(100_000), 0, 100_000)), send(ABCD)));
+        OriginClient c = client(origin.port(), 1, Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(30))) {
+      await(c.fetch(request(origin.port(), "/dropped", 0, 99_999))); // never read, but all of it came
+      assertEquals("abcd", body((OriginReply.Bytes) await(c.fetch(request(origin.port(), "/a", 0, 3)))).utf8String());
+      assertEquals(1, origin.connections.get());
     }
   }
 
