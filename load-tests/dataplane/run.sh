@@ -2,6 +2,8 @@
 # Data-plane benchmark: ispcache against nginx proxy_cache (without and with slice 1m) and Varnish,
 # all in front of the same nginx origin, on loopback, bounded in time (about 15 minutes).
 # Needs Debian nginx-light (or nginx), varnish and wrk. Prints a table with ratios ispcache/peer.
+# BEFORE_JAR=path/to/another/ispcache-node.jar adds a server "before": the same node config started
+# from that jar, measured just before ispcache, with an ispcache/before column.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$repo/load-tests/dataplane"
@@ -9,6 +11,16 @@ jar="$repo/cluster-node/target/ispcache-node.jar"
 [[ -f "$jar" ]] || (cd "$repo" && mvn -B -q -DskipTests package)
 for tool in nginx varnishd wrk; do command -v $tool >/dev/null || { echo "missing $tool (apt-get install nginx-light varnish wrk)"; exit 1; }; done
 DURATION=${DURATION:-10s}
+WARM_MISSES=${WARM_MISSES:-8000}
+BEFORE_JAR=${BEFORE_JAR:-}
+if [[ -n "$BEFORE_JAR" ]]; then
+  [[ -f "$BEFORE_JAR" ]] || { echo "BEFORE_JAR: no such file: $BEFORE_JAR"; exit 1; }
+  BEFORE_JAR="$(cd "$(dirname "$BEFORE_JAR")" && pwd)/$(basename "$BEFORE_JAR")"
+fi
+default_servers="nginx slice varnish ispcache"
+[[ -n "$BEFORE_JAR" ]] && default_servers="nginx slice varnish before ispcache"
+read -r -a SERVERS <<<"${SERVERS:-$default_servers}"
+[[ " ${SERVERS[*]} " == *" before "* && -z "$BEFORE_JAR" ]] && { echo "server before needs BEFORE_JAR"; exit 1; }
 work="$(mktemp -d /tmp/ispcache-bench.XXXXXX)"
 chmod 755 "$work"
 declare -A PIDS
@@ -33,7 +45,7 @@ ln "$work/www/obj100m.bin" "$work/www/herd100m.bin"
 ln "$work/www/obj64k.bin" "$work/www/warm64k.bin"
 # Warm-up misses: distinct small objects, each asked for once.
 mkdir -p "$work/www/warm"
-for n in $(seq 1 8000); do ln "$work/www/obj64k.bin" "$work/www/warm/$n.bin"; done
+for n in $(seq 1 "$WARM_MISSES"); do ln "$work/www/obj64k.bin" "$work/www/warm/$n.bin"; done
 sum1g=$(sha256sum "$work/www/obj1g.bin" | cut -d' ' -f1)
 
 # --- servers -------------------------------------------------------------------------------------
@@ -63,24 +75,26 @@ start_varnish() {
   varnishd -F -a 127.0.0.1:18484 -b 127.0.0.1:18481 -s malloc,12G -p nuke_limit=1000 -n "$work/varnish" -P "$work/varnish.pid" -p default_ttl=86400 >"$work/varnish.log" 2>&1 &
   PIDS[varnish]=$!
 }
-start_ispcache() {
-  rm -rf "$work/ispcache"; mkdir -p "$work/ispcache"
-  cat >"$work/ispcache.conf" <<CONF
+start_node() { # ispcache (this build) or before (BEFORE_JAR): the same config on its own ports
+  local s=$1 node_jar=$jar
+  [[ $s == before ]] && node_jar=$BEFORE_JAR
+  rm -rf "${work:?}/$s"; mkdir -p "$work/$s"
+  cat >"$work/$s.conf" <<CONF
 ispcache {
-  data-dir = "$work/ispcache"
-  content { interface = "127.0.0.1", port = 18490 }
-  health { interface = "127.0.0.1", port = 18491 }
-  peer { interface = "127.0.0.1", port = 18492 }
+  data-dir = "$work/$s"
+  content { interface = "127.0.0.1", port = $(port "$s") }
+  health { interface = "127.0.0.1", port = $(health_port "$s") }
+  peer { interface = "127.0.0.1", port = $(($(port "$s") + 2)) }
   store.chunk-size = ${CHUNK:-2MiB}
-  store.drives = [ { path = "$work/ispcache/drive-1", size = 8GiB } ]
+  store.drives = [ { path = "$work/$s/drive-1", size = 8GiB } ]
   origins = [ { name = "bench", hosts = ["bench.example.net"], upstream-address = "127.0.0.1:18481" } ]
   cluster.management = false
 }
 akka.remote.artery.canonical.port = 0
 akka.cluster.roles = ["cache"]
 CONF
-  java -Xmx1g -XX:+ExitOnOutOfMemoryError -Dconfig.file="$work/ispcache.conf" -jar "$jar" >"$work/ispcache.log" 2>&1 &
-  PIDS[ispcache]=$!
+  java -Xmx1g -XX:+ExitOnOutOfMemoryError -Dconfig.file="$work/$s.conf" -jar "$node_jar" >"$work/$s.log" 2>&1 &
+  PIDS[$s]=$!
 }
 wait_http() { for _ in $(seq 1 240); do curl -s -o /dev/null "$1" && return 0; sleep 0.25; done; echo "not up: $1"; exit 1; }
 restart() { # a cold cache for the named server
@@ -89,11 +103,12 @@ restart() { # a cold cache for the named server
   case $s in
     nginx|slice) rm -rf "$work/$s/cache"; start_nginx $s; wait_http "http://127.0.0.1:$(port $s)/none" ;;
     varnish) { [[ -f "$work/varnish.pid" ]] && kill "$(cat "$work/varnish.pid")" 2>/dev/null; } || true; sleep 0.5; start_varnish; wait_http "http://127.0.0.1:18484/none" ;;
-    ispcache) start_ispcache; wait_http "http://127.0.0.1:18491/health"; until curl -sf http://127.0.0.1:18491/health >/dev/null; do sleep 0.25; done ;;
+    ispcache|before) start_node $s; wait_http "http://127.0.0.1:$(health_port $s)/health"; until curl -sf "http://127.0.0.1:$(health_port $s)/health" >/dev/null; do sleep 0.25; done ;;
   esac
 }
-port() { case $1 in origin) echo 18481;; nginx) echo 18482;; slice) echo 18483;; varnish) echo 18484;; ispcache) echo 18490;; esac; }
-suffix() { [[ $1 == ispcache ]] && echo "?cacheHostOrigin=bench.example.net" || echo ""; }
+port() { case $1 in origin) echo 18481;; nginx) echo 18482;; slice) echo 18483;; varnish) echo 18484;; ispcache) echo 18490;; before) echo 18495;; esac; }
+health_port() { echo $(($(port "$1") + 1)); } # a node's peer port is the next one
+suffix() { [[ $1 == ispcache || $1 == before ]] && echo "?cacheHostOrigin=bench.example.net" || echo ""; }
 url() { echo "http://127.0.0.1:$(port $1)$2$(suffix $1)"; }
 cpu_ticks() { # all processes of a server: its pid and children
   local pid=${PIDS[$1]} total=0
@@ -110,7 +125,6 @@ wrk_rate() { # prints "requests/s MiB/s"
 }
 
 start_nginx origin; wait_http "http://127.0.0.1:18481/obj64k.bin"
-read -r -a SERVERS <<<"${SERVERS:-nginx slice varnish ispcache}"
 declare -A R
 ALLDIRECT=()
 for s in "${SERVERS[@]}"; do
@@ -121,25 +135,31 @@ for s in "${SERVERS[@]}"; do
   for n in 1 2 3 4 5; do fetch "$(url $s /warm1g-$n.bin)" --no-hash >/dev/null; done
   wrk -t2 -c8 -d5s "$(url $s /warm100m.bin)" >/dev/null
   wrk -t2 -c64 -d3s "$(url $s /warm64k.bin)" >/dev/null
-  # ... and the miss path's per-chunk code (request, entity grant, fill, commit) 8,000 times more: a
+  # ... and the miss path's per-chunk code (request, entity grant, fill, commit) 8,000 times more (WARM_MISSES): a
   # node in service has run it millions of times. With 2,000 misses it had run about 4,500 times,
   # under C2's compile thresholds, and the measured cold GiB paid for compiling it (70-1,000 C2
   # compilations per GiB, 10-27 % of the node's CPU; cold 0.61-0.68x of direct against 0.77-0.80x).
-  seq 1 8000 | xargs -P 8 -I{} curl -s -o /dev/null "$(url $s /warm/{}.bin)"
+  seq 1 "$WARM_MISSES" | xargs -P 8 -I{} curl -s -o /dev/null "$(url $s /warm/{}.bin)"
   # cold 1 GiB miss: the median of three objects nobody asked for before (one run varies by ±20 %)
   # Each cold fetch follows a direct one from the origin, the same client on the same bytes: the
   # cold-vs-direct ratio compares fetches seconds apart, not minutes (the VM's speed drifts).
-  colds=(); ttfbs=(); directs=()
+  # The server's CPU around each cold fetch (all its processes, the client's not), per GiB fetched.
+  colds=(); ttfbs=(); directs=(); coldcpus=()
   for name in obj1g.bin cold1g-2.bin cold1g-3.bin; do
     read -r bytes secs _ _ < <(fetch "http://127.0.0.1:18481/obj1g.bin")
     directs+=("$(awk -v b="$bytes" -v t="$secs" 'BEGIN { printf "%.0f", b / 1048576 / t }')")
+    c0=$(cpu_ticks $s)
     read -r bytes secs ttfb hash < <(fetch "$(url $s /$name)")
+    c1=$(cpu_ticks $s)
     [[ "$hash" == "$sum1g" ]] || { echo "WRONG BYTES from $s on cold 1 GiB"; exit 1; }
+    coldcpus+=("$(awk -v d="$((c1 - c0))" -v t="$(getconf CLK_TCK)" -v b="$bytes" 'BEGIN { printf "%.2f", (b > 0 ? d / t / (b / 1073741824) : 0) }')")
     colds+=("$(awk -v b="$bytes" -v t="$secs" 'BEGIN { printf "%.0f", b / 1048576 / t }')"); ttfbs+=("$ttfb")
   done
   R[$s,cold]=$(printf '%s\n' "${colds[@]}" | sort -n | sed -n 2p); R[$s,coldttfb]=$(printf '%s\n' "${ttfbs[@]}" | sort -n | sed -n 2p)
   R[$s,direct]=$(printf '%s\n' "${directs[@]}" | sort -n | sed -n 2p); ALLDIRECT+=("${directs[@]}")
+  R[$s,coldcpu]=$(printf '%s\n' "${coldcpus[@]}" | sort -n | sed -n 2p)
   echo "$s cold MiB/s: ${colds[*]}; TTFB ms: ${ttfbs[*]}; direct just before each: ${directs[*]} MiB/s" >&2
+  echo "$s CPU seconds per cold GiB: ${coldcpus[*]}" >&2
   # the objects of the warm rows, fetched once (the rows themselves run below, for all servers in turn)
   fetch "$(url $s /obj100m.bin)" --no-hash >/dev/null; fetch "$(url $s /obj64k.bin)" --no-hash >/dev/null
   # herd on a cold 100 MiB object (a name no client asked for before)
@@ -181,12 +201,21 @@ echo "direct MiB/s: ${ALLDIRECT[*]}" >&2
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
 inv() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == 0) print "-"; else printf "%.2f", b / a }'; }
-echo "| row | nginx | nginx slice 1m | Varnish | ispcache | ispcache/nginx | ispcache/slice | ispcache/Varnish |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+if [[ -n "$BEFORE_JAR" ]]; then
+  echo "| row | nginx | nginx slice 1m | Varnish | before | ispcache | ispcache/nginx | ispcache/slice | ispcache/Varnish | ispcache/before |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+else
+  echo "| row | nginx | nginx slice 1m | Varnish | ispcache | ispcache/nginx | ispcache/slice | ispcache/Varnish |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+fi
 row() { # label key unit higher-is-better(1/0)
   local f=ratio; [[ $4 == 0 ]] && f=inv
-  local n=${R[nginx,$2]:-0} sl=${R[slice,$2]:-0} v=${R[varnish,$2]:-0} i=${R[ispcache,$2]:-0}
-  echo "| $1 | $n $3 | $sl $3 | $v $3 | $i $3 | $($f "$i" "$n") | $($f "$i" "$sl") | $($f "$i" "$v") |"
+  local n=${R[nginx,$2]:-0} sl=${R[slice,$2]:-0} v=${R[varnish,$2]:-0} i=${R[ispcache,$2]:-0} b=${R[before,$2]:-0}
+  if [[ -n "$BEFORE_JAR" ]]; then
+    echo "| $1 | $n $3 | $sl $3 | $v $3 | $b $3 | $i $3 | $($f "$i" "$n") | $($f "$i" "$sl") | $($f "$i" "$v") | $($f "$i" "$b") |"
+  else
+    echo "| $1 | $n $3 | $sl $3 | $v $3 | $i $3 | $($f "$i" "$n") | $($f "$i" "$sl") | $($f "$i" "$v") |"
+  fi
 }
 row "hit, 100 MiB object, wrk -c8" hit100m MiB/s 1
 row "64 KiB hits, wrk -c64" rps64k req/s 1
@@ -196,6 +225,9 @@ row "cold 1 GiB miss, time to first byte" coldttfb ms 0
 row "32-client herd, cold 100 MiB: origin bytes / object" herdorigin x 0
 row "32-client herd: TTFB median" herdttfb ms 0
 row "server CPU seconds per GiB of 100 MiB hits" cpu s 0
+row "node CPU seconds per cold GiB" coldcpu s 0
 echo
-echo "cold miss vs the direct fetches paired with it: ispcache $(ratio "${R[ispcache,cold]:-0}" "${R[ispcache,direct]:-0}")x, nginx $(ratio "${R[nginx,cold]:-0}" "${R[nginx,direct]:-0}")x, slice $(ratio "${R[slice,cold]:-0}" "${R[slice,direct]:-0}")x, Varnish $(ratio "${R[varnish,cold]:-0}" "${R[varnish,direct]:-0}")x"
+before_cold=""
+[[ -n "$BEFORE_JAR" ]] && before_cold=", before $(ratio "${R[before,cold]:-0}" "${R[before,direct]:-0}")x"
+echo "cold miss vs the direct fetches paired with it: ispcache $(ratio "${R[ispcache,cold]:-0}" "${R[ispcache,direct]:-0}")x, nginx $(ratio "${R[nginx,cold]:-0}" "${R[nginx,direct]:-0}")x, slice $(ratio "${R[slice,cold]:-0}" "${R[slice,direct]:-0}")x, Varnish $(ratio "${R[varnish,cold]:-0}" "${R[varnish,direct]:-0}")x$before_cold"
 echo "(ratios are ispcache/peer, inverted for rows where lower is better, so above 1 means ispcache is ahead)"
