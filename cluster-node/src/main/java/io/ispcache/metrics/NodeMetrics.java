@@ -31,6 +31,27 @@ public final class NodeMetrics {
   /** Fills started without the object's entity because it did not answer in time. */
   public final LongAdder uncoordinatedFills = new LongAdder();
   public final LatencyHistogram fillLatency = new LatencyHistogram();
+  /** The origin client's figures (connections open, destinations pooled), once it exists. */
+  private volatile Upstream upstream = new Upstream() {};
+
+  /** What the origin client reports of its bounded resources. */
+  public interface Upstream {
+    default int openConnections() {
+      return 0;
+    }
+
+    default int pools() {
+      return 0;
+    }
+  }
+
+  public void upstream(Upstream u) {
+    upstream = u;
+  }
+
+  public Upstream upstream() {
+    return upstream;
+  }
 
   public long egressBytes() {
     return hitBytes.sum() + missBytes.sum() + relayBytes.sum();

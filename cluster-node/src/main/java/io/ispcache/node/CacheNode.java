@@ -142,6 +142,7 @@ public final class CacheNode {
                 .id();
         ContentObject.init(system, objectSettings.leaseTimeout());
         OriginClient origins = new OriginClient(system, originSettings, blockingIo);
+        metrics.upstream(origins.figures());
         PeerClient peers =
             new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());
         ChunkSupply supply =

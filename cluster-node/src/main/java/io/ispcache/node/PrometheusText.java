@@ -31,6 +31,8 @@ final class PrometheusText {
     counter(out, "ispcache_coalesced_waits_total", "Requests that joined a fill already running.", m.coalescedWaits.sum());
     counter(out, "ispcache_read_ahead_abandoned_total", "Chunks read ahead and given up unfinished: their clients had left.", m.readAheadAbandoned.sum());
     counter(out, "ispcache_uncoordinated_fills_total", "Fills started without the object's entity (it did not answer).", m.uncoordinatedFills.sum());
+    gauge(out, "ispcache_origin_connections", "Connections to origins open now (bounded per destination by max-connections-per-host).", m.upstream().openConnections());
+    gauge(out, "ispcache_origin_pools", "Origin destinations with a connection pool now (idle ones are dropped).", m.upstream().pools());
     histogram(out, "ispcache_fill_seconds", "Time from origin request to chunk committed.", m.fillLatency);
     status.storeStats().ifPresent(s -> {
       out.append("# HELP ispcache_drive_used_bytes Bytes stored on each cache drive.\n");
@@ -85,5 +87,11 @@ final class PrometheusText {
 
   private static String escape(String label) {
     return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" gauge\n");
+    sample(out, name, value);
   }
 }

@@ -121,6 +121,21 @@ public final class OriginClient implements AutoCloseable {
             });
   }
 
+  /** Its figures for the node's metrics. */
+  public io.ispcache.metrics.NodeMetrics.Upstream figures() {
+    return new io.ispcache.metrics.NodeMetrics.Upstream() {
+      @Override
+      public int openConnections() {
+        return upstreams.connectionsOpen();
+      }
+
+      @Override
+      public int pools() {
+        return upstreams.poolCount();
+      }
+    };
+  }
+
   /** Destinations with a connection pool right now (pools of unused destinations are retired). */
   int poolCount() {
     return upstreams.poolCount();

@@ -57,6 +57,7 @@ final class Upstreams implements AutoCloseable {
   private final Map<Destination, UpstreamPool> pools = new ConcurrentHashMap<>();
   private final ScheduledFuture<?> pruning;
   private final AtomicInteger connectionsOpened = new AtomicInteger();
+  private final AtomicInteger connectionsOpen = new AtomicInteger();
 
   Upstreams(OriginSettings settings, int threads) {
     this.settings = settings;
@@ -101,6 +102,8 @@ final class Upstreams implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     connectionsOpened.incrementAndGet();
+                    connectionsOpen.incrementAndGet();
+                    ch.closeFuture().addListener(f -> connectionsOpen.decrementAndGet());
                     if (d.proxy() != null) {
                       // Resolved per connection (the proxy's name may move); the origin's name stays
                       // unresolved for the proxy to resolve.
@@ -151,6 +154,11 @@ final class Upstreams implements AutoCloseable {
   /** Destinations with a pool right now. */
   int poolCount() {
     return pools.size();
+  }
+
+  /** Connections open now. */
+  int connectionsOpen() {
+    return connectionsOpen.get();
   }
 
   /** Connections opened since the start. */

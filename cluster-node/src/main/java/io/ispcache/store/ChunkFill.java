@@ -89,7 +89,10 @@ public final class ChunkFill {
     this.blockingIo = blockingIo;
     this.store = store;
     this.direct = direct;
-    Files.createDirectories(temp.getParent());
+    if (!Files.isDirectory(temp.getParent())) {
+      // Checked first: createDirectories throws (and catches) two exceptions when it exists already.
+      Files.createDirectories(temp.getParent());
+    }
     // A chunk of (nearly) full size is held in an aligned buffer and written from it; a smaller
     // one is held on the heap and written through a staging buffer (or buffered).
     HeldBytes pooled =

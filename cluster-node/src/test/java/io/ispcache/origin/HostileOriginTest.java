@@ -320,6 +320,7 @@ class HostileOriginTest {
       assertTrue(ok > 100, ok + " of 200 fetches got their bytes");
       assertTrue(originThreads() - threadsBefore <= Runtime.getRuntime().availableProcessors(), "one event loop per core at most");
       await().atMost(Duration.ofSeconds(15)).until(() -> c.poolCount() == 0);
+      assertEquals(0, c.figures().openConnections(), "idle connections closed with their pools");
       await().atMost(Duration.ofSeconds(15)).until(() -> openFiles() <= fdsBefore + 8);
     }
   }
