@@ -22,6 +22,7 @@ import io.ispcache.object.ObjectAddress;
 import io.ispcache.object.ObjectChangedException;
 import io.ispcache.object.RelayException;
 import io.ispcache.origin.OriginException;
+import io.ispcache.origin.UncacheableException;
 import io.ispcache.origin.OriginSettings;
 import io.ispcache.store.ObjectMeta;
 import io.ispcache.store.StoreFullException;
@@ -92,9 +93,16 @@ public final class ContentService {
       long hint = ranges.map(this::firstChunk).orElse(0L);
       // A chunk filled to learn the object's meta was a miss, however fast it committed.
       long discovered = supply.knows(address) ? -1 : hint;
+      String range = request.getHeader("Range").map(HttpHeader::value).orElse(null);
       return supply
           .meta(address, hint)
           .thenCompose(meta -> prepared(address, meta, ranges, ifRange, true, discovered))
+          .exceptionallyCompose(
+              e ->
+                  unwrap(e) instanceof UncacheableException
+                      // The origin forbids storing it: the client's own request goes upstream as it is.
+                      ? supply.relay(address, range).<Answer>thenApply(m -> null)
+                      : CompletableFuture.failedFuture(e))
           .exceptionally(e -> failure(address, e));
     } catch (ContentError e) {
       return done(error(e.status, e.code, e.getMessage(), e.details));

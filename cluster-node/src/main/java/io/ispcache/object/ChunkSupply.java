@@ -146,6 +146,20 @@ public final class ChunkSupply {
                 : Optional.<ObjectMeta>empty());
   }
 
+  /**
+   * The client's request relayed to the origin as it is, for an object the origin forbids the cache
+   * to store; fails with {@link RelayException} carrying the origin's answer, as any relayed answer.
+   */
+  public CompletionStage<ObjectMeta> relay(ObjectAddress address, String range) {
+    return origin
+        .relay(address.origin(), address.host(), address.pathAndQuery(), range)
+        .thenApplyAsync(
+            reply -> {
+              throw new RelayException(((OriginReply.Uncacheable) reply).response());
+            },
+            dispatcher);
+  }
+
   /** The object's meta when this node knows it, without asking anyone. */
   public Optional<ObjectMeta> knownMeta(ObjectAddress address) {
     return store.meta(address.key());

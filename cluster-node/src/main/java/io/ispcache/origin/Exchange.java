@@ -165,10 +165,13 @@ final class Exchange implements OriginBody.Connection {
     }
   }
 
+  /**
+   * The exchange is over on its connection. The unclaimed-body watch stays: a body that arrived
+   * whole (or failed) and that nobody takes still holds pooled buffers until it is given up.
+   */
   private void cancelAll() {
     cancel(headDeadline);
     cancel(wholeDeadline);
-    cancel(unclaimed);
   }
 
   private static void cancel(ScheduledFuture<?> f) {
@@ -194,6 +197,13 @@ final class Exchange implements OriginBody.Connection {
   }
 
   // --- the body's consumer, any thread --------------------------------------------------------
+
+  @Override
+  public void relayed() {
+    Channel ch = lease.channel();
+    // A relayed body is read at its client's pace: the whole-exchange deadline is a chunk's.
+    ch.eventLoop().execute(() -> cancel(wholeDeadline));
+  }
 
   @Override
   public void read() {

@@ -25,6 +25,8 @@ final class ExchangeHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
   /** Interim (1xx) answers tolerated before the final one; an origin may not stall us with them. */
   static final int MAX_INTERIM = 8;
+  /** Body pieces smaller than this are copied into a buffer of their own size. */
+  private static final int SMALL_PIECE = 8 * 1024;
 
   private ChannelHandlerContext ctx;
   private Exchange current;
@@ -41,6 +43,10 @@ final class ExchangeHandler extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+  }
+
+  private OriginCodec codec() {
+    return ctx.pipeline().get(OriginCodec.class);
   }
 
   /** Starts {@code exchange} on this connection; false when the connection is closed or busy. */
@@ -143,10 +149,18 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     }
     lastRead = System.nanoTime();
     boolean last = content instanceof LastHttpContent;
-    if (bytes.isReadable() && x.body().arrived(bytes.retain()) && !last) {
-      // The consumer has a full queue: no more reads until it took half of it.
-      paused = true;
-      ctx.channel().config().setAutoRead(false);
+    if (bytes.isReadable()) {
+      // A small piece is copied out: queued as a slice it would pin its whole read buffer, and a
+      // trickling origin could pin a buffer per byte before the queue counts as full.
+      ByteBuf piece =
+          bytes.readableBytes() < SMALL_PIECE
+              ? ctx.alloc().directBuffer(bytes.readableBytes()).writeBytes(bytes)
+              : bytes.retain();
+      if (x.body().arrived(piece) && !last) {
+        // The consumer has a full queue: no more reads until it took half of it.
+        paused = true;
+        ctx.channel().config().setAutoRead(false);
+      }
     }
     content.release();
     if (last) {
@@ -165,7 +179,8 @@ final class ExchangeHandler extends ChannelDuplexHandler {
     cancelIdleCheck();
     ctx.channel().config().setAutoRead(true); // between exchanges: notice a close, or data out of turn
     // Back in the pool before the consumer hears of the end: its next fetch finds the connection.
-    x.finished(x.keepAlive());
+    // Bytes already after the body (even part of a head) mean the origin talks out of turn.
+    x.finished(x.keepAlive() && codec().pending() == 0);
     x.body().ended();
   }
 

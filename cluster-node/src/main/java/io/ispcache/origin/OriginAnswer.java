@@ -91,6 +91,12 @@ final class OriginAnswer {
     return relayed(head, length, body, materializer);
   }
 
+  /** Any answer, relayed as it came (the origin forbade storing what the client asked for). */
+  static CompletionStage<OriginReply> relay(
+      io.netty.handler.codec.http.HttpResponse head, OriginBody body, Materializer materializer) {
+    return relayed(head, contentLength(head.headers()), body, materializer);
+  }
+
   /**
    * The answer as the client will get it: the origin's status and end-to-end headers (RFC 9110
    * §7.6.1: without the hop-by-hop fields and those Connection names), and its body, if any.
@@ -125,6 +131,7 @@ final class OriginAnswer {
       return done(new OriginReply.Uncacheable(r.withEntity(type == null ? HttpEntities.EMPTY : HttpEntities.create(type, ByteString.emptyByteString()))));
     }
     ContentType t = type == null ? ContentTypes.APPLICATION_OCTET_STREAM : type;
+    body.relayed();
     if (length > 0 && length <= SMALL_RELAY) {
       // Error pages and redirects: read now, so the connection is free whatever becomes of them.
       return body.source()

@@ -40,6 +40,9 @@ final class OriginBody implements DirectBody {
 
     /** The consumer gave up: close the connection, whatever is in flight. */
     void abandon(Throwable why);
+
+    /** The body is relayed to a client, at its pace: no deadline for the whole exchange. */
+    void relayed();
   }
 
   private final Connection connection;
@@ -337,6 +340,11 @@ final class OriginBody implements DirectBody {
       }
       receiver.filled(room, take);
     }
+  }
+
+  /** The body goes to a client as it is, read at the client's pace. */
+  void relayed() {
+    connection.relayed();
   }
 
   /** The body as a stream of heap copies; fails with an {@link OriginException} if the origin breaks off. */

@@ -51,7 +51,7 @@ public final class OriginClient implements AutoCloseable {
     this.settings = settings;
     this.fillThreads = fillThreads;
     this.materializer = materializer;
-    this.upstreams = new Upstreams(settings, Runtime.getRuntime().availableProcessors());
+    this.upstreams = new Upstreams(settings, Runtime.getRuntime().availableProcessors(), fillThreads);
   }
 
   /**
@@ -74,6 +74,25 @@ public final class OriginClient implements AutoCloseable {
         .thenCompose(r -> OriginAnswer.interpret(request, r.head(), r.body(), materializer));
   }
 
+  /**
+   * The client's own GET ({@code range}: its Range header, or null), sent upstream and answered
+   * as it comes, for content the origin forbids the cache to store ({@code no-store},
+   * {@code private}); nothing of it is kept. No whole-exchange deadline: the client reads it.
+   */
+  public CompletionStage<OriginReply> relay(Origin origin, String host, String pathAndQuery, String range) {
+    Supplier<HttpRequest> http =
+        () -> {
+          HttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, pathAndQuery, Unpooled.EMPTY_BUFFER);
+          r.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+          if (range != null) {
+            r.headers().set(HttpHeaderNames.RANGE, range);
+          }
+          return r;
+        };
+    return send(Upstreams.destination(origin, host), http, 0, 0)
+        .thenCompose(r -> OriginAnswer.relay(r.head(), r.body(), materializer));
+  }
+
   /** Connections pooled at most per destination, and fetches that may wait for one. */
   private CompletableFuture<Exchange.Response> send(
       Upstreams.Destination destination, Supplier<HttpRequest> request, long wholeNanos, int attempt) {
@@ -84,9 +103,17 @@ public final class OriginClient implements AutoCloseable {
               if (lease == null) {
                 return send(destination, request, wholeNanos, attempt); // the pool retired meanwhile
               }
+              HttpRequest http;
+              try {
+                http = request.get();
+              } catch (RuntimeException e) {
+                pool.release(lease.channel(), true); // nothing was sent on it
+                return CompletableFuture.failedFuture(
+                    new OriginException(OriginException.Kind.BAD_RESPONSE, "the request cannot be sent upstream: " + e.getMessage(), e));
+              }
               Exchange x =
                   new Exchange(
-                      request.get(),
+                      http,
                       destination.origin(),
                       pool,
                       lease,

@@ -17,9 +17,17 @@ import java.util.List;
  */
 final class OriginCodec extends CombinedChannelDuplexHandler<OriginCodec.Decoder, OriginCodec.Encoder> {
 
+  private final Decoder decoder;
+
   OriginCodec(HttpDecoderConfig config) {
     Encoder encoder = new Encoder();
-    init(new Decoder(config.setStrictLineParsing(true), encoder), encoder);
+    decoder = new Decoder(config.setStrictLineParsing(true), encoder);
+    init(decoder, encoder);
+  }
+
+  /** Bytes received and not yet decoded into a message (after a body: what the origin sent out of turn). */
+  int pending() {
+    return decoder.pending();
   }
 
   static final class Encoder extends HttpRequestEncoder {
@@ -40,6 +48,10 @@ final class OriginCodec extends CombinedChannelDuplexHandler<OriginCodec.Decoder
     Decoder(HttpDecoderConfig config, Encoder encoder) {
       super(config);
       this.encoder = encoder;
+    }
+
+    int pending() {
+      return actualReadableBytes();
     }
 
     @Override

@@ -121,13 +121,18 @@ final class UpstreamPool {
         f -> {
           if (f.isSuccess()) {
             lease.complete(new Lease(channel, false));
+            return;
+          }
+          lease.completeExceptionally(
+              new OriginException(
+                  OriginException.Kind.UNREACHABLE,
+                  "origin " + destination.origin() + " unreachable: " + describe(f.cause()),
+                  f.cause()));
+          if (channel.isRegistered()) {
+            channel.close(); // its close listener gives the slot back
           } else {
-            channel.close();
-            lease.completeExceptionally(
-                new OriginException(
-                    OriginException.Kind.UNREACHABLE,
-                    "origin " + destination.origin() + " unreachable: " + describe(f.cause()),
-                    f.cause()));
+            // Never registered (no file descriptor left): it has no close to wait for.
+            onLoop(() -> closed(channel));
           }
         });
   }

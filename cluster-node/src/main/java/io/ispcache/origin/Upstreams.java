@@ -20,6 +20,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import io.netty.resolver.AddressResolverGroup;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,8 +61,17 @@ final class Upstreams implements AutoCloseable {
   private final AtomicInteger connectionsOpened = new AtomicInteger();
   private final AtomicInteger connectionsOpen = new AtomicInteger();
 
-  Upstreams(OriginSettings settings, int threads) {
+  /** Host names are looked up here, with the JDK's resolver (hosts file, nsswitch), never on an event loop. */
+  private final AddressResolverGroup<InetSocketAddress> resolver;
+  /** Each origin's CONNECT proxy, looked up once at start (an operator's fixed setting). */
+  private final Map<String, InetSocketAddress> proxies = new ConcurrentHashMap<>();
+
+  Upstreams(OriginSettings settings, int threads, Executor lookups) {
     this.settings = settings;
+    this.resolver = new BlockingLookups(lookups);
+    for (Origin o : settings.origins()) {
+      o.upstreamProxy().ifPresent(p -> proxies.put(o.name(), new InetSocketAddress(p.getHostString(), p.getPort())));
+    }
     DefaultThreadFactory names = new DefaultThreadFactory("ispcache-origin", true);
     if (Epoll.isAvailable()) {
       group = new MultiThreadIoEventLoopGroup(threads, names, EpollIoHandler.newFactory());
@@ -105,10 +116,9 @@ final class Upstreams implements AutoCloseable {
                     connectionsOpen.incrementAndGet();
                     ch.closeFuture().addListener(f -> connectionsOpen.decrementAndGet());
                     if (d.proxy() != null) {
-                      // Resolved per connection (the proxy's name may move); the origin's name stays
-                      // unresolved for the proxy to resolve.
+                      // The origin's name stays unresolved, for the proxy to resolve.
                       HttpProxyHandler proxy =
-                          new HttpProxyHandler(new InetSocketAddress(d.proxy().getHostString(), d.proxy().getPort()));
+                          new HttpProxyHandler(proxies.getOrDefault(d.origin(), d.proxy()));
                       proxy.setConnectTimeoutMillis(settings.connectTimeout().toMillis());
                       ch.pipeline().addLast("proxy", proxy);
                     }
@@ -124,10 +134,9 @@ final class Upstreams implements AutoCloseable {
                         .addLast("exchange", new ExchangeHandler());
                   }
                 });
-    if (d.proxy() != null) {
-      // The proxy resolves the origin's name; CONNECT carries it as given.
-      b.resolver(NoopAddressResolverGroup.INSTANCE);
-    }
+    // The proxy resolves the origin's name (CONNECT carries it as given); else it is looked up off
+    // the event loops, so a slow DNS server stalls only the fetches that wait for it.
+    b.resolver(d.proxy() != null ? NoopAddressResolverGroup.INSTANCE : resolver);
     return new UpstreamPool(
         d,
         b,
@@ -179,5 +188,41 @@ final class Upstreams implements AutoCloseable {
     }
     pools.clear();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Netty's resolver contract over the JDK's blocking lookups, run on a blocking-I/O executor. */
+  private static final class BlockingLookups extends AddressResolverGroup<InetSocketAddress> {
+    private final Executor lookups;
+
+    BlockingLookups(Executor lookups) {
+      this.lookups = lookups;
+    }
+
+    @Override
+    protected io.netty.resolver.AddressResolver<InetSocketAddress> newResolver(io.netty.util.concurrent.EventExecutor loop) {
+      return new io.netty.resolver.InetNameResolver(loop) {
+        @Override
+        protected void doResolve(String host, io.netty.util.concurrent.Promise<java.net.InetAddress> promise) {
+          lookups.execute(() -> {
+            try {
+              promise.trySuccess(java.net.InetAddress.getByName(host));
+            } catch (java.net.UnknownHostException | RuntimeException e) {
+              promise.tryFailure(e);
+            }
+          });
+        }
+
+        @Override
+        protected void doResolveAll(String host, io.netty.util.concurrent.Promise<java.util.List<java.net.InetAddress>> promise) {
+          lookups.execute(() -> {
+            try {
+              promise.trySuccess(java.util.List.of(java.net.InetAddress.getAllByName(host)));
+            } catch (java.net.UnknownHostException | RuntimeException e) {
+              promise.tryFailure(e);
+            }
+          });
+        }
+      }.asAddressResolver();
+    }
   }
 }

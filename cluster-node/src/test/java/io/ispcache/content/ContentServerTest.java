@@ -437,6 +437,26 @@ class ContentServerTest {
   }
 
   @Test
+  void aRangeTheOriginForbidsStoringIsRelayedAsTheClientAskedAndNothingIsKept() throws Exception {
+    String path = put("/objects/no-store.bin", 5000, 26);
+    origin.headers(path, "Cache-Control: public, max-age=60", "Cache-Control: no-store");
+
+    HttpResponse<byte[]> whole = get(node.url(path));
+    HttpResponse<byte[]> part = get(node.url(path), "Range", "bytes=100-199");
+    HttpResponse<byte[]> again = get(node.url(path));
+
+    assertEquals(200, whole.statusCode());
+    assertArrayEquals(expected(26, 0, 5000), whole.body());
+    assertEquals(206, part.statusCode());
+    assertEquals("bytes 100-199/5000", part.headers().firstValue("Content-Range").orElseThrow());
+    assertArrayEquals(expected(26, 100, 100), part.body());
+    assertEquals(200, again.statusCode());
+    assertArrayEquals(expected(26, 0, 5000), again.body());
+    // Each request: the chunk's fetch, refused for its no-store, and the client's own request.
+    assertEquals(6, origin.requestCount(path), "nothing of it was stored");
+  }
+
+  @Test
   void unreachableOriginIsAnswered502() throws Exception {
     try (InProcessNode orphan = InProcessNode.start(dataDir.resolve("orphan"), TestOrigin.closedPort(), "")) {
       long started = System.nanoTime();

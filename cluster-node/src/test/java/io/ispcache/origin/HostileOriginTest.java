@@ -65,6 +65,34 @@ class HostileOriginTest {
   }
 
   @Test
+  void partOfAHeadAfterABodyClosesTheConnectionToo() throws Exception {
+    // Not a whole message yet: it would wait in the decoder and answer the next request.
+    String partial = ABCD + "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-3/10\r\n";
+    try (ScriptedOrigin origin = new ScriptedOrigin(n -> n == 1 ? List.of(send(partial)) : List.of(send(ok206("wxyz", 0, 10))));
+        OriginClient c = client(origin.port(), 1, Duration.ofSeconds(5))) {
+      assertEquals("abcd", body((OriginReply.Bytes) await(c.fetch(request(origin.port(), "/a", 0, 3)))).utf8String());
+      assertEquals("wxyz", body((OriginReply.Bytes) await(c.fetch(request(origin.port(), "/b", 0, 3)))).utf8String());
+      assertEquals(2, origin.connections.get());
+    }
+  }
+
+  @Test
+  void aRelayedBodyIsReadAtItsClientsPaceBeyondTheChunkDeadline() throws Exception {
+    String half = "y".repeat(70_000);
+    ScriptedOrigin.Step slowRelay = out -> {
+      send("HTTP/1.1 404 Not Found\r\nContent-Length: " + (2 * half.length()) + "\r\n\r\n" + half).answer(out);
+      Thread.sleep(1_200); // the origin's own pace, beyond the exchange timeout below
+      send(half).answer(out);
+    };
+    try (ScriptedOrigin origin = new ScriptedOrigin(n -> List.of(slowRelay));
+        OriginClient c = client(origin.port(), 1, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(800))) {
+      OriginReply.Uncacheable r = (OriginReply.Uncacheable) await(c.fetch(request(origin.port(), "/big404", 0, 3)));
+      assertEquals(404, r.response().status().intValue());
+      assertEquals(2 * half.length(), entity(r).size());
+    }
+  }
+
+  @Test
   void aResponseOnAnIdleConnectionClosesIt() throws Exception {
     String late = "HTTP/1.1 206 Partial Content\r\nContent-Length: 4\r\nContent-Range: bytes 0-3/10\r\n\r\nEVIL";
     // The origin answers, then sends an answer to nothing while the connection sits in the pool.
