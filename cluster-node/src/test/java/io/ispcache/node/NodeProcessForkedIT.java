@@ -168,9 +168,10 @@ class NodeProcessForkedIT {
     long length = 48L << 20;
     origin.put("/memory/little-direct.bin", length, 301, "application/octet-stream", "\"d\"", null);
     ExecutorService clients = Executors.newFixedThreadPool(4);
-    // 24 MiB of direct memory: at most 12 chunk buffers of 1 MiB, while 48 chunks are filled and
+    // 512 MiB of heap: the node now ends at once on a heap OutOfMemoryError (ExitOnOutOfMemoryError),
+    // and four readers of heap-held chunks came near 256 MiB. 24 MiB of direct memory: at most 12 chunk buffers of 1 MiB, while 48 chunks are filled and
     // the store keeps up to 64 in memory; the others are held on the heap.
-    try (NodeProcess node = NodeProcess.start(conf, dir.resolve("node.log"), "-Xmx256m", "-XX:MaxDirectMemorySize=24m")) {
+    try (NodeProcess node = NodeProcess.start(conf, dir.resolve("node.log"), "-Xmx512m", "-XX:MaxDirectMemorySize=24m")) {
       node.awaitHealthy(health(p), Duration.ofSeconds(60));
       downloadAtOnce(node, clients, 4, url(p, "/memory/little-direct.bin"), 301, length, 5);
       download(url(p, "/memory/little-direct.bin"), 301, length); // and again, as hits
