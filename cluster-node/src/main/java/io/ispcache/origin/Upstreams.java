@@ -203,6 +203,13 @@ final class Upstreams implements AutoCloseable {
       return new io.netty.resolver.InetNameResolver(loop) {
         @Override
         protected void doResolve(String host, io.netty.util.concurrent.Promise<java.net.InetAddress> promise) {
+          java.net.InetAddress literal = io.netty.util.NetUtil.createInetAddressFromIpAddressString(host);
+          if (literal != null) {
+            // An address (upstream-address is usually one): nothing to look up, and no wait behind
+            // the blocking-I/O executor's disk writes, which counted against the connect timeout.
+            promise.trySuccess(literal);
+            return;
+          }
           lookups.execute(() -> {
             try {
               promise.trySuccess(java.net.InetAddress.getByName(host));
@@ -214,6 +221,11 @@ final class Upstreams implements AutoCloseable {
 
         @Override
         protected void doResolveAll(String host, io.netty.util.concurrent.Promise<java.util.List<java.net.InetAddress>> promise) {
+          java.net.InetAddress literal = io.netty.util.NetUtil.createInetAddressFromIpAddressString(host);
+          if (literal != null) {
+            promise.trySuccess(java.util.List.of(literal));
+            return;
+          }
           lookups.execute(() -> {
             try {
               promise.trySuccess(java.util.List.of(java.net.InetAddress.getAllByName(host)));
