@@ -15,6 +15,10 @@ import akka.util.ByteString;
 import io.ispcache.content.server.Answer;
 import io.ispcache.content.server.FileResponse;
 import io.ispcache.content.server.RequestHead;
+import io.ispcache.freshness.CacheControl;
+import io.ispcache.freshness.Freshness;
+import io.ispcache.freshness.FreshnessSettings;
+import io.ispcache.freshness.ResponseHeaders;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.object.BeyondEndException;
 import io.ispcache.object.ChunkSupply;
@@ -53,10 +57,17 @@ public final class ContentService {
   private final InFlight inFlight = new InFlight();
 
   private final ClientAcl acl;
+  private final FreshnessSettings freshness;
 
   public ContentService(
-      OriginSettings origins, ContentSettings settings, ChunkSupply supply, NodeMetrics metrics, ClientAcl acl) {
+      OriginSettings origins,
+      ContentSettings settings,
+      FreshnessSettings freshness,
+      ChunkSupply supply,
+      NodeMetrics metrics,
+      ClientAcl acl) {
     this.acl = acl;
+    this.freshness = freshness;
     this.origins = origins;
     this.settings = settings;
     this.supply = supply;
@@ -87,26 +98,112 @@ public final class ContentService {
               request.getUri().path(),
               request.getUri().rawQueryString(),
               request.getHeader("Host").map(HttpHeader::value));
+      boolean head = request.method() == HttpMethods.HEAD;
+      if (RequestCaching.personal(request)) {
+        // Credentials make the answer the client's own (RFC 9111 §3.5): relayed, never stored or served from the store.
+        return relay(address, request);
+      }
+      CacheControl asked = RequestCaching.directives(request);
       Optional<List<RangeHeader.RangeSpec>> ranges =
           request.getHeader("Range").flatMap(h -> RangeHeader.parse(h.value(), settings.maxRanges()));
       String ifRange = request.getHeader("If-Range").map(HttpHeader::value).orElse(null);
       long hint = ranges.map(this::firstChunk).orElse(0L);
-      // A chunk filled to learn the object's meta was a miss, however fast it committed.
-      long discovered = supply.knows(address) ? -1 : hint;
-      String range = request.getHeader("Range").map(HttpHeader::value).orElse(null);
-      return supply
-          .meta(address, hint)
-          .thenCompose(meta -> prepared(address, meta, ranges, ifRange, true, discovered))
+      Optional<ObjectMeta> known = supply.knownMeta(address);
+      if (asked.has("only-if-cached") && (known.isEmpty() || !RequestCaching.usable(known.get(), address, freshness, asked))) {
+        return done(error(504, "not_cached", "only-if-cached: this cache holds no fresh copy of the object", Map.of()));
+      }
+      CompletionStage<Found> found;
+      if (known.isPresent()) {
+        found = current(address, known.get(), asked, hint);
+      } else {
+        // A chunk filled to learn the object's meta was a miss, however fast it committed.
+        found = (head ? supply.head(address) : supply.meta(address, hint)).thenApply(m -> new Found(m, null, hint));
+      }
+      return found
+          .thenCompose(f -> prepared(address, f.meta(), ranges, ifRange, true, f.discovered(), f.status(), head))
           .exceptionallyCompose(
               e ->
                   unwrap(e) instanceof UncacheableException
                       // The origin forbids storing it: the client's own request goes upstream as it is.
-                      ? supply.relay(address, range).<Answer>thenApply(m -> null)
+                      ? relay(address, request)
                       : CompletableFuture.failedFuture(e))
           .exceptionally(e -> failure(address, e));
     } catch (ContentError e) {
       return done(error(e.status, e.code, e.getMessage(), e.details));
     }
+  }
+
+  /** The client's own request sent upstream, its answer relayed as it comes. */
+  private CompletionStage<Answer> relay(ObjectAddress address, HttpRequest request) {
+    return supply
+        .relay(address, request.method().value(), RequestCaching.forwarded(request))
+        .<Answer>thenApply(m -> null)
+        .exceptionally(e -> failure(address, e));
+  }
+
+  /** The object to answer with, how it was found (null: by its chunks), and the chunk a fill learnt it by (-1: none). */
+  private record Found(ObjectMeta meta, String status, long discovered) {}
+
+  /**
+   * The stored object if it is fresh enough for the request (RFC 9111 §4.2, §5.2.1); else
+   * revalidated with the origin first (§4.3), or served stale where the origin allows it: while it
+   * is revalidated ({@code stale-while-revalidate}) or when the origin fails.
+   */
+  private CompletionStage<Found> current(ObjectAddress address, ObjectMeta meta, CacheControl asked, long hint) {
+    long now = System.currentTimeMillis();
+    long lifetime = Freshness.lifetime(meta.headers(), meta.lastModified(), address.origin().freshness(), freshness.heuristic());
+    long age = meta.ageMillis(now);
+    boolean fresh = age < lifetime;
+    boolean forced = RequestCaching.wantsValidation(asked, age, address.origin().freshness());
+    if (fresh && !forced) {
+      return CompletableFuture.completedFuture(new Found(meta, null, -1));
+    }
+    long staleFor = fresh ? 0 : age - lifetime;
+    if (!forced && Freshness.mayServeWhileRevalidating(meta.headers(), staleFor)) {
+      supply.revalidate(address, meta).whenComplete((m, e) -> {
+        if (e != null) {
+          log.info("background revalidation of {} failed: {}", address.key(), describe(e));
+        }
+      });
+      metrics.staleResponses.increment();
+      return CompletableFuture.completedFuture(new Found(meta, STALE_REVALIDATING, -1));
+    }
+    return supply
+        .revalidate(address, meta)
+        .handle(
+            (m, e) -> {
+              if (e == null) {
+                boolean same = m.version().equals(meta.version());
+                return CompletableFuture.completedFuture(new Found(m, same ? REVALIDATED : null, same ? -1 : 0));
+              }
+              Throwable cause = unwrap(e);
+              if (cause instanceof ObjectChangedException) {
+                return supply.meta(address, hint).thenApply(fresher -> new Found(fresher, null, hint));
+              }
+              if (originFailed(cause) && Freshness.mayServeStaleOnError(meta.headers(), staleFor, freshness.staleOnError())) {
+                log.warn("serving {} stale: its origin failed to validate it ({})", address.key(), describe(cause));
+                metrics.staleResponses.increment();
+                return CompletableFuture.completedFuture(new Found(meta, STALE_ORIGIN_FAILED, -1));
+              }
+              return CompletableFuture.<Found>failedFuture(cause);
+            })
+        .thenCompose(f -> f);
+  }
+
+  /** X-Cache of an object the origin confirmed (304) just now. */
+  static final String REVALIDATED = "REVALIDATED";
+
+  /** X-Cache of a stale object sent while it is revalidated (stale-while-revalidate). */
+  static final String STALE_REVALIDATING = "STALE; revalidating";
+
+  /** X-Cache of a stale object sent because its origin failed to validate it. */
+  static final String STALE_ORIGIN_FAILED = "STALE; origin-failed";
+
+  /** Whether the origin failed (rather than answered): unreachable, timed out, broken, or a 5xx. */
+  private static boolean originFailed(Throwable e) {
+    return e instanceof OriginException
+        || e instanceof TimeoutException
+        || e instanceof RelayException r && r.response().status().intValue() >= 500;
   }
 
   /**
@@ -131,6 +228,13 @@ public final class ContentService {
     ObjectMeta meta = supply.knownMeta(address).orElse(null);
     if (meta == null || meta.length() == 0) {
       return null;
+    }
+    if (head.header("Cache-Control") != null
+        || head.header("Pragma") != null
+        || head.header("Authorization") != null
+        || head.header("Cookie") != null
+        || !RequestCaching.fresh(meta, address, freshness, System.currentTimeMillis())) {
+      return null; // request directives, credentials, or a stale object: the handler decides
     }
     String rangeHeader = head.header("Range");
     Optional<List<RangeHeader.RangeSpec>> ranges =
@@ -158,7 +262,7 @@ public final class ContentService {
     metrics.requests.increment();
     metrics.hitRequests.increment();
     boolean partial = ranges.isPresent() && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
-    return chunks(address, meta, partial ? range : null, range, "HIT", true);
+    return chunks(address, meta, partial ? range : null, range, "HIT", true, false);
   }
 
   /**
@@ -176,8 +280,15 @@ public final class ContentService {
    * {@code range}: sent from the chunk files, or pulled from fills as the bytes arrive.
    */
   private FileResponse chunks(
-      ObjectAddress address, ObjectMeta meta, ByteRange partial, ByteRange range, String status, boolean allCommitted) {
-    List<RequestHead.Header> headers = new ArrayList<>(7);
+      ObjectAddress address,
+      ObjectMeta meta,
+      ByteRange partial,
+      ByteRange range,
+      String status,
+      boolean allCommitted,
+      boolean headOnly) {
+    List<ResponseHeaders.Field> stored = meta.headers().fields();
+    List<RequestHead.Header> headers = new ArrayList<>(9 + stored.size());
     headers.add(new RequestHead.Header("Content-Type", contentType(meta.contentType()).toString()));
     if (partial != null) {
       headers.add(new RequestHead.Header("Content-Range", ContentRangeHeader.of(partial, meta.length())));
@@ -190,8 +301,13 @@ public final class ContentService {
     if (meta.lastModified() != null) {
       headers.add(new RequestHead.Header("Last-Modified", meta.lastModified()));
     }
+    for (ResponseHeaders.Field f : stored) {
+      headers.add(new RequestHead.Header(f.name(), f.value()));
+    }
+    headers.add(new RequestHead.Header("Age", Long.toString(meta.ageMillis(System.currentTimeMillis()) / 1000)));
+    headers.add(VIA);
     FileResponse.Parts parts = FileResponse.NO_PARTS;
-    if (range != null) {
+    if (range != null && !headOnly) {
       ChunkMath.Slices slices = ChunkMath.slices(range, supply.chunkSize());
       parts =
           allCommitted
@@ -200,7 +316,7 @@ public final class ContentService {
     }
     inFlight.opened();
     Runnable finished = inFlight::closed;
-    if (range != null && !allCommitted) {
+    if (range != null && !allCommitted && !headOnly) {
       // Holds the object's read-ahead on until the response ends (a hit found all committed does
       // not read ahead; a response that may reach a chunk being fetched does).
       Runnable reading = supply.readAhead().open(meta.key());
@@ -211,6 +327,9 @@ public final class ContentService {
     }
     return new FileResponse(partial != null ? 206 : 200, headers, range == null ? 0 : range.length(), parts, finished);
   }
+
+  /** This cache in the Via of every response it sends from its store (RFC 9110 §7.6.3). */
+  private static final RequestHead.Header VIA = new RequestHead.Header("Via", "1.1 ispcache");
 
   /** Paths the content server may key directly: nothing a URI parser would rewrite (escapes). */
   private static boolean plainPath(String path) {
@@ -234,11 +353,15 @@ public final class ContentService {
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
       boolean mayRetry,
-      long discovered) {
+      long discovered,
+      String found,
+      boolean headOnly) {
     List<ByteRange> planned = plan(meta, ranges, ifRange);
-    String status = cacheStatus(meta, planned, discovered);
-    if (planned.isEmpty() || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
-      return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, status));
+    String counted = cacheStatus(meta, planned, discovered);
+    String status = found != null ? found : counted;
+    if (planned.isEmpty() || headOnly || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
+      // A HEAD needs no bytes: it is answered from the meta, without a fill.
+      return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, status, headOnly));
     }
     long first = planned.get(0).first() / supply.chunkSize();
     return supply
@@ -246,14 +369,14 @@ public final class ContentService {
         .handle(
             (m, e) -> {
               if (e == null) {
-                return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, status));
+                return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, status, false));
               }
               Throwable cause = unwrap(e);
               if (cause instanceof ObjectChangedException && mayRetry) {
                 // The origin has a new revision: answer with it, never a mix of both.
                 return supply
                     .meta(address, first)
-                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, false, first));
+                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, false, first, null, false));
               }
               return CompletableFuture.<Answer>failedFuture(cause);
             })
@@ -290,12 +413,13 @@ public final class ContentService {
       ObjectMeta meta,
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
-      String status) {
+      String status,
+      boolean headOnly) {
     long length = meta.length();
     boolean partial =
         ranges.isPresent() && length > 0 && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
     if (!partial) {
-      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status, false);
+      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status, false, headOnly);
     }
     RangeHeader.Resolution resolution = RangeHeader.resolve(ranges.get(), length);
     if (resolution instanceof RangeHeader.Unsatisfiable) {
@@ -303,7 +427,7 @@ public final class ContentService {
     }
     List<ByteRange> satisfied = ((RangeHeader.Satisfiable) resolution).ranges();
     if (satisfied.size() == 1) {
-      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status, false);
+      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status, false, headOnly);
     }
     MultipartByteRanges multipart = MultipartByteRanges.of(satisfied, meta.contentType(), length);
     return new Answer.Http(withValidators(
@@ -410,6 +534,11 @@ public final class ContentService {
     if (meta.lastModified() != null) {
       headers.add(RawHeader.create("Last-Modified", meta.lastModified()));
     }
+    for (ResponseHeaders.Field f : meta.headers().fields()) {
+      headers.add(RawHeader.create(f.name(), f.value()));
+    }
+    headers.add(RawHeader.create("Age", Long.toString(meta.ageMillis(System.currentTimeMillis()) / 1000)));
+    headers.add(RawHeader.create(VIA.name(), VIA.value()));
     return response.addHeaders(headers);
   }
 

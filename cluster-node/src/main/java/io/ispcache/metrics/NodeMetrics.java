@@ -31,6 +31,12 @@ public final class NodeMetrics {
   /** Fills started without the object's entity because it did not answer in time. */
   public final LongAdder uncoordinatedFills = new LongAdder();
   public final LatencyHistogram fillLatency = new LatencyHistogram();
+  /** Conditional requests this node sent to validate a stale object. */
+  public final LongAdder revalidations = new LongAdder();
+  /** Of those, the ones the origin answered 304 (every stored chunk kept). */
+  public final LongAdder revalidatedUnchanged = new LongAdder();
+  /** Responses of a stale object: its origin failed, or it is being revalidated meanwhile. */
+  public final LongAdder staleResponses = new LongAdder();
   /** The origin client's figures (connections open, destinations pooled), once it exists. */
   private volatile Upstream upstream = new Upstream() {};
 

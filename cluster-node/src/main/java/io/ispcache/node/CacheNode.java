@@ -64,6 +64,7 @@ public final class CacheNode {
     ContentSettings contentSettings = ContentSettings.fromConfig(config);
     HealthSettings healthSettings = HealthSettings.fromConfig(config);
     OriginSettings originSettings = OriginSettings.fromConfig(config);
+    io.ispcache.freshness.FreshnessSettings freshnessSettings = io.ispcache.freshness.FreshnessSettings.fromConfig(config);
     ObjectSettings objectSettings = ObjectSettings.fromConfig(config);
     StoreSettings storeSettings = StoreSettings.fromConfig(config);
     PeerSettings peerSettings = PeerSettings.fromConfig(config);
@@ -168,7 +169,8 @@ public final class CacheNode {
                           "ispcache.content.client-acl", true, "needs the node agent (ispcache.agent.*) to know this node's id"));
           acl = ClientAcl.of(io.ispcache.routing.RoutingTables.subscribe(system), nodeId);
         }
-        ContentService service = new ContentService(originSettings, contentSettings, supply, metrics, acl);
+        ContentService service = new ContentService(
+                originSettings, contentSettings, freshnessSettings, supply, metrics, acl);
         ContentServer server;
         try {
           server =

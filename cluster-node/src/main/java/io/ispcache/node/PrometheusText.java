@@ -29,6 +29,9 @@ final class PrometheusText {
     counter(out, "ispcache_origin_bytes_total", "Bytes received from origins.", m.originBytes.sum());
     counter(out, "ispcache_peer_fetches_total", "Chunk fetches from peer nodes.", m.peerFetches.sum());
     counter(out, "ispcache_coalesced_waits_total", "Requests that joined a fill already running.", m.coalescedWaits.sum());
+    counter(out, "ispcache_revalidations_total", "Conditional requests sent to an origin to validate a stale object.", m.revalidations.sum());
+    counter(out, "ispcache_revalidated_unchanged_total", "Revalidations the origin answered 304: the stored object was kept.", m.revalidatedUnchanged.sum());
+    counter(out, "ispcache_stale_responses_total", "Responses of a stale object (origin failing, or revalidation under way).", m.staleResponses.sum());
     counter(out, "ispcache_read_ahead_abandoned_total", "Chunks read ahead and given up unfinished: their clients had left.", m.readAheadAbandoned.sum());
     counter(out, "ispcache_uncoordinated_fills_total", "Fills started without the object's entity (it did not answer).", m.uncoordinatedFills.sum());
     gauge(out, "ispcache_origin_connections", "Connections to origins open now (bounded per destination by max-connections-per-host).", m.upstream().openConnections());

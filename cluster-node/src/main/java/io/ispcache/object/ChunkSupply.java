@@ -15,6 +15,7 @@ import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.origin.DirectBody;
 import io.ispcache.origin.OriginClient;
 import io.ispcache.origin.OriginException;
+import io.ispcache.origin.OriginObject;
 import io.ispcache.origin.OriginReply;
 import io.ispcache.origin.OriginRequest;
 import io.ispcache.peer.PeerClient;
@@ -57,6 +58,9 @@ public final class ChunkSupply {
   private final Executor dispatcher;
   private final Executor blockingIo;
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> starting =
+      new ConcurrentHashMap<>();
+  /** Revalidations this node runs or waits for, by cache key: one per object at a time. */
+  private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
   private final ReadAhead interest = new ReadAhead();
@@ -147,17 +151,172 @@ public final class ChunkSupply {
   }
 
   /**
-   * The client's request relayed to the origin as it is, for an object the origin forbids the cache
-   * to store; fails with {@link RelayException} carrying the origin's answer, as any relayed answer.
+   * The client's request relayed to the origin as it is ({@code forwarded}: its end-to-end header
+   * fields), for an object the cache must not store or serve; fails with {@link RelayException}
+   * carrying the origin's answer, as any relayed answer.
    */
-  public CompletionStage<ObjectMeta> relay(ObjectAddress address, String range) {
+  public CompletionStage<ObjectMeta> relay(
+      ObjectAddress address, String method, java.util.List<java.util.Map.Entry<String, String>> forwarded) {
     return origin
-        .relay(address.origin(), address.host(), address.pathAndQuery(), range)
+        .relay(address.origin(), address.host(), method, address.pathAndQuery(), forwarded)
         .thenApplyAsync(
             reply -> {
               throw new RelayException(((OriginReply.Uncacheable) reply).response());
             },
             dispatcher);
+  }
+
+  /**
+   * What the origin says of an object nobody asked this node for yet, learnt with a HEAD and kept
+   * (the meta, no bytes); fails with {@link RelayException} when the origin's answer is not a
+   * storable description of it.
+   */
+  public CompletionStage<ObjectMeta> head(ObjectAddress address) {
+    return origin
+        .head(address.origin(), address.host(), address.pathAndQuery())
+        .thenApplyAsync(
+            reply -> {
+              if (reply instanceof OriginReply.Uncacheable u) {
+                throw new RelayException(u.response());
+              }
+              OriginObject o = ((OriginReply.Bytes) reply).object();
+              if (o.length() > address.origin().maxObjectSize()) {
+                throw new OriginException(
+                    OriginException.Kind.BAD_RESPONSE,
+                    "upstream states " + o.length() + " bytes for " + address.key() + ", above the origin's max-object-size");
+              }
+              ObjectMeta meta = metaOf(address, o);
+              Optional<ObjectMeta> current = store.meta(address.key());
+              if (current.isPresent() && current.get().version().equals(meta.version())) {
+                return current.get();
+              }
+              store.putMeta(meta);
+              return meta;
+            },
+            blockingIo);
+  }
+
+  /**
+   * The object as its origin has it now, for {@code stale}, a stored revision past its freshness
+   * (or one the client wants validated): one conditional request per object across the cluster at
+   * a time (the object's entity grants it; the other nodes wait for its answer) and one ask per
+   * node. Completes with the revision confirmed (its fields and age renewed, every chunk kept) or
+   * with the new revision, whose first chunk is then on its way; fails with the origin's failure,
+   * or {@link RelayException} with its answer when it no longer serves a storable object there.
+   */
+  public CompletionStage<ObjectMeta> revalidate(ObjectAddress address, ObjectMeta stale) {
+    CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
+    CompletableFuture<ObjectMeta> theirs = revalidating.putIfAbsent(address.key(), mine);
+    if (theirs != null) {
+      metrics.coalescedWaits.increment();
+      return theirs;
+    }
+    EntityRef<ContentObject.Command> entity = sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
+    Stages.plain(
+            entity.<ContentObject.Revalidation>ask(
+                reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), selfNode, reply),
+                askTimeout.plus(origin.responseTimeout())),
+            dispatcher)
+        .handle((answer, error) -> {
+          if (error != null) {
+            // The entity is unreachable: validating for this node's clients matters more than coalescing.
+            log.warn("object entity for {} did not answer; revalidating without it", address.key());
+            return askOrigin(entity, address, stale, false);
+          }
+          if (answer instanceof ContentObject.Validated v) {
+            if (v.meta() == null) {
+              return CompletableFuture.<ObjectMeta>failedFuture(new OriginException(
+                  OriginException.Kind.UNREACHABLE, "the origin did not validate " + address.key() + " for the node that asked it"));
+            }
+            return adopt(v.meta());
+          }
+          return askOrigin(entity, address, stale, true);
+        })
+        .thenCompose(stage -> stage)
+        .whenComplete((m, e) -> {
+          revalidating.remove(address.key(), mine);
+          if (e != null) {
+            mine.completeExceptionally(unwrap(e));
+          } else {
+            mine.complete(m);
+          }
+        });
+    return mine;
+  }
+
+  /** Another node's validation of the object, taken over here. */
+  private CompletionStage<ObjectMeta> adopt(ObjectMeta validated) {
+    return CompletableFuture.supplyAsync(() -> {
+      store.revalidated(validated);
+      return validated;
+    }, blockingIo);
+  }
+
+  /** The conditional request itself; with {@code granted}, its outcome goes to the entity too. */
+  private CompletionStage<ObjectMeta> askOrigin(
+      EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta stale, boolean granted) {
+    long size = store.chunkSize();
+    long started = System.nanoTime();
+    metrics.revalidations.increment();
+    metrics.originFetches.increment();
+    OriginRequest request =
+        new OriginRequest(address.origin(), address.host(), address.pathAndQuery(), 0, size - 1, stale.etag(), stale.lastModified());
+    CompletionStage<ObjectMeta> outcome =
+        origin
+            .fetch(request)
+            .handleAsync(
+                (reply, error) -> {
+                  if (error != null) {
+                    metrics.originFetchFailures.increment();
+                    throw new CompletionException(unwrap(error));
+                  }
+                  return validatedBy(entity, address, stale, reply, started);
+                },
+                blockingIo);
+    if (granted) {
+      outcome.whenComplete((m, e) -> entity.tell(new ContentObject.RevalidationDone(selfNode, e == null ? m : null)));
+    }
+    return outcome;
+  }
+
+  private ObjectMeta validatedBy(
+      EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta stale, OriginReply reply, long started) {
+    if (reply instanceof OriginReply.NotModified nm) {
+      metrics.revalidatedUnchanged.increment();
+      ObjectMeta confirmed =
+          stale.validated(nm.headers(), nm.receivedAt(), io.ispcache.freshness.Freshness.initialAge(nm.headers(), nm.receivedAt()));
+      store.revalidated(confirmed);
+      return confirmed;
+    }
+    if (reply instanceof OriginReply.Uncacheable u) {
+      if (u.response().status().intValue() < 500) {
+        store.forget(address.key()); // gone, moved, or no longer storable: nothing stored answers for it
+      }
+      throw new RelayException(u.response());
+    }
+    if (reply instanceof OriginReply.BeyondEnd) {
+      store.forget(address.key());
+      throw new ObjectChangedException(address.key(), stale.version(), "(shorter)");
+    }
+    OriginReply.Bytes bytes = (OriginReply.Bytes) reply;
+    OriginObject o = bytes.object();
+    ObjectMeta answered = metaOf(address, o);
+    if (answered.version().equals(stale.version())) {
+      // The origin ignored the condition but has the same revision: a confirmation with bytes.
+      discard(bytes);
+      ObjectMeta confirmed = stale.validated(o.headers(), o.validatedAt(), o.initialAge());
+      store.revalidated(confirmed);
+      return confirmed;
+    }
+    // Another revision: it replaces the stored one (never spliced with its chunks), starting with
+    // this chunk.
+    return begin(entity, address, null, 0, reply, started, metrics.originBytes);
+  }
+
+  private static ObjectMeta metaOf(ObjectAddress address, OriginObject o) {
+    return new ObjectMeta(
+        address.key(), o.length(), o.etag(), o.lastModified(), o.contentType(), System.currentTimeMillis(),
+        null, o.headers(), o.validatedAt(), o.initialAge());
   }
 
   /** The object's meta when this node knows it, without asking anyone. */
@@ -510,14 +669,7 @@ public final class ChunkSupply {
           "upstream states " + stated + " bytes for " + address.key() + ", above the origin's max-object-size of "
               + address.origin().maxObjectSize() + " bytes");
     }
-    ObjectMeta meta =
-        new ObjectMeta(
-            address.key(),
-            bytes.object().length(),
-            bytes.object().etag(),
-            bytes.object().lastModified(),
-            bytes.object().contentType(),
-            System.currentTimeMillis());
+    ObjectMeta meta = metaOf(address, bytes.object());
     if (known != null && !meta.version().equals(known.version())) {
       store.putMeta(meta);
       discard(bytes);

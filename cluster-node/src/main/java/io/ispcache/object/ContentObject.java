@@ -18,6 +18,7 @@ import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import io.ispcache.peer.PeerNode;
 import io.ispcache.serialization.CborSerializable;
+import io.ispcache.store.ObjectMeta;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,6 +57,28 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
 
   /** {@code node} no longer holds {@code chunk} (evicted, or its drive was lost). */
   public record Dropped(long chunk, String version, String node) implements Command {}
+
+  /**
+   * {@code node} holds {@code version}, last validated at {@code validatedAt}, and finds it stale:
+   * who asks the origin? Answered once the cluster's one conditional request for the object is
+   * done (or at once, with a validation newer than the asker's).
+   */
+  public record Revalidate(String version, long validatedAt, String node, ActorRef<Revalidation> replyTo) implements Command {}
+
+  /**
+   * The revalidation {@code node} was granted has ended: {@code meta} is the object as the origin
+   * now has it (the same revision, confirmed, or a new one), or null when the origin failed.
+   */
+  public record RevalidationDone(String node, ObjectMeta meta) implements Command {}
+
+  /** The answer to {@link Revalidate}. */
+  public sealed interface Revalidation extends CborSerializable {}
+
+  /** Nobody is asking the origin: the asker sends the conditional request, then reports back. */
+  public record YouRevalidate() implements Revalidation {}
+
+  /** The object as validated by another node, or null when that validation failed. */
+  public record Validated(ObjectMeta meta) implements Revalidation {}
 
   /** Sent by sharding when the entity is passivated. */
   public record Stop() implements Command {}
@@ -104,6 +127,11 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   private final Map<Long, Lease> fills = new HashMap<>();
   private final Map<Long, Set<String>> holders = new HashMap<>();
   private String version;
+  /** The node asking the origin to validate the object now, if any, and who waits for its answer. */
+  private Lease revalidator;
+  private final java.util.List<ActorRef<Revalidation>> awaitingValidation = new java.util.ArrayList<>();
+  /** The newest validation's outcome. */
+  private ObjectMeta validated;
 
   private ContentObject(ActorContext<Command> context, String key, Duration leaseTimeout) {
     super(context);
@@ -215,7 +243,14 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .onMessage(Released.class, this::onReleased)
         .onMessage(Dropped.class, this::onDropped)
         .onMessage(PeerFailed.class, this::onPeerFailed)
-        .onMessage(Stop.class, s -> Behaviors.stopped())
+        .onMessage(Revalidate.class, this::onRevalidate)
+        .onMessage(RevalidationDone.class, this::onRevalidationDone)
+        .onMessage(
+            Stop.class,
+            s -> {
+              failWaiting(); // they judge for themselves rather than wait for their asks to time out
+              return Behaviors.stopped();
+            })
         // Answers after the survey's time are left out: they may predate what the entity learnt since.
         .onMessage(Surveyed.class, s -> this)
         .onMessage(Listed.class, l -> this)
@@ -259,6 +294,55 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
     fills.remove(f.chunk());
     holders.computeIfAbsent(f.chunk(), c -> new HashSet<>()).add(f.node());
     return this;
+  }
+
+  private Behavior<Command> onRevalidate(Revalidate r) {
+    if (validated != null && validated.validatedAtMillis() > r.validatedAt()) {
+      // Validated since the asker's copy was: that answer is as new as a request now would get.
+      r.replyTo().tell(new Validated(validated));
+      return this;
+    }
+    long now = System.nanoTime();
+    if (revalidator != null
+        && revalidator.expiresAtNanos() - now > 0
+        && liveMembers().contains(PeerNode.akkaAddressOf(revalidator.node()))) {
+      awaitingValidation.add(r.replyTo());
+      return this;
+    }
+    // Nobody asks, or the one who did is gone or late: this asker does. Those waiting on a lost
+    // revalidation are told it failed, and judge for themselves (serve stale, or ask again).
+    failWaiting();
+    revalidator = new Lease(r.node(), now + leaseNanos);
+    r.replyTo().tell(new YouRevalidate());
+    return this;
+  }
+
+  private Behavior<Command> onRevalidationDone(RevalidationDone d) {
+    if (revalidator == null || !revalidator.node().equals(d.node())) {
+      return this; // a lease given away meanwhile; its successor reports
+    }
+    revalidator = null;
+    if (d.meta() != null) {
+      if (version != null && !version.equals(d.meta().version())) {
+        getContext().getLog().info("object {} changed from version {} to {} on revalidation", key, version, d.meta().version());
+        holders.clear();
+        fills.clear();
+      }
+      version = d.meta().version();
+      validated = d.meta();
+    }
+    for (ActorRef<Revalidation> waiting : awaitingValidation) {
+      waiting.tell(new Validated(d.meta()));
+    }
+    awaitingValidation.clear();
+    return this;
+  }
+
+  private void failWaiting() {
+    for (ActorRef<Revalidation> waiting : awaitingValidation) {
+      waiting.tell(new Validated(null));
+    }
+    awaitingValidation.clear();
   }
 
   private Behavior<Command> onReleased(Released r) {

@@ -1,5 +1,6 @@
 package io.ispcache.origin;
 
+import io.ispcache.freshness.Freshness;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.Optional;
  *     URLs carry per-client tokens, so the default drops it)
  * @param maxObjectSize the largest object length the node accepts from this origin (or a peer, for
  *     its objects); a larger stated length is refused before anything is stored or allocated
+ * @param freshness how long its objects are used before the origin is asked again
  */
 public record Origin(
     String name,
@@ -24,7 +26,8 @@ public record Origin(
     Optional<InetSocketAddress> upstreamProxy,
     boolean shareCacheKeys,
     boolean queryInCacheKey,
-    long maxObjectSize) {
+    long maxObjectSize,
+    Freshness.Policy freshness) {
 
   /** {@code max-object-size} when an origin entry does not set it: Xbox games fit with room. */
   public static final long DEFAULT_MAX_OBJECT_SIZE = 1L << 40;
@@ -33,6 +36,21 @@ public record Origin(
     if (maxObjectSize <= 0) {
       throw new IllegalArgumentException("origin " + name + ": max object size must be positive, was " + maxObjectSize);
     }
+    if (freshness == null) {
+      freshness = Freshness.Policy.ORIGIN;
+    }
+  }
+
+  /** An origin whose objects are as fresh as their header fields say. */
+  public Origin(
+      String name,
+      List<HostPattern> hosts,
+      Optional<InetSocketAddress> upstreamAddress,
+      Optional<InetSocketAddress> upstreamProxy,
+      boolean shareCacheKeys,
+      boolean queryInCacheKey,
+      long maxObjectSize) {
+    this(name, hosts, upstreamAddress, upstreamProxy, shareCacheKeys, queryInCacheKey, maxObjectSize, Freshness.Policy.ORIGIN);
   }
 
   /** An origin with the default {@link #DEFAULT_MAX_OBJECT_SIZE}. */

@@ -12,6 +12,8 @@ import akka.stream.Materializer;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import io.ispcache.freshness.Freshness;
+import io.ispcache.freshness.ResponseHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,12 +64,17 @@ final class OriginAnswer {
       if (length >= 0 && length != r.last() - r.first() + 1) {
         throw bad(request, "Content-Length " + length + " does not match its Content-Range " + contentRange);
       }
-      if (noStore(h)) {
+      OriginObject object = object(h, r.length());
+      if (!object.headers().storable()) {
         throw new UncacheableException(request.host() + request.pathAndQuery());
       }
-      return done(new OriginReply.Bytes(object(h, r.length()), r.first(), r.last(), body.source(), body));
+      return done(new OriginReply.Bytes(object, r.first(), r.last(), body.source(), body));
     }
-    if (status == 200 && length >= 0 && !noStore(h)) {
+    if (status == 304 && request.conditional()) {
+      body.discard();
+      return done(new OriginReply.NotModified(ResponseHeaders.fromOrigin(h), System.currentTimeMillis()));
+    }
+    if (status == 200 && length >= 0 && object(h, length).headers().storable()) {
       if (request.first() >= length && length > 0) {
         body.discard();
         return done(new OriginReply.BeyondEnd(length));
@@ -89,6 +96,24 @@ final class OriginAnswer {
       return done(new OriginReply.BeyondEnd(total.get()));
     }
     return relayed(head, length, body, materializer);
+  }
+
+  /**
+   * The answer to a HEAD: a storable 200 with a length describes the object (no bytes); any other
+   * answer is relayed as it came.
+   */
+  static CompletionStage<OriginReply> head(
+      Origin origin, String what, io.netty.handler.codec.http.HttpResponse head, OriginBody body, Materializer materializer) {
+    HttpHeaders h = head.headers();
+    long length = contentLength(h);
+    if (head.status().code() == 200 && length >= 0) {
+      OriginObject object = object(h, length);
+      if (object.headers().storable()) {
+        body.discard();
+        return done(new OriginReply.Bytes(object, 0, -1, Source.empty()));
+      }
+    }
+    return relayed(head, 0, body, materializer); // an answer to HEAD has no body, whatever its length says
   }
 
   /** Any answer, relayed as it came (the origin forbade storing what the client asked for). */
@@ -159,24 +184,13 @@ final class OriginAnswer {
     return Long.parseLong(v.trim()); // the decoder accepted only a plain number
   }
 
-  /** Whether any Cache-Control field line (they combine, RFC 9110 §5.3) forbids a shared cache to store. */
-  static boolean noStore(HttpHeaders h) {
-    for (String line : h.getAll("Cache-Control")) {
-      for (String directive : line.split(",")) {
-        String d = directive.trim().toLowerCase(Locale.ROOT);
-        int eq = d.indexOf('=');
-        String name = eq < 0 ? d : d.substring(0, eq).trim();
-        if (name.equals("no-store") || name.equals("private")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
+  /** The object an answer describes, with the header fields a cache keeps of it. */
   private static OriginObject object(HttpHeaders h, long length) {
     String type = h.get("Content-Type");
-    return new OriginObject(length, h.get("ETag"), h.get("Last-Modified"), type == null ? "none/none" : type);
+    ResponseHeaders kept = ResponseHeaders.fromOrigin(h);
+    long now = System.currentTimeMillis();
+    return new OriginObject(
+        length, h.get("ETag"), h.get("Last-Modified"), type == null ? "none/none" : type, kept, now, Freshness.initialAge(kept, now));
   }
 
   private static ContentType contentType(String value) {

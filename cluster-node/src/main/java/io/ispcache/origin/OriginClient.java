@@ -67,6 +67,12 @@ public final class OriginClient implements AutoCloseable {
               .set(HttpHeaderNames.HOST, request.host())
               .set(HttpHeaderNames.RANGE, "bytes=" + request.first() + "-" + request.last())
               .set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+          if (request.ifNoneMatch() != null) {
+            r.headers().set(HttpHeaderNames.IF_NONE_MATCH, request.ifNoneMatch());
+          }
+          if (request.ifModifiedSince() != null) {
+            r.headers().set(HttpHeaderNames.IF_MODIFIED_SINCE, request.ifModifiedSince());
+          }
           return r;
         };
     Upstreams.Destination destination = Upstreams.destination(request.origin(), request.host());
@@ -75,22 +81,49 @@ public final class OriginClient implements AutoCloseable {
   }
 
   /**
-   * The client's own GET ({@code range}: its Range header, or null), sent upstream and answered
-   * as it comes, for content the origin forbids the cache to store ({@code no-store},
-   * {@code private}); nothing of it is kept. No whole-exchange deadline: the client reads it.
+   * A HEAD of the object, for a client's HEAD of an object the node does not know: what the
+   * origin says of it ({@link OriginReply.Bytes} with no bytes, to store the meta from), and
+   * nothing fetched.
    */
-  public CompletionStage<OriginReply> relay(Origin origin, String host, String pathAndQuery, String range) {
+  public CompletionStage<OriginReply> head(Origin origin, String host, String pathAndQuery) {
     Supplier<HttpRequest> http =
         () -> {
-          HttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, pathAndQuery, Unpooled.EMPTY_BUFFER);
+          HttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, pathAndQuery, Unpooled.EMPTY_BUFFER);
           r.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.USER_AGENT, USER_AGENT);
-          if (range != null) {
-            r.headers().set(HttpHeaderNames.RANGE, range);
+          return r;
+        };
+    return send(Upstreams.destination(origin, host), http, settings.exchangeTimeout().toNanos(), 0)
+        .thenCompose(r -> OriginAnswer.head(origin, host + pathAndQuery, r.head(), r.body(), materializer));
+  }
+
+  /**
+   * The client's own GET or HEAD with its end-to-end header fields ({@code forwarded}: already
+   * without hop-by-hop fields and Host), sent upstream and answered as it comes, for content the
+   * cache must not store or serve from its store (the origin forbids it, or the request carries
+   * credentials); nothing of it is kept. No whole-exchange deadline: the client reads it.
+   */
+  public CompletionStage<OriginReply> relay(
+      Origin origin, String host, String method, String pathAndQuery, java.util.List<java.util.Map.Entry<String, String>> forwarded) {
+    Supplier<HttpRequest> http =
+        () -> {
+          HttpRequest r =
+              new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), pathAndQuery, Unpooled.EMPTY_BUFFER);
+          for (java.util.Map.Entry<String, String> f : forwarded) {
+            r.headers().add(f.getKey(), f.getValue());
+          }
+          r.headers().set(HttpHeaderNames.HOST, host);
+          if (!r.headers().contains(HttpHeaderNames.USER_AGENT)) {
+            r.headers().set(HttpHeaderNames.USER_AGENT, USER_AGENT);
           }
           return r;
         };
     return send(Upstreams.destination(origin, host), http, 0, 0)
         .thenCompose(r -> OriginAnswer.relay(r.head(), r.body(), materializer));
+  }
+
+  /** How long an origin has to start answering. */
+  public java.time.Duration responseTimeout() {
+    return settings.responseTimeout();
   }
 
   /** Connections pooled at most per destination, and fetches that may wait for one. */

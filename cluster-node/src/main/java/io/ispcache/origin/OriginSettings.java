@@ -3,6 +3,7 @@ package io.ispcache.origin;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.ispcache.settings.InvalidSettingException;
+import io.ispcache.freshness.Freshness;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +116,33 @@ public record OriginSettings(
         address(c, path, "upstream-proxy"),
         !c.hasPath("share-cache-keys") || c.getBoolean("share-cache-keys"),
         c.hasPath("query-in-cache-key") && c.getBoolean("query-in-cache-key"),
-        maxObjectSize(c, path));
+        maxObjectSize(c, path),
+        freshness(c, path));
+  }
+
+  /** {@code freshness}: {@code origin} (the default), {@code immutable}, or a duration such as 1h. */
+  private static Freshness.Policy freshness(Config c, String path) {
+    if (!c.hasPath("freshness")) {
+      return Freshness.Policy.ORIGIN;
+    }
+    String key = path + ".freshness";
+    String value = c.getValue("freshness").unwrapped().toString().trim();
+    if (value.equals("origin")) {
+      return Freshness.Policy.ORIGIN;
+    }
+    if (value.equals("immutable")) {
+      return Freshness.Policy.IMMUTABLE;
+    }
+    java.time.Duration ttl;
+    try {
+      ttl = c.getDuration("freshness");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(key, value, "must be origin, immutable, or a duration such as 1h");
+    }
+    if (ttl.isNegative() || ttl.compareTo(java.time.Duration.ofDays(3650)) > 0) {
+      throw new InvalidSettingException(key, value, "must be a duration of 0s to 3650d");
+    }
+    return Freshness.Policy.fixed(ttl);
   }
 
   private static long maxObjectSize(Config c, String path) {

@@ -12,6 +12,7 @@ import akka.stream.Materializer;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.ispcache.concurrent.Stages;
+import io.ispcache.freshness.ResponseHeaders;
 import io.ispcache.origin.OriginObject;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -70,12 +71,23 @@ public final class PeerClient {
       throw new PeerException(
           "peer " + peer.id() + " sent " + (stated == null ? "no object length" : "a bad object length: " + printable(stated)));
     }
-    OriginObject object =
-        new OriginObject(
-            length,
-            header(response, PeerProtocol.ETAG),
-            header(response, PeerProtocol.LAST_MODIFIED),
-            header(response, PeerProtocol.CONTENT_TYPE));
+    OriginObject object;
+    try {
+      String encoded = header(response, PeerProtocol.HEADERS);
+      String[] validated = String.valueOf(header(response, PeerProtocol.VALIDATED)).split(" ");
+      object =
+          new OriginObject(
+              length,
+              header(response, PeerProtocol.ETAG),
+              header(response, PeerProtocol.LAST_MODIFIED),
+              header(response, PeerProtocol.CONTENT_TYPE),
+              encoded == null ? ResponseHeaders.EMPTY : ResponseHeaders.decode(PeerProtocol.decode(encoded)),
+              validated.length == 2 ? Long.parseLong(validated[0]) : System.currentTimeMillis(),
+              validated.length == 2 ? Long.parseLong(validated[1]) : 0);
+    } catch (RuntimeException e) {
+      response.discardEntityBytes(materializer);
+      throw new PeerException("peer " + peer.id() + " sent unreadable object header fields: " + e.getMessage());
+    }
     Source<ByteString, NotUsed> body =
         response
             .entity()

@@ -10,6 +10,10 @@ final class PeerProtocol {
   static final String LAST_MODIFIED = "X-Ispcache-Object-Last-Modified";
   static final String CONTENT_TYPE = "X-Ispcache-Object-Content-Type";
   static final String VERSION = "X-Ispcache-Object-Version";
+  /** The object's stored origin header fields, URL-safe base64 of their encoded form. */
+  static final String HEADERS = "X-Ispcache-Object-Headers";
+  /** When the origin last confirmed the revision, and its age then: {@code <epoch ms> <age ms>}. */
+  static final String VALIDATED = "X-Ispcache-Object-Validated";
 
   private PeerProtocol() {}
 

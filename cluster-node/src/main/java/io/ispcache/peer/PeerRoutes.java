@@ -94,6 +94,8 @@ public final class PeerRoutes {
     if (meta.contentType() != null) {
       headers.add(RawHeader.create(PeerProtocol.CONTENT_TYPE, meta.contentType()));
     }
+    headers.add(RawHeader.create(PeerProtocol.HEADERS, PeerProtocol.encode(meta.headers().encode())));
+    headers.add(RawHeader.create(PeerProtocol.VALIDATED, meta.validatedAtMillis() + " " + meta.initialAgeMillis()));
     return HttpResponse.create()
         .withEntity(
             HttpEntities.create(

@@ -145,6 +145,26 @@ public final class ChunkStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The same revision confirmed by its origin (new header fields, new validation time): kept in
+   * memory, and its meta files rewritten on the drives that hold chunks of it so a restart keeps
+   * the confirmation. Writes files: call it off the request threads. A meta of another revision is
+   * stored as {@link #putMeta} does.
+   */
+  public void revalidated(ObjectMeta meta) {
+    ObjectMeta old = metas.put(meta.key(), meta);
+    if (old != null && !old.version().equals(meta.version())) {
+      dropVersion(old);
+      return;
+    }
+    for (Drive d : drives) {
+      String written = d.number + "/" + meta.key() + "/" + meta.version();
+      if (metaFilesWritten.remove(written)) {
+        writeMetaFile(d, meta);
+      }
+    }
+  }
+
   /** Drops the object entirely. */
   public void forget(String key) {
     ObjectMeta old = metas.remove(key);

@@ -1,5 +1,6 @@
 package io.ispcache.store;
 
+import io.ispcache.freshness.ResponseHeaders;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -29,6 +30,9 @@ final class MetaFile {
       p.setProperty("contentType", meta.contentType());
     }
     p.setProperty("storedAt", Long.toString(meta.storedAtEpochMillis()));
+    p.setProperty("validatedAt", Long.toString(meta.validatedAtMillis()));
+    p.setProperty("initialAge", Long.toString(meta.initialAgeMillis()));
+    p.setProperty("headers", meta.headers().encode());
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.createDirectories(file.getParent());
     try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
@@ -57,7 +61,11 @@ final class MetaFile {
               p.getProperty("etag"),
               p.getProperty("lastModified"),
               p.getProperty("contentType"),
-              Long.parseLong(p.getProperty("storedAt", "0"))));
+              Long.parseLong(p.getProperty("storedAt", "0")),
+              null,
+              ResponseHeaders.decode(p.getProperty("headers")),
+              Long.parseLong(p.getProperty("validatedAt", "0")),
+              Long.parseLong(p.getProperty("initialAge", "0"))));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

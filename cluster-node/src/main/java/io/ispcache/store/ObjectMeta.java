@@ -1,5 +1,6 @@
 package io.ispcache.store;
 
+import io.ispcache.freshness.ResponseHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +10,11 @@ import java.util.HexFormat;
  * What the origin told us about an object; {@code version} names one immutable revision, so
  * chunks of two revisions are never mixed. It is a short stable hash over the validators and the
  * length, computed once here because every chunk lookup on the request path needs it.
+ *
+ * <p>{@code headers} are the origin's stored response fields; {@code validatedAtMillis} is when
+ * the origin last answered for this revision (its fill, or a {@code 304}), and
+ * {@code initialAgeMillis} the age its answer had then (RFC 9111 §4.2.3): together they give the
+ * object's current age.
  */
 public record ObjectMeta(
     String key,
@@ -17,7 +23,10 @@ public record ObjectMeta(
     String lastModified,
     String contentType,
     long storedAtEpochMillis,
-    String version) {
+    String version,
+    ResponseHeaders headers,
+    long validatedAtMillis,
+    long initialAgeMillis) {
 
   public ObjectMeta {
     if (key == null || key.isEmpty()) {
@@ -31,10 +40,33 @@ public record ObjectMeta(
       throw new IllegalArgumentException("object " + key + ": version " + version + " does not match its validators");
     }
     version = derived;
+    if (headers == null) {
+      headers = ResponseHeaders.EMPTY;
+    }
+    if (validatedAtMillis == 0) {
+      validatedAtMillis = storedAtEpochMillis;
+    }
+    initialAgeMillis = Math.max(0, initialAgeMillis);
   }
 
+  /** Meta without stored header fields, validated when stored. */
   public ObjectMeta(String key, long length, String etag, String lastModified, String contentType, long storedAtEpochMillis) {
-    this(key, length, etag, lastModified, contentType, storedAtEpochMillis, null);
+    this(key, length, etag, lastModified, contentType, storedAtEpochMillis, null, ResponseHeaders.EMPTY, storedAtEpochMillis, 0);
+  }
+
+  /**
+   * The same revision after the origin confirmed it at {@code validatedAt} (RFC 9111 §4.3.4): its
+   * stored fields updated by those of the confirmation, its age counted afresh.
+   */
+  public ObjectMeta validated(ResponseHeaders confirmation, long validatedAt, long initialAge) {
+    return new ObjectMeta(
+        key, length, etag, lastModified, contentType, storedAtEpochMillis, version,
+        headers.updatedBy(confirmation), validatedAt, initialAge);
+  }
+
+  /** The object's current age in milliseconds (RFC 9111 §4.2.3). */
+  public long ageMillis(long now) {
+    return initialAgeMillis + Math.max(0, now - validatedAtMillis);
   }
 
   private static String versionOf(String etag, String lastModified, long length) {

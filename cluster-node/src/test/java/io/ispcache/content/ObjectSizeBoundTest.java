@@ -143,7 +143,9 @@ class ObjectSizeBoundTest {
   @Test
   void otherObjectsAreServedByteForByteWhileHugeOnesAreRefused() throws Exception {
     origin.put("/huge/pebibyte-2.bin", PEBIBYTE, 35, "application/octet-stream", "\"p2\"", null);
+    origin.headers("/huge/pebibyte-2.bin", "Cache-Control: max-age=3600"); // fresh: this test is not about revalidation
     origin.put("/fine/three-chunks.bin", 3L * CHUNK - 7, 36, "application/octet-stream", "\"f\"", null);
+    origin.headers("/fine/three-chunks.bin", "Cache-Control: max-age=3600"); // fresh: this test is not about revalidation
 
     for (int i = 0; i < 3; i++) {
       assertEquals(502, get(node.url("/huge/pebibyte-2.bin")).status());
@@ -160,6 +162,7 @@ class ObjectSizeBoundTest {
   void aPebibyteObjectAllowedByItsOriginIsServedWholeAndByRangesWithoutAPartPerChunkUpFront() throws Exception {
     // 2^32 chunks of 256 KiB: parts made up front would not fit in any heap, let alone this one.
     origin.put("/vast/pebibyte.bin", PEBIBYTE, 37, "application/octet-stream", "\"v\"", null);
+    origin.headers("/vast/pebibyte.bin", "Cache-Control: max-age=3600"); // fresh: this test is not about revalidation
 
     HttpResponse<InputStream> whole = http.send(
         HttpRequest.newBuilder(vast("/vast/pebibyte.bin")).timeout(Duration.ofSeconds(20)).build(),

@@ -100,6 +100,7 @@ class ClusterFillTest {
   void objectRequestedThroughEveryNodeIsFetchedFromTheOriginOnce() throws Exception {
     int length = 6 * CHUNK + 17;
     origin.put("/cluster/once.bin", length, 41, "application/octet-stream", "\"c1\"", null);
+    origin.headers("/cluster/once.bin", "Cache-Control: max-age=3600"); // fresh: this test is not about revalidation
 
     for (InProcessNode n : nodes) {
       assertArrayEquals(expected(41, length), get(n, "/cluster/once.bin"));
@@ -116,6 +117,7 @@ class ClusterFillTest {
   void concurrentColdRequestsOverAllNodesFetchEachChunkOnce() throws Exception {
     long length = 40L * CHUNK;
     origin.put("/cluster/herd.bin", length, 42, "application/octet-stream", "\"c2\"", null);
+    origin.headers("/cluster/herd.bin", "Cache-Control: max-age=3600"); // fresh: this test is not about revalidation
     ExecutorService pool = Executors.newFixedThreadPool(32);
     try {
       CompletableFuture<Void> go = new CompletableFuture<>();

@@ -86,6 +86,9 @@ public final class TestOrigin implements AutoCloseable {
   private final Map<String, List<String>> ranges = new ConcurrentHashMap<>();
   private final Map<String, List<String>> extraHeaders = new ConcurrentHashMap<>();
   private final Map<String, Bodies> bodies = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> conditionals = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> notModified = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> lastHeads = new ConcurrentHashMap<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -171,6 +174,23 @@ public final class TestOrigin implements AutoCloseable {
   public int peakOpenBodies(String path) {
     Bodies b = bodies.get(path);
     return b == null ? 0 : b.peak.get();
+  }
+
+  /** Requests for {@code path} that carried If-None-Match or If-Modified-Since. */
+  public int conditionalRequests(String path) {
+    AtomicInteger n = conditionals.get(path);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Requests for {@code path} answered 304 Not Modified. */
+  public int notModifiedAnswers(String path) {
+    AtomicInteger n = notModified.get(path);
+    return n == null ? 0 : n.get();
+  }
+
+  /** The request line and header lines of the last request for {@code path}. */
+  public List<String> lastRequest(String path) {
+    return lastHeads.getOrDefault(path, List.of());
   }
 
   public List<String> rangesRequested(String path) {
@@ -266,6 +286,7 @@ public final class TestOrigin implements AutoCloseable {
       path = path.substring(0, q);
     }
     String rangeHeader = header(head, "range");
+    lastHeads.put(path, List.copyOf(head));
     requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
     if (rangeHeader != null) {
       ranges.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(rangeHeader);
@@ -295,6 +316,26 @@ public final class TestOrigin implements AutoCloseable {
       }
       out.flush();
       return true;
+    }
+    String ifNoneMatch = header(head, "if-none-match");
+    String ifModifiedSince = header(head, "if-modified-since");
+    if (ifNoneMatch != null || ifModifiedSince != null) {
+      conditionals.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      // RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since only without it.
+      boolean unchanged =
+          ifNoneMatch != null
+              ? item.etag() != null && (ifNoneMatch.equals("*") || List.of(ifNoneMatch.split("\\s*,\\s*")).contains(item.etag()))
+              : item.lastModified() != null && item.lastModified().equals(ifModifiedSince);
+      if (unchanged) {
+        notModified.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        List<String> headers = new ArrayList<>();
+        if (item.etag() != null) {
+          headers.add("ETag: " + item.etag());
+        }
+        headers.addAll(extraHeaders.getOrDefault(path, List.of()));
+        writeHead(out, "304 Not Modified", headers);
+        return true;
+      }
     }
     long first = 0;
     long last = item.length() - 1;
