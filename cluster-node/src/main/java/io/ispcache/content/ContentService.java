@@ -90,13 +90,14 @@ public final class ContentService {
       Optional<List<RangeHeader.RangeSpec>> ranges =
           request.getHeader("Range").flatMap(h -> RangeHeader.parse(h.value(), settings.maxRanges()));
       String ifRange = request.getHeader("If-Range").map(HttpHeader::value).orElse(null);
+      Preconditions.Fields conditions = ConditionalRequests.fields(request);
       long hint = ranges.map(this::firstChunk).orElse(0L);
       // A chunk filled to learn the object's meta was a miss, however fast it committed.
       long discovered = supply.knows(address) ? -1 : hint;
       String range = request.getHeader("Range").map(HttpHeader::value).orElse(null);
       return supply
           .meta(address, hint)
-          .thenCompose(meta -> prepared(address, meta, ranges, ifRange, true, discovered))
+          .thenCompose(meta -> prepared(address, meta, ranges, ifRange, conditions, true, discovered))
           .exceptionallyCompose(
               e ->
                   unwrap(e) instanceof UncacheableException
@@ -131,6 +132,18 @@ public final class ContentService {
     ObjectMeta meta = supply.knownMeta(address).orElse(null);
     if (meta == null || meta.length() == 0) {
       return null;
+    }
+    Preconditions.Fields conditions = ConditionalRequests.fields(head);
+    if (conditions != null) {
+      Preconditions.Outcome outcome = Preconditions.evaluate(true, conditions, meta.etag(), meta.lastModified());
+      if (outcome == Preconditions.Outcome.NOT_MODIFIED) {
+        metrics.requests.increment();
+        metrics.hitRequests.increment();
+        return ConditionalRequests.notModified(meta, "HIT");
+      }
+      if (outcome == Preconditions.Outcome.FAILED) {
+        return null; // the 412 is a JSON error, which serve writes (from the meta, no origin request)
+      }
     }
     String rangeHeader = head.header("Range");
     Optional<List<RangeHeader.RangeSpec>> ranges =
@@ -233,8 +246,13 @@ public final class ContentService {
       ObjectMeta meta,
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
+      Preconditions.Fields conditions,
       boolean mayRetry,
       long discovered) {
+    Answer precondition = precondition(conditions, meta, discovered);
+    if (precondition != null) {
+      return CompletableFuture.completedFuture(precondition);
+    }
     List<ByteRange> planned = plan(meta, ranges, ifRange);
     String status = cacheStatus(meta, planned, discovered);
     if (planned.isEmpty() || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
@@ -253,11 +271,31 @@ public final class ContentService {
                 // The origin has a new revision: answer with it, never a mix of both.
                 return supply
                     .meta(address, first)
-                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, false, first));
+                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, conditions, false, first));
               }
               return CompletableFuture.<Answer>failedFuture(cause);
             })
         .thenCompose(r -> r);
+  }
+
+  /**
+   * The 304 or 412 that {@code conditions} make of a GET or HEAD of {@code meta}'s revision (RFC
+   * 9110 §13.2.2), or null to go on with the request.
+   */
+  private Answer precondition(Preconditions.Fields conditions, ObjectMeta meta, long discovered) {
+    if (conditions == null) {
+      return null;
+    }
+    switch (Preconditions.evaluate(true, conditions, meta.etag(), meta.lastModified())) {
+      case NOT_MODIFIED:
+        (discovered < 0 ? metrics.hitRequests : metrics.missRequests).increment();
+        return ConditionalRequests.notModified(meta, discovered < 0 ? "HIT" : "MISS");
+      case FAILED:
+        return new Answer.Http(
+            error(412, "precondition_failed", "the cached object does not meet the request's If-Match or If-Unmodified-Since", Map.of()));
+      default:
+        return null;
+    }
   }
 
   /** The byte ranges the response will carry, in order (empty for an empty body or a 416). */
