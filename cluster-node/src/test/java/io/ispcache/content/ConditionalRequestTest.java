@@ -3,13 +3,16 @@ package io.ispcache.content;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ispcache.node.InProcessNode;
 import io.ispcache.testing.TestContent;
 import io.ispcache.testing.TestOrigin;
 import java.io.IOException;
-import java.net.URI;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -164,6 +168,48 @@ class ConditionalRequestTest {
     }
 
     assertEquals(1, origin.requestCount(path));
+  }
+
+  @Test
+  void aNotModifiedLeavesTheConnectionReadyForTheNextRequest() throws Exception {
+    String path = newObject();
+    send(c("warm", 200), path);
+    awaitCommitted(path);
+    String target = node.url(path).getRawPath() + "?" + node.url(path).getRawQuery();
+
+    try (Socket socket = new Socket("127.0.0.1", node.url(path).getPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: \"v1\"\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String notModified = head(in);
+      out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String whole = head(in);
+      byte[] body = in.readNBytes(LENGTH);
+
+      assertTrue(notModified.startsWith("HTTP/1.1 304 "), notModified);
+      assertFalse(notModified.toLowerCase(Locale.ROOT).contains("content-length"), notModified);
+      assertFalse(notModified.toLowerCase(Locale.ROOT).contains("transfer-encoding"), notModified);
+      assertTrue(whole.startsWith("HTTP/1.1 200 "), "the next response follows the 304's head at once: " + whole);
+      assertTrue(whole.contains("Content-Length: " + LENGTH), whole);
+      assertArrayEquals(TestContent.bytes(SEED, 0, LENGTH), body);
+    }
+  }
+
+  /** A response head, up to and without its blank line. */
+  private static String head(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    while (b.length() < 4 || !b.substring(b.length() - 4).equals("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("connection closed in a response head: " + b);
+      }
+      b.append((char) c);
+    }
+    return b.substring(0, b.length() - 4);
   }
 
   private static void assertAnswered(Case c, HttpResponse<byte[]> r, String cacheStatus) {
