@@ -171,6 +171,26 @@ class ConditionalRequestTest {
   }
 
   @Test
+  void aResumeWithIfMatchOfARevisionTheOriginNoLongerHasIs412NotTheNewRevisionsBytes() throws Exception {
+    int chunk = 256 * 1024; // InProcessNode's chunk size
+    String path = "/conditional/changing.bin";
+    origin.put(path, 2L * chunk, 41, "application/octet-stream", ETAG, LAST_MODIFIED);
+    assertEquals(206, send(c("first part", 206, "Range", "bytes=0-99"), path).statusCode());
+    awaitCommitted(path);
+    // The node still holds revision v1 (its chunk 0); the origin now has v2.
+    origin.replace(path, 2L * chunk, 42, "application/octet-stream", "\"v2\"", NEWER);
+
+    String rest = "bytes=" + chunk + "-" + (chunk + 99);
+    HttpResponse<byte[]> resumed = send(c("resume", 412, "If-Match", ETAG, "Range", rest), path);
+    HttpResponse<byte[]> plain = send(c("plain", 206, "Range", rest), path);
+
+    assertEquals(412, resumed.statusCode(), "v1 is met in the stored meta, the fill finds v2: evaluated again");
+    assertEquals(206, plain.statusCode());
+    assertEquals("\"v2\"", plain.headers().firstValue("ETag").orElseThrow());
+    assertArrayEquals(TestContent.bytes(42, chunk, 100), plain.body());
+  }
+
+  @Test
   void aNotModifiedLeavesTheConnectionReadyForTheNextRequest() throws Exception {
     String path = newObject();
     send(c("warm", 200), path);
