@@ -107,6 +107,7 @@ public final class ContentService {
       Optional<List<RangeHeader.RangeSpec>> ranges =
           request.getHeader("Range").flatMap(h -> RangeHeader.parse(h.value(), settings.maxRanges()));
       String ifRange = request.getHeader("If-Range").map(HttpHeader::value).orElse(null);
+      Preconditions.Fields conditions = ConditionalRequests.fields(request);
       long hint = ranges.map(this::firstChunk).orElse(0L);
       Optional<ObjectMeta> known = supply.knownMeta(address);
       if (asked.has("only-if-cached") && (known.isEmpty() || !RequestCaching.usable(known.get(), address, freshness, asked))) {
@@ -120,7 +121,7 @@ public final class ContentService {
         found = (head ? supply.head(address) : supply.meta(address, hint)).thenApply(m -> new Found(m, null, hint));
       }
       return found
-          .thenCompose(f -> prepared(address, f.meta(), ranges, ifRange, true, f.discovered(), f.status(), head))
+          .thenCompose(f -> prepared(address, f.meta(), ranges, ifRange, conditions, true, f.discovered(), f.status(), head))
           .exceptionallyCompose(
               e ->
                   unwrap(e) instanceof UncacheableException
@@ -235,6 +236,18 @@ public final class ContentService {
         || head.header("Cookie") != null
         || !RequestCaching.fresh(meta, address, freshness, System.currentTimeMillis())) {
       return null; // request directives, credentials, or a stale object: the handler decides
+    }
+    Preconditions.Fields conditions = ConditionalRequests.fields(head);
+    if (conditions != null) {
+      Preconditions.Outcome outcome = Preconditions.evaluate(true, conditions, meta.etag(), meta.lastModified());
+      if (outcome == Preconditions.Outcome.NOT_MODIFIED) {
+        metrics.requests.increment();
+        metrics.hitRequests.increment();
+        return ConditionalRequests.notModified(meta, "HIT");
+      }
+      if (outcome == Preconditions.Outcome.FAILED) {
+        return null; // the 412 is a JSON error, which serve writes (from the meta, no origin request)
+      }
     }
     String rangeHeader = head.header("Range");
     Optional<List<RangeHeader.RangeSpec>> ranges =
@@ -352,10 +365,15 @@ public final class ContentService {
       ObjectMeta meta,
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
+      Preconditions.Fields conditions,
       boolean mayRetry,
       long discovered,
       String found,
       boolean headOnly) {
+    Answer precondition = precondition(conditions, meta, discovered);
+    if (precondition != null) {
+      return CompletableFuture.completedFuture(precondition);
+    }
     List<ByteRange> planned = plan(meta, ranges, ifRange);
     String counted = cacheStatus(meta, planned, discovered);
     String status = found != null ? found : counted;
@@ -376,11 +394,31 @@ public final class ContentService {
                 // The origin has a new revision: answer with it, never a mix of both.
                 return supply
                     .meta(address, first)
-                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, false, first, null, false));
+                    .thenCompose(fresh -> prepared(address, fresh, ranges, ifRange, conditions, false, first, null, false));
               }
               return CompletableFuture.<Answer>failedFuture(cause);
             })
         .thenCompose(r -> r);
+  }
+
+  /**
+   * The 304 or 412 that {@code conditions} make of a GET or HEAD of {@code meta}'s revision (RFC
+   * 9110 §13.2.2), or null to go on with the request.
+   */
+  private Answer precondition(Preconditions.Fields conditions, ObjectMeta meta, long discovered) {
+    if (conditions == null) {
+      return null;
+    }
+    switch (Preconditions.evaluate(true, conditions, meta.etag(), meta.lastModified())) {
+      case NOT_MODIFIED:
+        (discovered < 0 ? metrics.hitRequests : metrics.missRequests).increment();
+        return ConditionalRequests.notModified(meta, discovered < 0 ? "HIT" : "MISS");
+      case FAILED:
+        return new Answer.Http(
+            error(412, "precondition_failed", "the cached object does not meet the request's If-Match or If-Unmodified-Since", Map.of()));
+      default:
+        return null;
+    }
   }
 
   /** The byte ranges the response will carry, in order (empty for an empty body or a 416). */

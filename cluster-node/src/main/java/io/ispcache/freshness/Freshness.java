@@ -85,17 +85,17 @@ public final class Freshness {
       return 0; // present but invalid: stale (§4.2.1)
     }
     if (h.hasExpires()) {
-      if (h.expires() == HttpDates.INVALID) {
+      if (h.expires() == HttpDate.INVALID) {
         return 0; // an invalid Expires is a time in the past (§5.3)
       }
-      long date = h.date() == HttpDates.INVALID ? h.expires() : h.date();
+      long date = h.date() == HttpDate.INVALID ? h.expires() : h.date();
       return Math.max(0, h.expires() - date);
     }
-    long modified = HttpDates.parse(lastModified);
-    if (modified == HttpDates.INVALID || heuristic.fraction() == 0) {
+    long modified = HttpDate.millis(lastModified);
+    if (modified == HttpDate.INVALID || heuristic.fraction() == 0) {
       return 0;
     }
-    long date = h.date() == HttpDates.INVALID ? System.currentTimeMillis() : h.date();
+    long date = h.date() == HttpDate.INVALID ? System.currentTimeMillis() : h.date();
     long age = Math.max(0, date - modified);
     return Math.min((long) (age * heuristic.fraction()), heuristic.max().toMillis());
   }
@@ -105,7 +105,7 @@ public final class Freshness {
    * Age field and the time its Date lies behind {@code receivedAt}.
    */
   public static long initialAge(ResponseHeaders h, long receivedAt) {
-    long apparent = h.date() == HttpDates.INVALID ? 0 : Math.max(0, receivedAt - h.date());
+    long apparent = h.date() == HttpDate.INVALID ? 0 : Math.max(0, receivedAt - h.date());
     long stated = h.age() < 0 ? 0 : h.age() * 1000;
     return Math.max(apparent, stated);
   }

@@ -23,11 +23,11 @@ import java.util.Set;
  */
 public final class ResponseHeaders {
   /** No stored fields (objects stored before fields were kept). */
-  public static final ResponseHeaders EMPTY = new ResponseHeaders(List.of(), HttpDates.INVALID, HttpDates.INVALID, false, -1);
+  public static final ResponseHeaders EMPTY = new ResponseHeaders(List.of(), HttpDate.INVALID, HttpDate.INVALID, false, -1);
 
   /** What {@link #fromOrigin} gives for a header block larger than a cache stores: not storable. */
   private static final ResponseHeaders OVERSIZED =
-      new ResponseHeaders(List.of(new Field("Cache-Control", "no-store")), HttpDates.INVALID, HttpDates.INVALID, false, -1);
+      new ResponseHeaders(List.of(new Field("Cache-Control", "no-store")), HttpDate.INVALID, HttpDate.INVALID, false, -1);
 
   /** One field line. */
   public record Field(String name, String value) {}
@@ -76,13 +76,13 @@ public final class ResponseHeaders {
       }
     }
     List<Field> kept = new ArrayList<>();
-    long date = HttpDates.INVALID;
+    long date = HttpDate.INVALID;
     long age = -1;
     int bytes = 0;
     for (Map.Entry<String, String> e : block) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
       if (name.equals("date")) {
-        date = HttpDates.parse(e.getValue());
+        date = HttpDate.millis(e.getValue());
       } else if (name.equals("age")) {
         age = deltaSeconds(e.getValue());
       }
@@ -107,7 +107,7 @@ public final class ResponseHeaders {
       }
     }
     return new ResponseHeaders(
-        List.copyOf(fields), date, expiresValue == null ? HttpDates.INVALID : HttpDates.parse(expiresValue), expiresValue != null, age);
+        List.copyOf(fields), date, expiresValue == null ? HttpDate.INVALID : HttpDate.millis(expiresValue), expiresValue != null, age);
   }
 
   /** The stored fields, in the origin's order. */

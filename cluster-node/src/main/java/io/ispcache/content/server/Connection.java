@@ -267,7 +267,9 @@ final class Connection implements EventLoop.Ready {
     for (RequestHead.Header header : response.headers()) {
       h.append(header.name()).append(": ").append(header.value()).append("\r\n");
     }
-    h.append("Content-Length: ").append(length).append("\r\n");
+    if (response.status() != 304) { // §8.6: a 304 states no length, as it has no content
+      h.append("Content-Length: ").append(length).append("\r\n");
+    }
     commonHeaders(h, true, true);
     out.add(new BytesOut(ascii(h)));
     if (!head && response.parts().count() > 0) {
