@@ -84,6 +84,7 @@ public final class TestOrigin implements AutoCloseable {
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> bytes = new ConcurrentHashMap<>();
   private final Map<String, List<String>> ranges = new ConcurrentHashMap<>();
+  private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
   private final Map<String, List<String>> extraHeaders = new ConcurrentHashMap<>();
   private final Map<String, Bodies> bodies = new ConcurrentHashMap<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -171,6 +172,14 @@ public final class TestOrigin implements AutoCloseable {
   public int peakOpenBodies(String path) {
     Bodies b = bodies.get(path);
     return b == null ? 0 : b.peak.get();
+  }
+
+  /** One request as the origin received it: its request target and Host header. */
+  public record Seen(String target, String host) {}
+
+  /** The requests for {@code path} (query and absolute-form stripped), in order of arrival. */
+  public List<Seen> requestsSeen(String path) {
+    return List.copyOf(seen.getOrDefault(path, List.of()));
   }
 
   public List<String> rangesRequested(String path) {
@@ -267,6 +276,7 @@ public final class TestOrigin implements AutoCloseable {
     }
     String rangeHeader = header(head, "range");
     requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+    seen.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(new Seen(target, header(head, "host")));
     if (rangeHeader != null) {
       ranges.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(rangeHeader);
     }
