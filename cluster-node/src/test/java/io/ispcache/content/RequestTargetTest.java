@@ -118,6 +118,16 @@ class RequestTargetTest {
   }
 
   @Test
+  void aFragmentInTheTargetIsRefused() throws Exception {
+    String path = put("/targets/fragment.bin", 100, 45);
+
+    assertJsonError(get(path + "#part", HOST), 400, "bad_request");
+    assertJsonError(get("/targets/x#/../fragment.bin", HOST), 400, "bad_request");
+
+    assertEquals(0, origin.requestCount(path));
+  }
+
+  @Test
   void anEncodedSlashStaysEncodedUpstream() throws Exception {
     String path = put("/targets/a%2Fb.bin", 500, 33);
 

@@ -100,6 +100,11 @@ final class RequestParser {
       if (b[i] <= ' ' || b[i] == 0x7f) {
         throw new BadRequest(400, "bad_request", "the request target holds a space, control or non-ASCII character");
       }
+      if (b[i] == '#') {
+        // RFC 9112 §3.2: no form of request target carries a fragment; a parser along the way
+        // would cut the path there and another would not.
+        throw new BadRequest(400, "bad_request", "the request target holds a fragment (#)");
+      }
     }
     String version = new String(b, sp2 + 1, to - sp2 - 1, StandardCharsets.ISO_8859_1);
     boolean http11;
