@@ -13,6 +13,7 @@ import akka.http.javadsl.model.headers.RawHeader;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.ispcache.content.server.Answer;
+import io.ispcache.content.server.ContentHandler;
 import io.ispcache.content.server.FileResponse;
 import io.ispcache.content.server.RequestHead;
 import io.ispcache.freshness.CacheControl;
@@ -95,8 +96,7 @@ public final class ContentService {
       ObjectAddress address =
           ContentTarget.resolve(
               origins,
-              request.getUri().path(),
-              request.getUri().rawQueryString(),
+              request.getAttribute(ContentHandler.REQUEST_TARGET).orElseGet(() -> request.getUri().toString()),
               request.getHeader("Host").map(HttpHeader::value));
       boolean head = request.method() == HttpMethods.HEAD;
       if (RequestCaching.personal(request)) {
@@ -104,8 +104,12 @@ public final class ContentService {
         return relay(address, request);
       }
       CacheControl asked = RequestCaching.directives(request);
+      String range = request.getHeader("Range").map(HttpHeader::value).orElse(null);
       Optional<List<RangeHeader.RangeSpec>> ranges =
-          request.getHeader("Range").flatMap(h -> RangeHeader.parse(h.value(), settings.maxRanges()));
+          range == null ? Optional.empty() : RangeHeader.parse(range, settings.maxRanges());
+      if (ranges.isEmpty() && RangeHeader.tooMany(range, settings.maxRanges())) {
+        return done(tooManyRanges(address));
+      }
       String ifRange = request.getHeader("If-Range").map(HttpHeader::value).orElse(null);
       Preconditions.Fields conditions = ConditionalRequests.fields(request);
       long hint = ranges.map(this::firstChunk).orElse(0L);
@@ -216,13 +220,13 @@ public final class ContentService {
     if (!head.method().equals("GET") && !head.method().equals("HEAD")) {
       return null;
     }
-    String path = head.path();
-    if (!head.target().startsWith("/") || !plainPath(path) || acl.refusal(Optional.of(client.getAddress())) != null) {
+    if (acl.refusal(Optional.of(client.getAddress())) != null) {
       return null;
     }
     ObjectAddress address;
     try {
-      address = ContentTarget.resolve(origins, path, Optional.ofNullable(head.rawQuery()), Optional.ofNullable(head.header("Host")));
+      // The same resolution as serve's, on the same raw target: one key for one request either way.
+      address = ContentTarget.resolve(origins, head.target(), Optional.ofNullable(head.header("Host")));
     } catch (ContentError e) {
       return null;
     }
@@ -252,6 +256,9 @@ public final class ContentService {
     String rangeHeader = head.header("Range");
     Optional<List<RangeHeader.RangeSpec>> ranges =
         rangeHeader == null ? Optional.empty() : RangeHeader.parse(rangeHeader, settings.maxRanges());
+    if (ranges.isEmpty() && rangeHeader != null && RangeHeader.tooMany(rangeHeader, settings.maxRanges())) {
+      return null; // refused by serve
+    }
     String ifRange = head.header("If-Range");
     List<ByteRange> planned = plan(meta, ranges, ifRange);
     if (planned.size() != 1) {
@@ -343,18 +350,6 @@ public final class ContentService {
 
   /** This cache in the Via of every response it sends from its store (RFC 9110 §7.6.3). */
   private static final RequestHead.Header VIA = new RequestHead.Header("Via", "1.1 ispcache");
-
-  /** Paths the content server may key directly: nothing a URI parser would rewrite (escapes). */
-  private static boolean plainPath(String path) {
-    for (int i = 0; i < path.length(); i++) {
-      char c = path.charAt(i);
-      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "/-._~!$&'()*+,;=:@".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   /**
    * Answers once the first chunk of the response is on disk or its fill has begun, so an origin
@@ -488,6 +483,20 @@ public final class ContentService {
             Map.of("length", length))
         .addHeader(RawHeader.create("Content-Range", ContentRangeHeader.unsatisfied(length)))
         .addHeader(RawHeader.create("Accept-Ranges", "bytes"));
+  }
+
+  /** More ranges than served: a 416, with the object's length when it is known here (§15.5.17). */
+  private HttpResponse tooManyRanges(ObjectAddress address) {
+    HttpResponse r =
+        error(
+            416,
+            "too_many_ranges",
+            "the Range header asks for more than " + settings.maxRanges() + " ranges",
+            Map.of("max-ranges", settings.maxRanges()));
+    Optional<ObjectMeta> meta = supply.knownMeta(address);
+    return meta.isPresent()
+        ? r.addHeader(RawHeader.create("Content-Range", ContentRangeHeader.unsatisfied(meta.get().length())))
+        : r;
   }
 
   private Source<ByteString, NotUsed> body(ObjectAddress address, ObjectMeta meta, ByteRange range) {

@@ -11,8 +11,16 @@ import java.util.StringJoiner;
 
 /**
  * Works out which origin object a client request names: the CDN host from {@code cacheHostOrigin}
- * (Microsoft Connected Cache's convention) or else from {@code Host} (when DNS points CDN names at
- * the cache), the upstream request target, and the cache key.
+ * (Microsoft Connected Cache's convention), else from an absolute-form target's authority, else
+ * from {@code Host} (when DNS points CDN names at the cache); the upstream request target; and the
+ * cache key. The path is made canonical ({@link CanonicalPath}) before either is built, so every
+ * spelling of one path is one object fetched once.
+ *
+ * <p>The query: with {@code query-in-cache-key} (off by default) it is part of the key and goes
+ * upstream without {@code cacheHostOrigin}. Without it the key drops the query, and so does the
+ * upstream request: what is stored is the answer for the path alone, the object the key names.
+ * Sending the client's query upstream while keying without it let one {@code GET /obj?token=x}
+ * decide the bytes every later {@code GET /obj} gets.
  */
 final class ContentTarget {
   static final String ORIGIN_PARAMETER = "cacheHostOrigin";
@@ -20,24 +28,58 @@ final class ContentTarget {
 
   private ContentTarget() {}
 
-  static ObjectAddress resolve(
-      OriginSettings origins, String path, Optional<String> rawQuery, Optional<String> hostHeader) {
-    String[] query = rawQuery.filter(q -> !q.isEmpty()).map(q -> q.split("&", -1)).orElse(new String[0]);
+  /**
+   * The object {@code target} (the request target as the client sent it: origin-form or
+   * absolute-form) names, with the {@code Host} header's value if any.
+   *
+   * @throws ContentError the request names no origin, one not allowed, or a path that cannot be
+   *     made safe
+   */
+  static ObjectAddress resolve(OriginSettings origins, String target, Optional<String> hostHeader) {
+    String authority = null;
+    int pathStart = 0;
+    if (!target.startsWith("/")) {
+      if (startsWithIgnoreCase(target, "https://")) {
+        throw new ContentError(
+            400, "https_target", "this port serves plain HTTP: an https:// target is not fetched here");
+      }
+      if (!startsWithIgnoreCase(target, "http://")) {
+        throw new ContentError(400, "bad_path", "the request target is neither a path nor an absolute http URI");
+      }
+      // RFC 9112 §3.2.2: the authority of an absolute-form target replaces the Host header.
+      int end = 7;
+      while (end < target.length() && target.charAt(end) != '/' && target.charAt(end) != '?') {
+        end++;
+      }
+      authority = target.substring(7, end);
+      if (authority.isEmpty() || authority.indexOf('@') >= 0) {
+        throw new ContentError(400, "bad_origin", "the target's authority is not a host (and port)");
+      }
+      pathStart = end;
+    }
+    int q = target.indexOf('?', pathStart);
+    String rawPath = target.substring(pathStart, q < 0 ? target.length() : q);
+    if (rawPath.isEmpty()) {
+      rawPath = "/"; // "http://host" and "http://host?q" name the root (RFC 9112 §3.2.2)
+    }
     String named = null;
-    StringJoiner upstreamQuery = new StringJoiner("&");
-    for (String part : query) {
-      int eq = part.indexOf('=');
-      String name = eq < 0 ? part : part.substring(0, eq);
-      if (name.equalsIgnoreCase(ORIGIN_PARAMETER)) {
-        if (named != null) {
-          throw new ContentError(400, "bad_origin", "cacheHostOrigin is given more than once");
+    StringJoiner upstreamQuery = null;
+    if (q >= 0 && q + 1 < target.length()) {
+      upstreamQuery = new StringJoiner("&");
+      for (String part : target.substring(q + 1).split("&", -1)) {
+        int eq = part.indexOf('=');
+        String name = eq < 0 ? part : part.substring(0, eq);
+        if (name.equalsIgnoreCase(ORIGIN_PARAMETER)) {
+          if (named != null) {
+            throw new ContentError(400, "bad_origin", "cacheHostOrigin is given more than once");
+          }
+          named = eq < 0 ? "" : part.substring(eq + 1);
+        } else if (!part.isEmpty()) {
+          upstreamQuery.add(part);
         }
-        named = eq < 0 ? "" : part.substring(eq + 1);
-      } else if (!part.isEmpty()) {
-        upstreamQuery.add(part);
       }
     }
-    String host = named != null ? named : hostHeader.map(ContentTarget::withoutPort).orElse("");
+    String host = named != null ? named : authority != null ? withoutPort(authority) : hostHeader.map(ContentTarget::withoutPort).orElse("");
     host = host.trim().toLowerCase(Locale.ROOT);
     if (host.endsWith(".")) {
       host = host.substring(0, host.length() - 1);
@@ -61,14 +103,20 @@ final class ContentTarget {
                         "origin_not_allowed",
                         "origin host " + originHost + " is not on this cache's allowlist",
                         Map.of("host", originHost)));
-    if (path.isEmpty() || path.charAt(0) != '/' || path.length() > MAX_PATH) {
-      throw new ContentError(400, "bad_path", "the request path must start with / and be at most " + MAX_PATH + " characters");
+    String path = rawPath.length() > MAX_PATH ? rawPath : CanonicalPath.of(rawPath);
+    if (path.length() > MAX_PATH) {
+      throw new ContentError(400, "bad_path", "the request path must be at most " + MAX_PATH + " characters");
     }
-    String q = upstreamQuery.toString();
-    String pathAndQuery = q.isEmpty() ? path : path + "?" + q;
-    String space = origin.shareCacheKeys() ? origin.name() : host;
-    String key = space + (origin.queryInCacheKey() ? pathAndQuery : path);
-    return new ObjectAddress(origin, host, pathAndQuery, key);
+    String upstream = path;
+    if (origin.queryInCacheKey() && upstreamQuery != null && upstreamQuery.length() > 0) {
+      upstream = path + "?" + upstreamQuery;
+    }
+    String space = origin.sharesKeysOf(host) ? origin.name() : host;
+    return new ObjectAddress(origin, host, upstream, space + upstream);
+  }
+
+  private static boolean startsWithIgnoreCase(String s, String prefix) {
+    return s.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
   private static String withoutPort(String host) {

@@ -27,7 +27,7 @@ public final class RangeHeader {
 
   /**
    * The specs of a {@code bytes=} ranges-specifier; empty when the header is malformed, uses
-   * another unit, or has more than {@code maxRanges} specs (then the server ignores it, §14.2).
+   * another unit, or has more than {@code maxRanges} specs (which {@link #tooMany} tells apart).
    * Whitespace (SP or HTAB) is allowed around the whole value, around {@code =} and around list
    * elements (§5.6.1 OWS), never inside a spec.
    */
@@ -60,6 +60,35 @@ public final class RangeHeader {
       from = to + 1;
     }
     return specs.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(specs));
+  }
+
+  /**
+   * Whether {@code value} asks for more than {@code maxRanges} ranges: its first
+   * {@code maxRanges + 1} list elements are well-formed specs. Such a request is refused with a
+   * 416 rather than answered with the whole object (RFC 9110 §14.2 allows ignoring or rejecting
+   * it): ignoring the header turns a request for a few small pieces into gigabytes of an Xbox
+   * package, and answering only the first ranges gives a client that does not read every part's
+   * Content-Range bytes it did not ask for in the places it did. Looks at no more than
+   * {@code maxRanges + 1} elements.
+   */
+  public static boolean tooMany(String value, int maxRanges) {
+    if (value == null) {
+      return false;
+    }
+    int elements = 0;
+    int from = value.indexOf('=') + 1;
+    if (from == 0) {
+      return false;
+    }
+    while (from <= value.length()) {
+      int comma = value.indexOf(',', from);
+      int to = comma < 0 ? value.length() : comma;
+      if (!ows(value, from, to).isEmpty() && ++elements > maxRanges) {
+        return parse(value.substring(0, to), maxRanges + 1).isPresent();
+      }
+      from = to + 1;
+    }
+    return false;
   }
 
   /** {@code value[from, to)} without the SP/HTAB around it. */

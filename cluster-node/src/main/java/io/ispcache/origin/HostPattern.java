@@ -45,6 +45,11 @@ public record HostPattern(String pattern) {
     return true;
   }
 
+  /** Whether this is a {@code *.suffix} entry rather than one host named exactly. */
+  public boolean isWildcard() {
+    return pattern.startsWith("*.");
+  }
+
   public boolean matches(String host) {
     if (pattern.startsWith("*.")) {
       return host.endsWith(pattern.substring(1)) && host.length() > pattern.length() - 1;

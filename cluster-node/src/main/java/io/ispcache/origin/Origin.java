@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * An upstream CDN the node may fetch from, with its cache policy.
  *
- * @param name unique name; with {@code shareCacheKeys} it replaces the host in cache keys, so the
- *     same path under two CDN host names is stored once
+ * @param name unique name; with {@code shareCacheKeys} it replaces the host in cache keys of the
+ *     hosts listed by name (see {@link #sharesKeysOf}), so the same path under two CDN host names
+ *     is stored once
  * @param hosts the allowlist entries that select this origin
  * @param upstreamAddress where to connect instead of resolving the host (like curl --resolve)
  * @param upstreamProxy an HTTP proxy reached with CONNECT, if the ISP routes upstream traffic so
@@ -66,5 +67,24 @@ public record Origin(
 
   public boolean matches(String host) {
     return hosts.stream().anyMatch(p -> p.matches(host));
+  }
+
+  /**
+   * Whether {@code host} is keyed in the origin's shared key space: only with
+   * {@code shareCacheKeys}, and only for a host listed by name. A host admitted by a wildcard alone
+   * is keyed under its own name: any subdomain a wildcard admits (one an attacker can point at
+   * anything, or a customer's tenant) would otherwise fill the key space every other host of the
+   * origin is answered from.
+   */
+  public boolean sharesKeysOf(String host) {
+    if (!shareCacheKeys) {
+      return false;
+    }
+    for (HostPattern p : hosts) {
+      if (!p.isWildcard() && p.matches(host)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

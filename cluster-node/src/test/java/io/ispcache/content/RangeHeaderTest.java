@@ -1,6 +1,7 @@
 package io.ispcache.content;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,6 +107,31 @@ class RangeHeaderTest {
     long start = System.nanoTime();
     assertTrue(RangeHeader.parse(b.toString(), 100).isEmpty());
     assertTrue(System.nanoTime() - start < 1_000_000_000L, "rejected within a second");
+  }
+
+  @Test
+  void moreWellFormedRangesThanTheLimitAreToldApartFromAMalformedHeader() {
+    String sixteen = "bytes=0-0,2-2,4-4,6-6,8-8,10-10,12-12,14-14,16-16,18-18,20-20,22-22,24-24,26-26,28-28,30-30";
+    assertTrue(RangeHeader.parse(sixteen, 16).isPresent());
+    assertFalse(RangeHeader.tooMany(sixteen, 16));
+    assertTrue(RangeHeader.tooMany(sixteen + ",32-32", 16));
+    assertTrue(RangeHeader.tooMany(sixteen + ", ,32-", 16), "empty elements do not count");
+    assertTrue(RangeHeader.tooMany(sixteen + ",32-32,x", 16), "only the first 17 are looked at");
+    assertFalse(RangeHeader.tooMany(sixteen.replace("4-4", "4-x") + ",32-32", 16), "malformed: ignored, not refused");
+    assertFalse(RangeHeader.tooMany("items=" + sixteen.substring(6) + ",32-32", 16));
+    assertFalse(RangeHeader.tooMany(null, 16));
+    assertFalse(RangeHeader.tooMany("0-1,2-3", 1), "no unit");
+  }
+
+  @Test
+  void aHugeHeaderIsToldTooManyWithoutParsingEverySpec() {
+    StringBuilder b = new StringBuilder("bytes=");
+    for (int i = 0; i < 200_000; i++) {
+      b.append(i * 2).append('-').append(i * 2).append(',');
+    }
+    long start = System.nanoTime();
+    assertTrue(RangeHeader.tooMany(b.toString(), 100));
+    assertTrue(System.nanoTime() - start < 1_000_000_000L, "answered within a second");
   }
 
   @Test

@@ -12,6 +12,8 @@ import java.time.Duration;
  */
 public final class InProcessNode implements AutoCloseable {
   public static final String ORIGIN_HOST = "origin.example.net";
+  /** A second host listed by name in the test origin: it shares {@link #ORIGIN_HOST}'s keys. */
+  public static final String ORIGIN_ALIAS = "alias.example.net";
 
   private final CacheNode node;
 
@@ -40,7 +42,7 @@ public final class InProcessNode implements AutoCloseable {
                         "ispcache.store.drives = [ { path = ${ispcache.data-dir}\"/drive-1\", size = 1GiB } ]",
                         "ispcache.upstream { response-timeout = 2s, idle-timeout = 2s, connect-timeout = 2s }",
                         "ispcache.origins = [",
-                        "  { name = \"test\", hosts = [\"" + ORIGIN_HOST + "\", \"*.cdn.example.net\"],",
+                        "  { name = \"test\", hosts = [\"" + ORIGIN_HOST + "\", \"" + ORIGIN_ALIAS + "\", \"*.cdn.example.net\"],",
                         "    upstream-address = \"127.0.0.1:" + originPort + "\" }",
                         "  { name = \"other\", hosts = [\"other.example.org\"], share-cache-keys = false,",
                         "    query-in-cache-key = true, upstream-address = \"127.0.0.1:" + originPort + "\" }",

@@ -42,6 +42,22 @@ class OriginSettingsTest {
   }
 
   @Test
+  void onlyHostsListedByNameShareTheShippedKeySpaces() {
+    OriginSettings s =
+        OriginSettings.fromConfig(
+            ConfigFactory.parseFile(new File("../config/origins.conf")).withFallback(ConfigFactory.defaultReference()).resolve());
+
+    Origin wu = s.originFor("download.windowsupdate.com").orElseThrow();
+    assertTrue(wu.sharesKeysOf("download.windowsupdate.com"));
+    assertTrue(wu.sharesKeysOf("au.download.windowsupdate.com"));
+    assertFalse(wu.sharesKeysOf("4.au.download.windowsupdate.com"), "matched by a wildcard only");
+    Origin xbox = s.originFor("cdn.assets1.xboxlive.com").orElseThrow();
+    assertFalse(xbox.sharesKeysOf("cdn.assets1.xboxlive.com"));
+    assertFalse(xbox.sharesKeysOf("anything.assets1.xboxlive.com"));
+    assertFalse(s.originFor("ctldl.windowsupdate.com").orElseThrow().sharesKeysOf("ctldl.windowsupdate.com"), "share-cache-keys = false");
+  }
+
+  @Test
   void suffixPatternMatchesOnlyWholeLabels() {
     HostPattern p = new HostPattern("*.download.windowsupdate.com");
     assertTrue(p.matches("au.download.windowsupdate.com"));

@@ -84,6 +84,7 @@ public final class TestOrigin implements AutoCloseable {
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> bytes = new ConcurrentHashMap<>();
   private final Map<String, List<String>> ranges = new ConcurrentHashMap<>();
+  private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
   private final Map<String, List<String>> extraHeaders = new ConcurrentHashMap<>();
   private final Map<String, Bodies> bodies = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> conditionals = new ConcurrentHashMap<>();
@@ -193,6 +194,14 @@ public final class TestOrigin implements AutoCloseable {
     return lastHeads.getOrDefault(path, List.of());
   }
 
+  /** One request as the origin received it: its request target and Host header. */
+  public record Seen(String target, String host) {}
+
+  /** The requests for {@code path} (query and absolute-form stripped), in order of arrival. */
+  public List<Seen> requestsSeen(String path) {
+    return List.copyOf(seen.getOrDefault(path, List.of()));
+  }
+
   public List<String> rangesRequested(String path) {
     return List.copyOf(ranges.getOrDefault(path, List.of()));
   }
@@ -288,6 +297,7 @@ public final class TestOrigin implements AutoCloseable {
     String rangeHeader = header(head, "range");
     lastHeads.put(path, List.copyOf(head));
     requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+    seen.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(new Seen(target, header(head, "host")));
     if (rangeHeader != null) {
       ranges.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(rangeHeader);
     }

@@ -33,7 +33,8 @@ final class AkkaBridge {
         .withUri(Uri.create(head.target()))
         .withProtocol(head.http11() ? HttpProtocols.HTTP_1_1 : HttpProtocols.HTTP_1_0)
         .addHeaders(headers)
-        .addAttribute(AttributeKeys.remoteAddress, RemoteAddress.create(remote));
+        .addAttribute(AttributeKeys.remoteAddress, RemoteAddress.create(remote))
+        .addAttribute(ContentHandler.REQUEST_TARGET, head.target());
   }
 
   static String reason(int status) {

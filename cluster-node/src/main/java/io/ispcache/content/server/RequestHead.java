@@ -39,20 +39,24 @@ public record RequestHead(String method, String target, boolean http11, List<Hea
     return q < 0 ? null : target.substring(q + 1);
   }
 
-  /** Whether the client asked to keep the connection open after this exchange. */
+  /**
+   * Whether the connection stays open after this exchange: RFC 9112 §9.6, a {@code close} among
+   * the tokens of any Connection line closes it, whatever else is listed; an HTTP/1.0 request
+   * keeps it only when it lists {@code keep-alive}.
+   */
   public boolean keepAlive() {
-    String connection = header("Connection");
-    if (connection != null) {
-      for (String token : connection.split(",")) {
-        String t = token.trim();
-        if (t.equalsIgnoreCase("close")) {
-          return false;
-        }
-        if (t.equalsIgnoreCase("keep-alive")) {
-          return true;
+    boolean keepAliveToken = false;
+    for (Header h : headers) {
+      if (h.name().equalsIgnoreCase("Connection")) {
+        for (String token : h.value().split(",")) {
+          String t = token.trim();
+          if (t.equalsIgnoreCase("close")) {
+            return false;
+          }
+          keepAliveToken |= t.equalsIgnoreCase("keep-alive");
         }
       }
     }
-    return http11;
+    return http11 || keepAliveToken;
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Parses an HTTP/1.x request head (RFC 9112 §2-§5) from bytes received so far. Strict where
  * leniency has been a smuggling or parsing hazard: no whitespace before a header's colon, no
- * folded lines, no control characters, one Host, a Content-Length that is a number, never both
+ * folded lines, no control characters (obs-text in values is accepted), one Host, a Content-Length that is a number, never both
  * Content-Length and Transfer-Encoding.
  */
 final class RequestParser {
@@ -96,8 +96,14 @@ final class RequestParser {
       throw new BadRequest(400, "bad_request", "the request target is empty");
     }
     for (int i = sp1 + 1; i < sp2; i++) {
+      // A target is ASCII (RFC 3986 §2): bytes 0x80-0xFF (negative here) are refused with the controls.
       if (b[i] <= ' ' || b[i] == 0x7f) {
-        throw new BadRequest(400, "bad_request", "the request target holds a space or control character");
+        throw new BadRequest(400, "bad_request", "the request target holds a space, control or non-ASCII character");
+      }
+      if (b[i] == '#') {
+        // RFC 9112 §3.2: no form of request target carries a fragment; a parser along the way
+        // would cut the path there and another would not.
+        throw new BadRequest(400, "bad_request", "the request target holds a fragment (#)");
       }
     }
     String version = new String(b, sp2 + 1, to - sp2 - 1, StandardCharsets.ISO_8859_1);
@@ -106,6 +112,9 @@ final class RequestParser {
       http11 = true;
     } else if (version.equals("HTTP/1.0")) {
       http11 = false;
+    } else if (version.length() == 8 && version.startsWith("HTTP/1.") && version.charAt(7) >= '2' && version.charAt(7) <= '9') {
+      // RFC 9110 §6.2: a later minor version of HTTP/1 is answered as the highest one served.
+      http11 = true;
     } else if (version.matches("HTTP/[0-9]\\.[0-9]")) {
       throw new BadRequest(505, "http_version_not_supported", "only HTTP/1.0 and HTTP/1.1 are served, not " + version);
     } else {
@@ -141,7 +150,10 @@ final class RequestParser {
       e--;
     }
     for (int i = v; i < e; i++) {
-      if ((b[i] < ' ' && b[i] != '\t') || b[i] == 0x7f) {
+      // RFC 9110 §5.5: field-vchar includes obs-text (0x80-0xFF, a UTF-8 User-Agent); the
+      // bytes are compared unsigned so that only CTLs other than HTAB, and DEL, are refused.
+      int c = b[i] & 0xff;
+      if ((c < ' ' && c != '\t') || c == 0x7f) {
         throw new BadRequest(400, "bad_request", "a header value holds a control character");
       }
     }

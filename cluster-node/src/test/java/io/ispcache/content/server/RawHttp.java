@@ -10,13 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A hand-written HTTP/1.1 client for wire-level tests: exact bytes out, responses parsed strictly. */
-final class RawHttp implements AutoCloseable {
-  record Response(int status, Map<String, String> headers, byte[] body) {
-    String header(String name) {
+public final class RawHttp implements AutoCloseable {
+  public record Response(int status, Map<String, String> headers, byte[] body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    String text() {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -24,20 +24,24 @@ final class RawHttp implements AutoCloseable {
   final Socket socket;
   private final InputStream in;
 
-  RawHttp(int port) throws IOException {
+  public RawHttp(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(20_000);
     in = socket.getInputStream();
   }
 
-  RawHttp send(String request) throws IOException {
-    socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+  public RawHttp send(String request) throws IOException {
+    return send(request.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  public RawHttp send(byte[] request) throws IOException {
+    socket.getOutputStream().write(request);
     socket.getOutputStream().flush();
     return this;
   }
 
   /** Reads one response; {@code head}: the request was HEAD, so no body follows. */
-  Response read(boolean head) throws IOException {
+  public Response read(boolean head) throws IOException {
     String statusLine = line();
     if (!statusLine.startsWith("HTTP/1.1 ")) {
       throw new IOException("not a status line: " + statusLine);
@@ -69,12 +73,12 @@ final class RawHttp implements AutoCloseable {
     return new Response(status, headers, body.toByteArray());
   }
 
-  Response read() throws IOException {
+  public Response read() throws IOException {
     return read(false);
   }
 
   /** Whether the server has closed the connection (EOF before any further byte). */
-  boolean closedByServer() throws IOException {
+  public boolean closedByServer() throws IOException {
     try {
       return in.read() < 0;
     } catch (java.net.SocketException e) {
