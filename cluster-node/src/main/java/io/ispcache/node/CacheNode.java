@@ -195,7 +195,7 @@ public final class CacheNode {
       }
       CompletionStage<?> admin =
           cluster.selfMember().hasRole("admin")
-              ? AdminPlaneStarter.start(system)
+              ? AdminPlaneStarter.start(system, originSettings)
               : CompletableFuture.completedFuture(null);
       CompletionStage<?> activated = CompletableFuture.completedFuture(null);
       if (agentSettings.isPresent() && cacheRole) {
