@@ -1,6 +1,7 @@
 package io.ispcache.node;
 
 import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.ServerBinding;
 import io.ispcache.api.AdminPlane;
 import io.ispcache.content.PurgeKeys;
 import io.ispcache.origin.OriginSettings;
@@ -11,7 +12,7 @@ final class AdminPlaneStarter {
   private AdminPlaneStarter() {}
 
   /** Purges are mapped to cache keys by this process's origin allowlist, the one cache nodes share. */
-  static CompletionStage<?> start(ActorSystem<?> system, OriginSettings origins) {
+  static CompletionStage<ServerBinding> start(ActorSystem<?> system, OriginSettings origins) {
     return AdminPlane.start(system, new PurgeKeys(origins));
   }
 }

@@ -57,6 +57,9 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   /** {@code node} no longer holds {@code chunk} (evicted, or its drive was lost). */
   public record Dropped(long chunk, String version, String node) implements Command {}
 
+  /** {@code node} dropped all it had of revision {@code version} (an operator's purge). */
+  public record Forgotten(String version, String node) implements Command {}
+
   /** Sent by sharding when the entity is passivated. */
   public record Stop() implements Command {}
 
@@ -214,6 +217,7 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .onMessage(Filled.class, this::onFilled)
         .onMessage(Released.class, this::onReleased)
         .onMessage(Dropped.class, this::onDropped)
+        .onMessage(Forgotten.class, this::onForgotten)
         .onMessage(PeerFailed.class, this::onPeerFailed)
         .onMessage(Stop.class, s -> Behaviors.stopped())
         // Answers after the survey's time are left out: they may predate what the entity learnt since.
@@ -292,6 +296,16 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
       }
     }
     return live;
+  }
+
+  private Behavior<Command> onForgotten(Forgotten f) {
+    if (f.version().equals(version)) {
+      holders.values().forEach(held -> held.remove(f.node()));
+      holders.values().removeIf(Set::isEmpty);
+    }
+    // A fill of the node's under way ends in a chunk the node drops: nobody waits for it.
+    fills.values().removeIf(lease -> lease.node().equals(f.node()));
+    return this;
   }
 
   private Behavior<Command> onDropped(Dropped d) {
