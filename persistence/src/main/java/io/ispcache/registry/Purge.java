@@ -9,10 +9,4 @@ import java.time.Instant;
  * prefix it names, who and when. A node drops the objects under {@code key} that it stored at or
  * before {@code at}; an object stored later is a fresh copy and stays.
  */
-public record Purge(long seq, String target, String key, boolean prefix, String actor, Instant at) implements CborSerializable {
-
-  /** Whether an object under {@code objectKey} stored at {@code storedAtEpochMillis} is purged by this. */
-  public boolean covers(String objectKey, long storedAtEpochMillis) {
-    return (prefix ? objectKey.startsWith(key) : objectKey.equals(key)) && storedAtEpochMillis <= at.toEpochMilli();
-  }
-}
+public record Purge(long seq, String target, String key, boolean prefix, String actor, Instant at) implements CborSerializable {}

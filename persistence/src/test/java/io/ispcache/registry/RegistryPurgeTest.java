@@ -2,7 +2,6 @@ package io.ispcache.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
@@ -55,18 +54,5 @@ class RegistryPurgeTest {
     } finally {
       RegistryHarness.dropPostgresDatabase(db);
     }
-  }
-
-  @Test
-  void purgeCoversItsKeyOrPrefixUpToItsTime() {
-    Instant at = Instant.parse("2026-12-01T10:00:00Z");
-    Purge url = new Purge(1, "http://h/a", "h/a", false, "operator", at);
-    Purge prefix = new Purge(2, "http://h/a", "h/a", true, "operator", at);
-    long t = at.toEpochMilli();
-    assertTrue(url.covers("h/a", t));
-    assertFalse(url.covers("h/ab", t));
-    assertFalse(url.covers("h/a", t + 1), "stored after the purge");
-    assertTrue(prefix.covers("h/ab", t - 1));
-    assertFalse(prefix.covers("g/a", t));
   }
 }
