@@ -12,6 +12,7 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import io.ispcache.jdbc.RegistryDatabase;
 import io.ispcache.portal.PortalRoutes;
+import io.ispcache.purge.PurgeFeed;
 import io.ispcache.registry.Registry;
 import io.ispcache.report.HealthBoard;
 import io.ispcache.routing.RoutingTables;
@@ -34,7 +35,10 @@ public final class AdminPlane {
 
   private AdminPlane() {}
 
-  public static CompletionStage<ServerBinding> start(ActorSystem<?> system) {
+  /**
+   * @param purgeTargets the cache nodes' key rules, which purge requests are mapped by
+   */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, PurgeTargets purgeTargets) {
     AdminSettings configured = AdminSettings.fromConfig(system.settings().config());
     AdminSettings settings;
     try {
@@ -59,8 +63,9 @@ public final class AdminPlane {
                         "registry")
                     .withSettings(ClusterSingletonSettings.create(system).withRole("admin")));
     RoutingTables.View routing = RoutingTables.subscribe(system);
+    ActorRef<PurgeFeed.Command> purgeFeed = system.systemActorOf(PurgeFeed.create(registry), "purge-feed", Props.empty());
     HealthBoard health = new HealthBoard(settings.heartbeatTimeout(), Clock.systemUTC());
-    AdminRoutes api = new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, routing, new ClusterOperations(system));
+    AdminRoutes api = new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, routing, new ClusterOperations(system), purgeTargets, purgeFeed);
     return Http.get(system)
         .newServerAt(settings.iface(), settings.port())
         .bind(concat(new PortalRoutes().route(), api.route()))

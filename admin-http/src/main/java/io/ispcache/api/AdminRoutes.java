@@ -19,6 +19,7 @@ import static akka.http.javadsl.server.Directives.withSizeLimit;
 import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.Done;
+import akka.actor.typed.ActorRef;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpRequest;
@@ -29,9 +30,11 @@ import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
+import io.ispcache.purge.PurgeFeed;
 import io.ispcache.registry.CacheNode;
 import io.ispcache.registry.Customer;
 import io.ispcache.registry.IpSpaceStatus;
+import io.ispcache.registry.Purge;
 import io.ispcache.registry.Registry;
 import io.ispcache.registry.RegistryState;
 import io.ispcache.registry.Resource;
@@ -60,9 +63,20 @@ final class AdminRoutes {
   private final Steering steering;
   private final Clock clock = Clock.systemUTC();
   private final ClusterOperations cluster;
+  private final PurgeTargets purgeTargets;
+  private final ActorRef<PurgeFeed.Command> purgeFeed;
 
-  AdminRoutes(RegistryClient registry, AdminSettings settings, HealthBoard health, RoutingTables.View routing, ClusterOperations cluster) {
+  AdminRoutes(
+      RegistryClient registry,
+      AdminSettings settings,
+      HealthBoard health,
+      RoutingTables.View routing,
+      ClusterOperations cluster,
+      PurgeTargets purgeTargets,
+      ActorRef<PurgeFeed.Command> purgeFeed) {
     this.cluster = cluster;
+    this.purgeTargets = purgeTargets;
+    this.purgeFeed = purgeFeed;
     this.registry = registry;
     this.settings = settings;
     this.health = health;
@@ -136,6 +150,10 @@ final class AdminRoutes {
                 path("approve", () -> post(() -> answer(request, c -> review(c, id, true, null)))),
                 path("reject", () -> post(() -> body(ApiTypes.Rejection.class, b -> answer(request, c -> review(c, id, false, b.reason())))))))),
             path(segment("report").slash("summary"), () -> get(() -> answer(request, this::summary))),
+            path("purges", () -> concat(
+                get(() -> parameterOptional("after", after -> parameterOptional("limit", limit ->
+                    answer(request, c -> purges(c, after, limit))))),
+                post(() -> body(ApiTypes.NewPurge.class, b -> created(request, c -> purge(c, b)))))),
             path(segment("cluster").slash("members"), () -> get(() -> answer(request, c -> {
               c.requireOperator();
               return cluster.members();
@@ -344,6 +362,47 @@ final class AdminRoutes {
   private CompletionStage<?> review(Caller c, String id, boolean approve, String reason) {
     c.requireOperator();
     return registry.<CacheNode>ask(r -> new Registry.ReviewIpSpace(id, approve, reason, c.actor(), r)).thenApply(n -> view(n, null));
+  }
+
+  // --- purges ----------------------------------------------------------------------------------
+
+  private CompletionStage<?> purge(Caller c, ApiTypes.NewPurge body) {
+    c.requireOperator();
+    PurgeRequest p = PurgeRequest.of(body, purgeTargets);
+    return registry.<Purge>ask(r -> new Registry.RecordPurge(p.target(), p.key(), p.prefix(), c.actor(), r))
+        .thenApply(recorded -> {
+          log.info("purge #{} recorded by {}: {} {} (cache key {})", recorded.seq(), recorded.actor(),
+              recorded.prefix() ? "prefix" : "url", recorded.target(), recorded.key());
+          purgeFeed.tell(new PurgeFeed.Recorded(recorded.seq()));
+          return view(recorded);
+        });
+  }
+
+  private CompletionStage<?> purges(Caller c, java.util.Optional<String> after, java.util.Optional<String> limit) {
+    c.requireOperator();
+    long from = number(after, "after", 0, Long.MAX_VALUE, 0);
+    int max = (int) number(limit, "limit", 1, 1000, 100);
+    return registry.<Registry.PurgeList>ask(r -> new Registry.ListPurges(from, max, r))
+        .thenApply(l -> new ApiTypes.PurgeListView(l.purges().stream().map(AdminRoutes::view).toList(), l.last()));
+  }
+
+  private static ApiTypes.PurgeView view(Purge p) {
+    return new ApiTypes.PurgeView(p.seq(), p.prefix() ? null : p.target(), p.prefix() ? p.target() : null, p.key(), p.actor(), p.at().toString());
+  }
+
+  private static long number(java.util.Optional<String> raw, String name, long min, long max, long absent) {
+    if (raw.isEmpty()) {
+      return absent;
+    }
+    try {
+      long v = Long.parseLong(raw.get().strip());
+      if (v >= min && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiException.badRequest(name, "query parameter '" + name + "' must be a whole number from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max));
   }
 
   // --- summary report ----------------------------------------------------------------------------

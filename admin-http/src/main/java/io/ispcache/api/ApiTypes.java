@@ -20,6 +20,15 @@ public final class ApiTypes {
 
   public record MemberAddress(String address) {}
 
+  /** One object ({@code url}) or every object under a URL prefix; {@code all} confirms a whole host. */
+  public record NewPurge(String url, String prefix, Boolean all) {}
+
+  /** A recorded purge: {@code url} or {@code prefix} as asked, the cache key (prefix) nodes drop, who and when. */
+  public record PurgeView(long seq, String url, String prefix, String cacheKey, String by, String at) {}
+
+  /** Purges in the order recorded, and the number of the last one recorded. */
+  public record PurgeListView(List<PurgeView> purges, long last) {}
+
   public record ApiKey(String customerId, String apiKey) {}
 
   /** Shown once: at creation and on rotation. */

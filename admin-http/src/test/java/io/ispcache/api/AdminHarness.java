@@ -44,8 +44,18 @@ public final class AdminHarness implements AutoCloseable {
     system = ActorSystem.create(Behaviors.empty(), "admin-test", config);
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    ServerBinding binding = AdminPlane.start(system).toCompletableFuture().orTimeout(60, TimeUnit.SECONDS).join();
+    ServerBinding binding = AdminPlane.start(system, AdminHarness::cacheKey).toCompletableFuture().orTimeout(60, TimeUnit.SECONDS).join();
     port = binding.localAddress().getPort();
+  }
+
+  /** Origin hosts the harness's purge key rules allow (the cache nodes' real rules are ContentTarget's). */
+  static final java.util.Set<String> ALLOWED = java.util.Set.of("download.windowsupdate.com", "origin.example.net");
+
+  static String cacheKey(String host, String path, String query) {
+    if (!ALLOWED.contains(host)) {
+      throw new IllegalArgumentException("origin host " + host + " is not on this cache's allowlist");
+    }
+    return host + path + (query == null ? "" : "?" + query);
   }
 
   public URI uri(String path) {

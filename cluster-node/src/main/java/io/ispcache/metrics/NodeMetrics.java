@@ -30,6 +30,10 @@ public final class NodeMetrics {
   public final LongAdder readAheadAbandoned = new LongAdder();
   /** Fills started without the object's entity because it did not answer in time. */
   public final LongAdder uncoordinatedFills = new LongAdder();
+  /** Operators' purges applied to this node's store, and what they dropped. */
+  public final LongAdder purgesApplied = new LongAdder();
+  public final LongAdder purgedObjects = new LongAdder();
+  public final LongAdder purgedBytes = new LongAdder();
   public final LatencyHistogram fillLatency = new LatencyHistogram();
   /** Conditional requests this node sent to validate a stale object. */
   public final LongAdder revalidations = new LongAdder();

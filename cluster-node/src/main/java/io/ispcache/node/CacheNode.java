@@ -12,6 +12,8 @@ import com.typesafe.config.Config;
 import io.ispcache.agent.AgentSettings;
 import io.ispcache.agent.NodeAgent;
 import io.ispcache.agent.NodeFigures;
+import io.ispcache.agent.PurgeFollower;
+import io.ispcache.agent.PurgeSettings;
 import io.ispcache.content.ClientAcl;
 import io.ispcache.content.ContentRoutes;
 import io.ispcache.content.ContentService;
@@ -49,11 +51,13 @@ public final class CacheNode {
   private final ActorSystem<Void> system;
   private final Optional<ContentServer> content;
   private final ServerBinding health;
+  private final Optional<ServerBinding> admin;
 
-  private CacheNode(ActorSystem<Void> system, Optional<ContentServer> content, ServerBinding health) {
+  private CacheNode(ActorSystem<Void> system, Optional<ContentServer> content, ServerBinding health, Optional<ServerBinding> admin) {
     this.system = system;
     this.content = content;
     this.health = health;
+    this.admin = admin;
   }
 
   /**
@@ -69,6 +73,7 @@ public final class CacheNode {
     StoreSettings storeSettings = StoreSettings.fromConfig(config);
     PeerSettings peerSettings = PeerSettings.fromConfig(config);
     Optional<AgentSettings> agentSettings = AgentSettings.fromConfig(config);
+    PurgeSettings purgeSettings = PurgeSettings.fromConfig(config);
 
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ispcache", config);
     try {
@@ -159,6 +164,8 @@ public final class CacheNode {
                 blockingIo);
         supplyRef.complete(supply);
         system.systemActorOf(ChunkIndex.create(opened, selfNode), "chunk-index", akka.actor.typed.Props.empty());
+        system.systemActorOf(
+            PurgeFollower.create(opened, purgeSettings, metrics, selfNode, blockingIo), "purge-follower", akka.actor.typed.Props.empty());
         ClientAcl acl = ClientAcl.open();
         if (contentSettings.clientAcl()) {
           String nodeId =
@@ -195,10 +202,10 @@ public final class CacheNode {
       } else {
         contentBinding = CompletableFuture.completedFuture(Optional.empty());
       }
-      CompletionStage<?> admin =
+      CompletionStage<Optional<ServerBinding>> admin =
           cluster.selfMember().hasRole("admin")
-              ? AdminPlaneStarter.start(system)
-              : CompletableFuture.completedFuture(null);
+              ? AdminPlaneStarter.start(system, originSettings).thenApply(Optional::of)
+              : CompletableFuture.completedFuture(Optional.empty());
       CompletionStage<?> activated = CompletableFuture.completedFuture(null);
       if (agentSettings.isPresent() && cacheRole) {
         NodeAgent agent = new NodeAgent(agentSettings.get(), () -> figures(status));
@@ -221,9 +228,9 @@ public final class CacheNode {
                     });
       }
       CompletionStage<?> ready = activated;
-      return healthBinding
-          .thenCombine(contentBinding, (h, c) -> new CacheNode(system, c, h))
-          .thenCombine(admin, (node, a) -> node)
+      return contentBinding
+          .thenCombine(admin, (c, a) -> (java.util.function.Function<ServerBinding, CacheNode>) h -> new CacheNode(system, c, h, a))
+          .thenCombine(healthBinding, (make, h) -> make.apply(h))
           .thenCombine(ready, (node, a) -> node)
           .whenComplete(
               (node, e) -> {
@@ -281,6 +288,11 @@ public final class CacheNode {
   /** The bound content port (for tests that bind port 0). */
   public int contentPort() {
     return content.orElseThrow().localAddress().getPort();
+  }
+
+  /** The bound admin API port (for tests that bind port 0). */
+  public int adminPort() {
+    return admin.orElseThrow().localAddress().getPort();
   }
 
   public int healthPort() {

@@ -34,6 +34,9 @@ final class PrometheusText {
     counter(out, "ispcache_stale_responses_total", "Responses of a stale object (origin failing, or revalidation under way).", m.staleResponses.sum());
     counter(out, "ispcache_read_ahead_abandoned_total", "Chunks read ahead and given up unfinished: their clients had left.", m.readAheadAbandoned.sum());
     counter(out, "ispcache_uncoordinated_fills_total", "Fills started without the object's entity (it did not answer).", m.uncoordinatedFills.sum());
+    counter(out, "ispcache_purges_applied_total", "Operators' purges applied to this node's store.", m.purgesApplied.sum());
+    counter(out, "ispcache_purged_objects_total", "Objects dropped by purges.", m.purgedObjects.sum());
+    counter(out, "ispcache_purged_bytes_total", "Bytes of chunks dropped by purges.", m.purgedBytes.sum());
     gauge(out, "ispcache_origin_connections", "Connections to origins open now (bounded per destination by max-connections-per-host).", m.upstream().openConnections());
     gauge(out, "ispcache_origin_pools", "Origin destinations with a connection pool now (idle ones are dropped).", m.upstream().pools());
     histogram(out, "ispcache_fill_seconds", "Time from origin request to chunk committed.", m.fillLatency);

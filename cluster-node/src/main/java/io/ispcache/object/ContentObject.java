@@ -80,6 +80,9 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   /** The object as validated by another node, or null when that validation failed. */
   public record Validated(ObjectMeta meta) implements Revalidation {}
 
+  /** {@code node} dropped all it had of revision {@code version} (an operator's purge). */
+  public record Forgotten(String version, String node) implements Command {}
+
   /** Sent by sharding when the entity is passivated. */
   public record Stop() implements Command {}
 
@@ -242,6 +245,7 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .onMessage(Filled.class, this::onFilled)
         .onMessage(Released.class, this::onReleased)
         .onMessage(Dropped.class, this::onDropped)
+        .onMessage(Forgotten.class, this::onForgotten)
         .onMessage(PeerFailed.class, this::onPeerFailed)
         .onMessage(Revalidate.class, this::onRevalidate)
         .onMessage(RevalidationDone.class, this::onRevalidationDone)
@@ -376,6 +380,19 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
       }
     }
     return live;
+  }
+
+  private Behavior<Command> onForgotten(Forgotten f) {
+    if (f.version().equals(version)) {
+      holders.values().forEach(held -> held.remove(f.node()));
+      holders.values().removeIf(Set::isEmpty);
+    }
+    // A fill of the node's under way ends in a chunk the node drops: nobody waits for it.
+    fills.values().removeIf(lease -> lease.node().equals(f.node()));
+    if (validated != null && validated.version().equals(f.version())) {
+      validated = null; // purged: no node is handed this revision's validation as news
+    }
+    return this;
   }
 
   private Behavior<Command> onDropped(Dropped d) {

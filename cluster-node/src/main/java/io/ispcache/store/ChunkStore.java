@@ -173,10 +173,48 @@ public final class ChunkStore implements AutoCloseable {
     }
   }
 
-  private void dropVersion(ObjectMeta meta) {
+  /** What a purge took off this node: the objects (their meta as it was) and their chunks' bytes. */
+  public record Purged(List<ObjectMeta> objects, long bytes) {}
+
+  /**
+   * Drops, from every drive, the object with cache key {@code key} (or, with {@code prefix}, every
+   * object whose key starts with it) if it was stored at or before {@code storedUpToMillis}: its
+   * meta, its chunks and their bytes in memory, counted off the drives. An object stored later is
+   * a copy fetched after the purge and stays. The next request for a dropped object is a miss.
+   * Scans the index (no disk reads) and deletes files: run it on the blocking-I/O executor.
+   */
+  public Purged purge(String key, boolean prefix, long storedUpToMillis) {
+    List<ObjectMeta> matched = new ArrayList<>();
+    if (prefix) {
+      for (ObjectMeta m : metas.values()) {
+        if (m.key().startsWith(key) && m.storedAtEpochMillis() <= storedUpToMillis) {
+          matched.add(m);
+        }
+      }
+    } else {
+      ObjectMeta m = metas.get(key);
+      if (m != null && m.storedAtEpochMillis() <= storedUpToMillis) {
+        matched.add(m);
+      }
+    }
+    List<ObjectMeta> dropped = new ArrayList<>();
+    long bytes = 0;
+    for (ObjectMeta m : matched) {
+      // Only the revision seen above: a copy stored meanwhile (after the purge) is not touched.
+      if (metas.remove(m.key(), m)) {
+        bytes += dropVersion(m);
+        dropped.add(m);
+      }
+    }
+    return new Purged(List.copyOf(dropped), bytes);
+  }
+
+  /** Deletes the revision's chunks and meta files; answers the bytes its chunks took. */
+  private long dropVersion(ObjectMeta meta) {
     long count = meta.chunkCount(settings.chunkSize());
+    long bytes = 0;
     for (long i = 0; i < count; i++) {
-      drop(new ChunkId(meta.key(), meta.version(), i));
+      bytes += drop(new ChunkId(meta.key(), meta.version(), i));
     }
     for (Drive d : drives) {
       metaFilesWritten.remove(d.number + "/" + meta.key() + "/" + meta.version());
@@ -186,20 +224,23 @@ public final class ChunkStore implements AutoCloseable {
         log.warn("cannot delete old meta of {}: {}", meta.key(), e.toString());
       }
     }
+    return bytes;
   }
 
-  private void drop(ChunkId id) {
+  /** Forgets and deletes a committed chunk; answers its length, 0 when it was not stored. */
+  private long drop(ChunkId id) {
     Stored s = chunks.get(id);
     if (s == null) {
-      return;
+      return 0;
     }
     synchronized (s.drive()) {
       if (!chunks.remove(id, s)) {
-        return;
+        return 0;
       }
       s.drive().removed(id, s.length());
     }
     delete(s.drive(), id);
+    return s.length();
   }
 
   public boolean has(ChunkId id) {

@@ -197,4 +197,20 @@ class ContentObjectTest {
 
     assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, self));
   }
+
+  @Test
+  void nodeThatPurgedTheObjectIsNoLongerAHolderOrFillerOthersStay() {
+    var entity = testKit.spawn(ContentObject.create("k8", Duration.ofMinutes(1)));
+    String other = self.replace("7001", "7003");
+    String third = self.replace("7001", "7004");
+    entity.tell(new ContentObject.Filled(0, "v1", self));
+    entity.tell(new ContentObject.Filled(1, "v1", third));
+    assertEquals(new ContentObject.FromOrigin(), ask(entity, 2, self), "self fills chunk 2");
+
+    entity.tell(new ContentObject.Forgotten("v1", self));
+
+    assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, other));
+    assertEquals(new ContentObject.FromPeer(third), ask(entity, 1, other), "a node that has not purged yet still holds it");
+    assertEquals(new ContentObject.FromOrigin(), ask(entity, 2, other), "the purged node's fill is not waited for");
+  }
 }

@@ -78,6 +78,19 @@ public final class Registry
 
   public record GetState(ActorRef<StatusReply<RegistryState>> replyTo) implements Command {}
 
+  /**
+   * Records an invalidation of the object with cache key {@code key} (or, with {@code prefix}, of
+   * every object whose key starts with it); {@code target} is the URL as the operator gave it.
+   */
+  public record RecordPurge(String target, String key, boolean prefix, String actor, ActorRef<StatusReply<Purge>> replyTo)
+      implements Command {}
+
+  /** Purges after number {@code after}, oldest first, at most {@code limit} (1-1000). */
+  public record ListPurges(long after, int limit, ActorRef<StatusReply<PurgeList>> replyTo) implements Command {}
+
+  /** Some purges and the number of the last one recorded, so a reader knows whether more follow. */
+  public record PurgeList(List<Purge> purges, long last) implements CborSerializable {}
+
   /** Past-tense facts in the journal; never rename without a Jackson migration. */
   public sealed interface Event extends CborSerializable {}
 
@@ -92,6 +105,8 @@ public final class Registry
   public record CacheNodeUpdated(CacheNode node, String change, String actor, Instant at) implements Event {}
 
   public record CacheNodeDeleted(String nodeId, String actor, Instant at) implements Event {}
+
+  public record PurgeRecorded(Purge purge) implements Event {}
 
   private final Consumer<RegistryState> published;
   private final boolean allowPrivateServerIps;
@@ -130,6 +145,8 @@ public final class Registry
     CommandHandlerWithReplyBuilder<Command, Event, RegistryState> b = newCommandHandlerWithReplyBuilder();
     b.forAnyState()
         .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s)))
+        .onCommand(ListPurges.class, (s, c) -> guarded(c.replyTo(), () -> listPurges(s, c)))
+        .onCommand(RecordPurge.class, (s, c) -> guarded(c.replyTo(), () -> recordPurge(s, c)))
         .onCommand(CreateCustomer.class, (s, c) -> guarded(c.replyTo(), () -> createCustomer(s, c)))
         .onCommand(AddApiKey.class, (s, c) -> guarded(c.replyTo(), () -> addApiKey(s, c)))
         .onCommand(ReplaceApiKey.class, (s, c) -> guarded(c.replyTo(), () -> replaceApiKey(s, c)))
@@ -293,6 +310,28 @@ public final class Registry
     return persist(List.of(new CacheNodeUpdated(node, change, c.actor(), clock.instant())), c.replyTo(), st -> st.nodes().get(old.id()));
   }
 
+  /** Longest key or prefix a purge may name: a request path is at most 4096 characters. */
+  private static final int MAX_PURGE_KEY = 8192;
+
+  private ReplyEffect<Event, RegistryState> recordPurge(RegistryState s, RecordPurge c) {
+    String field = c.prefix() ? "prefix" : "url";
+    if (c.key() == null || c.key().isEmpty() || c.key().length() > MAX_PURGE_KEY) {
+      throw Rejection.badRequest(field, "a purge names a cache key of 1-" + MAX_PURGE_KEY + " characters");
+    }
+    if (c.target() == null || c.target().isBlank() || c.target().length() > MAX_PURGE_KEY) {
+      throw Rejection.badRequest(field, "a purge names the URL it was asked for");
+    }
+    Purge purge = new Purge(s.lastPurge() + 1, c.target(), c.key(), c.prefix(), c.actor(), clock.instant());
+    return Effect().persist(new PurgeRecorded(purge)).thenReply(c.replyTo(), st -> StatusReply.success(purge));
+  }
+
+  private ReplyEffect<Event, RegistryState> listPurges(RegistryState s, ListPurges c) {
+    if (c.after() < 0 || c.limit() < 1 || c.limit() > 1000) {
+      throw Rejection.badRequest("limit", "purges are listed after a number >= 0, 1-1000 at a time");
+    }
+    return Effect().reply(c.replyTo(), StatusReply.success(new PurgeList(s.purgesAfter(c.after(), c.limit()), s.lastPurge())));
+  }
+
   private static final String REJECTED = "rejected by an operator: ";
 
   private static boolean isRejection(CacheNode n) {
@@ -413,6 +452,7 @@ public final class Registry
         .onEvent(CacheNodeCreated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), "created")))
         .onEvent(CacheNodeUpdated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), e.change())))
         .onEvent(CacheNodeDeleted.class, (s, e) -> s.withoutNode(e.nodeId()))
+        .onEvent(PurgeRecorded.class, (s, e) -> s.withPurge(e.purge()))
         .build();
   }
 }

@@ -15,11 +15,29 @@ public record RegistryState(
     Map<String, Customer> customers,
     Map<String, Resource> resources,
     Map<String, CacheNode> nodes,
-    Map<String, List<HistoryEntry>> history)
+    Map<String, List<HistoryEntry>> history,
+    List<Purge> purges)
     implements CborSerializable {
 
+  public RegistryState {
+    // Snapshots written before purges existed have none.
+    purges = purges == null ? List.of() : purges;
+  }
+
   public static RegistryState empty() {
-    return new RegistryState(Map.of(), Map.of(), Map.of(), Map.of());
+    return new RegistryState(Map.of(), Map.of(), Map.of(), Map.of(), List.of());
+  }
+
+  /** The number of the last purge recorded, 0 before the first. */
+  public long lastPurge() {
+    return purges.isEmpty() ? 0 : purges.get(purges.size() - 1).seq();
+  }
+
+  /** Purges after number {@code after}, oldest first, at most {@code limit}. */
+  public List<Purge> purgesAfter(long after, int limit) {
+    // Numbers run 1, 2, 3… without gaps, so purge n is at index n - 1.
+    int from = (int) Math.min(purges.size(), Math.max(0, after));
+    return List.copyOf(purges.subList(from, (int) Math.min(purges.size(), (long) from + limit)));
   }
 
   public Optional<CacheNode> node(String id) {
@@ -31,17 +49,17 @@ public record RegistryState(
   }
 
   RegistryState withCustomer(Customer c) {
-    return new RegistryState(put(customers, c.id(), c), resources, nodes, history);
+    return new RegistryState(put(customers, c.id(), c), resources, nodes, history, purges);
   }
 
   RegistryState withResource(Resource r) {
-    return new RegistryState(customers, put(resources, r.id(), r), nodes, history);
+    return new RegistryState(customers, put(resources, r.id(), r), nodes, history, purges);
   }
 
   RegistryState withNode(CacheNode n, HistoryEntry entry) {
     List<HistoryEntry> h = new ArrayList<>(history.getOrDefault(n.id(), List.of()));
     h.add(entry);
-    return new RegistryState(customers, resources, put(nodes, n.id(), n), put(history, n.id(), List.copyOf(h)));
+    return new RegistryState(customers, resources, put(nodes, n.id(), n), put(history, n.id(), List.copyOf(h)), purges);
   }
 
   RegistryState withoutNode(String id) {
@@ -49,7 +67,13 @@ public record RegistryState(
     n.remove(id);
     Map<String, List<HistoryEntry>> h = new HashMap<>(history);
     h.remove(id);
-    return new RegistryState(customers, resources, Map.copyOf(n), Map.copyOf(h));
+    return new RegistryState(customers, resources, Map.copyOf(n), Map.copyOf(h), purges);
+  }
+
+  RegistryState withPurge(Purge p) {
+    List<Purge> all = new ArrayList<>(purges);
+    all.add(p);
+    return new RegistryState(customers, resources, nodes, history, List.copyOf(all));
   }
 
   private static <V> Map<String, V> put(Map<String, V> map, String key, V value) {
