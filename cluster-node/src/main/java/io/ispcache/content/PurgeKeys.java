@@ -18,7 +18,8 @@ public final class PurgeKeys implements PurgeTargets {
   @Override
   public String cacheKey(String host, String rawPath, String rawQuery) {
     try {
-      return ContentTarget.resolve(origins, rawPath, Optional.ofNullable(rawQuery), Optional.of(host)).key();
+      String target = rawQuery == null || rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery;
+      return ContentTarget.resolve(origins, target, Optional.of(host)).key();
     } catch (ContentError e) {
       throw new IllegalArgumentException(e.getMessage());
     }

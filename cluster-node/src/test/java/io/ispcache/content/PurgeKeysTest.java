@@ -19,7 +19,7 @@ class PurgeKeysTest {
 
   /** The key of a client's request that names the origin by its Host header. */
   static String clientKey(String host, String path, String query) {
-    return ContentTarget.resolve(SHIPPED, path, Optional.ofNullable(query), Optional.of(host)).key();
+    return ContentTarget.resolve(SHIPPED, query == null ? path : path + "?" + query, Optional.of(host)).key();
   }
 
   @Test
