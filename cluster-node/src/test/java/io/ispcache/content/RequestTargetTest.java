@@ -51,6 +51,7 @@ class RequestTargetTest {
 
   static String put(String path, long length, long seed) {
     origin.put(path, length, seed, "application/octet-stream", "\"" + seed + "\"", null);
+    origin.headers(path, "Cache-Control: max-age=3600"); // fresh: a HIT here means one stored copy
     return path;
   }
 

@@ -145,4 +145,49 @@ class ClusterFillTest {
     assertEquals(40, origin.requestCount("/cluster/herd.bin"), "one origin fetch per chunk");
     assertEquals(length, origin.bytesSent("/cluster/herd.bin"));
   }
+
+  @Test
+  void aStaleObjectUnderAHerdOnThreeNodesCostsOneConditionalRequestAndNoBodyBytes() throws Exception {
+    String path = "/cluster/stale-herd.bin";
+    long length = 4L * CHUNK;
+    origin.put(path, length, 43, "application/octet-stream", "\"c3\"", null);
+    // Stale on arrival (an Age beyond its max-age, as from a CDN edge that held it long): every
+    // node stores it stale. The origin's 304 then says max-age=60 without an Age: fresh again.
+    origin.headers(path, "Cache-Control: max-age=60", "Age: 120");
+    for (InProcessNode node : nodes) {
+      assertArrayEquals(expected(43, (int) length), get(node, path));
+    }
+    int requestsBefore = origin.requestCount(path);
+    long bytesBefore = origin.bytesSent(path);
+    origin.headers(path, "Cache-Control: max-age=60");
+
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    List<String> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      CompletableFuture<Void> go = new CompletableFuture<>();
+      List<Future<?>> downloads = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        InProcessNode node = nodes.get(i % 3);
+        downloads.add(pool.submit(() -> {
+          go.join();
+          HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(node.url(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+          assertEquals(200, r.statusCode());
+          assertArrayEquals(expected(43, (int) length), r.body());
+          statuses.add(r.headers().firstValue("X-Cache").orElse(""));
+          return null;
+        }));
+      }
+      go.complete(null);
+      for (Future<?> d : downloads) {
+        d.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, origin.conditionalRequests(path), "one conditional request for the whole cluster");
+    assertEquals(1, origin.notModifiedAnswers(path));
+    assertEquals(requestsBefore + 1, origin.requestCount(path), "nothing else went to the origin");
+    assertEquals(bytesBefore, origin.bytesSent(path), "no body bytes: every chunk was kept");
+    assertTrue(statuses.contains("REVALIDATED"), statuses.toString());
+  }
 }

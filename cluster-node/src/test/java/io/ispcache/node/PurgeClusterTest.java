@@ -88,6 +88,7 @@ class PurgeClusterTest {
 
   static void put(String path, long seed) {
     origin.put(path, LENGTH, seed, "application/octet-stream", "\"" + seed + "\"", null);
+    origin.headers(path, "Cache-Control: max-age=3600"); // fresh: a HIT here means stored, not revalidated
   }
 
   static String metrics(InProcessNode node) throws Exception {
