@@ -43,6 +43,7 @@ for n in 2 3; do ln "$work/www/obj1g.bin" "$work/www/cold1g-$n.bin"; done
 ln "$work/www/obj100m.bin" "$work/www/warm100m.bin"
 ln "$work/www/obj100m.bin" "$work/www/herd100m.bin"
 ln "$work/www/obj64k.bin" "$work/www/warm64k.bin"
+mkdir -p "$work/www/nc"; ln "$work/www/obj64k.bin" "$work/www/nc/obj64k.bin"
 # Warm-up misses: distinct small objects, each asked for once.
 mkdir -p "$work/www/warm"
 for n in $(seq 1 "$WARM_MISSES"); do ln "$work/www/obj64k.bin" "$work/www/warm/$n.bin"; done
@@ -63,7 +64,10 @@ http {
 }
 CONF
 }
-nginx_conf origin 18481 "access_log $work/origin/access.log bytes; server { listen 127.0.0.1:18481; root $work/www; }"
+# The origin states a lifetime, as the Microsoft CDNs do (max-age of days); /nc/ says no-cache:
+# every use of it is validated first, and its row is the cost of a revalidation.
+nginx_conf origin 18481 "access_log $work/origin/access.log bytes; server { listen 127.0.0.1:18481; root $work/www;
+  location / { add_header Cache-Control \"public, max-age=86400\"; } location /nc/ { add_header Cache-Control \"no-cache\"; } }"
 nginx_conf nginx 18482 "access_log off; proxy_cache_path $work/nginx/cache levels=1:2 keys_zone=c:64m max_size=8g inactive=1d use_temp_path=off;
   server { listen 127.0.0.1:18482; location / { proxy_pass http://127.0.0.1:18481; proxy_cache c; proxy_cache_lock on; proxy_cache_lock_timeout 60s; proxy_cache_valid 200 206 1d; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
 nginx_conf slice 18483 "access_log off; proxy_cache_path $work/slice/cache levels=1:2 keys_zone=s:64m max_size=8g inactive=1d use_temp_path=off;
@@ -162,6 +166,7 @@ for s in "${SERVERS[@]}"; do
   echo "$s CPU seconds per cold GiB: ${coldcpus[*]}" >&2
   # the objects of the warm rows, fetched once (the rows themselves run below, for all servers in turn)
   fetch "$(url $s /obj100m.bin)" --no-hash >/dev/null; fetch "$(url $s /obj64k.bin)" --no-hash >/dev/null
+  fetch "$(url $s /nc/obj64k.bin)" --no-hash >/dev/null
   # herd on a cold 100 MiB object (a name no client asked for before)
   : >"$work/origin/access.log"; kill -USR1 "${PIDS[origin]}"; sleep 0.2
   read -r hmed hmax hsecs htotal < <(java "$here/Herd.java" "$(url $s /herd100m.bin)" 32)
@@ -176,7 +181,7 @@ done
 # over minutes), and ispcache, always last, met it last.
 ROUNDS=${ROUNDS:-3}
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-declare -A H100 CPU RPS RNG
+declare -A H100 CPU RPS RNG RVL
 for round in $(seq 1 "$ROUNDS"); do
   for s in "${SERVERS[@]}"; do
     c0=$(cpu_ticks $s)
@@ -188,12 +193,14 @@ for round in $(seq 1 "$ROUNDS"); do
     RPS[$s]+="$rps "
     read -r _ rng < <(PATH_SUFFIX="$(suffix $s)" wrk_rate -t2 -c8 -d"$DURATION" -s "$here/ranges.lua" "http://127.0.0.1:$(port $s)")
     RNG[$s]+="$rng "
+    read -r rvl _ < <(wrk_rate -t2 -c64 -d"$DURATION" "$(url $s /nc/obj64k.bin)")
+    RVL[$s]+="$rvl "
   done
 done
 for s in "${SERVERS[@]}"; do
   # shellcheck disable=SC2086
-  R[$s,hit100m]=$(median ${H100[$s]}); R[$s,cpu]=$(median ${CPU[$s]}); R[$s,rps64k]=$(median ${RPS[$s]}); R[$s,ranges]=$(median ${RNG[$s]})
-  echo "$s warm rows by round: 100 MiB hits ${H100[$s]}MiB/s; 64 KiB hits ${RPS[$s]}req/s; ranges ${RNG[$s]}MiB/s; CPU s/GiB ${CPU[$s]}" >&2
+  R[$s,hit100m]=$(median ${H100[$s]}); R[$s,cpu]=$(median ${CPU[$s]}); R[$s,rps64k]=$(median ${RPS[$s]}); R[$s,ranges]=$(median ${RNG[$s]}); R[$s,revalidated]=$(median ${RVL[$s]})
+  echo "$s warm rows by round: 100 MiB hits ${H100[$s]}MiB/s; 64 KiB hits ${RPS[$s]}req/s; ranges ${RNG[$s]}MiB/s; no-cache 64 KiB ${RVL[$s]}req/s; CPU s/GiB ${CPU[$s]}" >&2
 done
 # The direct figure of the table: the median of every server's paired direct fetches.
 direct=$(printf '%s\n' "${ALLDIRECT[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
@@ -220,6 +227,7 @@ row() { # label key unit higher-is-better(1/0)
 row "hit, 100 MiB object, wrk -c8" hit100m MiB/s 1
 row "64 KiB hits, wrk -c64" rps64k req/s 1
 row "random 1 MiB ranges in 1 GiB (warm), wrk -c8" ranges MiB/s 1
+row "64 KiB no-cache object (validated before each use), wrk -c64" revalidated req/s 1
 row "cold 1 GiB miss (direct origin: $direct MiB/s)" cold MiB/s 1
 row "cold 1 GiB miss, time to first byte" coldttfb ms 0
 row "32-client herd, cold 100 MiB: origin bytes / object" herdorigin x 0
