@@ -55,8 +55,17 @@ public final class PurgeFollower extends AbstractBehavior<PurgeFollower.Command>
    */
   static final int ENTITIES_TOLD = 1000;
 
+  /**
+   * @param storedAnswers what else the node keeps by key (its stored redirects and 404s), told of
+   *     each purge's key or prefix
+   */
   public static Behavior<Command> create(
-      ChunkStore store, PurgeSettings settings, NodeMetrics metrics, String selfNode, Executor blockingIo) {
+      ChunkStore store,
+      java.util.function.Consumer<String> storedAnswers,
+      PurgeSettings settings,
+      NodeMetrics metrics,
+      String selfNode,
+      Executor blockingIo) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -65,11 +74,12 @@ public final class PurgeFollower extends AbstractBehavior<PurgeFollower.Command>
                   PurgeFeed.subscribe(
                       context, context.messageAdapter(PurgeFeed.Notice.class, n -> new Noticed(n.seq())));
                   context.getSelf().tell(new Poll());
-                  return new PurgeFollower(context, store, settings, metrics, selfNode, blockingIo);
+                  return new PurgeFollower(context, store, storedAnswers, settings, metrics, selfNode, blockingIo);
                 }));
   }
 
   private final ChunkStore store;
+  private final java.util.function.Consumer<String> storedAnswers;
   private final PurgeSettings settings;
   private final NodeMetrics metrics;
   private final String selfNode;
@@ -82,9 +92,16 @@ public final class PurgeFollower extends AbstractBehavior<PurgeFollower.Command>
   private boolean again;
 
   private PurgeFollower(
-      ActorContext<Command> context, ChunkStore store, PurgeSettings settings, NodeMetrics metrics, String selfNode, Executor blockingIo) {
+      ActorContext<Command> context,
+      ChunkStore store,
+      java.util.function.Consumer<String> storedAnswers,
+      PurgeSettings settings,
+      NodeMetrics metrics,
+      String selfNode,
+      Executor blockingIo) {
     super(context);
     this.store = store;
+    this.storedAnswers = storedAnswers;
     this.settings = settings;
     this.metrics = metrics;
     this.selfNode = selfNode;
@@ -183,6 +200,7 @@ public final class PurgeFollower extends AbstractBehavior<PurgeFollower.Command>
   /** Runs on the blocking-I/O executor: one purge, then its number saved. */
   private void apply(Purge p) {
     ChunkStore.Purged purged = store.purge(p.key(), p.prefix(), p.at().toEpochMilli());
+    storedAnswers.accept(p.key()); // a URL's key is a prefix of itself (and of its variants)
     metrics.purgesApplied.increment();
     metrics.purgedObjects.add(purged.objects().size());
     metrics.purgedBytes.add(purged.bytes());

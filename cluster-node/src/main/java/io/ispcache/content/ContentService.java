@@ -114,6 +114,13 @@ public final class ContentService {
       Preconditions.Fields conditions = ConditionalRequests.fields(request);
       long hint = ranges.map(this::firstChunk).orElse(0L);
       Optional<ObjectMeta> known = supply.knownMeta(address);
+      if (known.isEmpty() && !RequestCaching.wantsValidation(asked, Long.MAX_VALUE, address.origin().freshness())) {
+        Optional<HttpResponse> stored = supply.storedAnswer(address);
+        if (stored.isPresent()) {
+          metrics.hitRequests.increment();
+          return done(stored.get().addHeader(RawHeader.create(CACHE_STATUS, "HIT")));
+        }
+      }
       if (asked.has("only-if-cached") && (known.isEmpty() || !RequestCaching.usable(known.get(), address, freshness, asked))) {
         return done(error(504, "not_cached", "only-if-cached: this cache holds no fresh copy of the object", Map.of()));
       }

@@ -165,7 +165,7 @@ public final class CacheNode {
         supplyRef.complete(supply);
         system.systemActorOf(ChunkIndex.create(opened, selfNode), "chunk-index", akka.actor.typed.Props.empty());
         system.systemActorOf(
-            PurgeFollower.create(opened, purgeSettings, metrics, selfNode, blockingIo), "purge-follower", akka.actor.typed.Props.empty());
+            PurgeFollower.create(opened, supply::purgeAnswers, purgeSettings, metrics, selfNode, blockingIo), "purge-follower", akka.actor.typed.Props.empty());
         ClientAcl acl = ClientAcl.open();
         if (contentSettings.clientAcl()) {
           String nodeId =

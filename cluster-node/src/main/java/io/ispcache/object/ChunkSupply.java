@@ -64,6 +64,8 @@ public final class ChunkSupply {
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
   private final ReadAhead interest = new ReadAhead();
+  /** Small non-content answers (redirects, 404s) kept while their origin says they are fresh. */
+  private final StoredAnswers answers = new StoredAnswers(16L << 20, 10_000);
 
   public ChunkSupply(
       ActorSystem<?> system,
@@ -291,6 +293,7 @@ public final class ChunkSupply {
     if (reply instanceof OriginReply.Uncacheable u) {
       if (u.response().status().intValue() < 500) {
         store.forget(address.key()); // gone, moved, or no longer storable: nothing stored answers for it
+        answers.offer(address.key(), address.origin(), u.response(), System.currentTimeMillis());
       }
       throw new RelayException(u.response());
     }
@@ -317,6 +320,19 @@ public final class ChunkSupply {
     return new ObjectMeta(
         address.key(), o.length(), o.etag(), o.lastModified(), o.contentType(), System.currentTimeMillis(),
         null, o.headers(), o.validatedAt(), o.initialAge());
+  }
+
+  /**
+   * The origin's fresh stored answer for an object it has no bytes for (a redirect, a 404), as
+   * the client gets it; empty when none is kept or it went stale.
+   */
+  public Optional<akka.http.javadsl.model.HttpResponse> storedAnswer(ObjectAddress address) {
+    return answers.fresh(address.key(), System.currentTimeMillis());
+  }
+
+  /** Drops the stored answers under a purged key prefix (the purge drops the stored objects). */
+  public void purgeAnswers(String keyPrefix) {
+    answers.forgetPrefix(keyPrefix);
   }
 
   /** The object's meta when this node knows it, without asking anyone. */
@@ -657,9 +673,11 @@ public final class ChunkSupply {
       throw new BeyondEndException(b.length());
     }
     if (reply instanceof OriginReply.Uncacheable u) {
+      answers.offer(address.key(), address.origin(), u.response(), System.currentTimeMillis());
       throw new RelayException(u.response());
     }
     OriginReply.Bytes bytes = (OriginReply.Bytes) reply;
+    answers.forget(address.key());
     long stated = bytes.object().length();
     if (stated > address.origin().maxObjectSize()) {
       // Before the meta exists: a stated size is bounded before anything is stored or sized by it.

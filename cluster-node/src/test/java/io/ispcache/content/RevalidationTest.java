@@ -298,4 +298,44 @@ class RevalidationTest {
     assertEquals(503, relayed.statusCode());
     assertFalse(new String(relayed.body()).contains("origin_failed"), "the origin's answer, not the node's own error");
   }
+
+  @Test
+  void a404WithALifetimeIsKeptAndAnsweredWithoutTheOriginUntilItIsStale() throws Exception {
+    String path = "/fresh/missing-with-lifetime.bin";
+    origin.headers(path, "Cache-Control: max-age=600");
+
+    HttpResponse<byte[]> first = get(path);
+    HttpResponse<byte[]> second = get(path);
+
+    assertEquals(404, first.statusCode());
+    assertEquals(404, second.statusCode());
+    assertEquals("not found", new String(second.body()));
+    assertEquals("HIT", cache(second));
+    assertEquals("max-age=600", second.headers().firstValue("Cache-Control").orElseThrow());
+    assertEquals(1, origin.requestCount(path));
+  }
+
+  @Test
+  void a404WithoutALifetimeIsAskedForEachTime() throws Exception {
+    String path = "/fresh/missing-without-lifetime.bin";
+
+    get(path);
+    HttpResponse<byte[]> second = get(path);
+
+    assertEquals(404, second.statusCode());
+    assertEquals(2, origin.requestCount(path));
+  }
+
+  @Test
+  void anObjectStoredAfterItsStored404ExpiredIsServed() throws Exception {
+    String path = "/fresh/published-later.bin";
+    origin.headers(path, "Cache-Control: max-age=0");
+    assertEquals(404, get(path).statusCode());
+
+    put(path, 100, 18, "\"p\"", "Cache-Control: max-age=600");
+    HttpResponse<byte[]> published = get(path);
+
+    assertEquals(200, published.statusCode());
+    assertArrayEquals(TestContent.bytes(18, 0, 100), published.body());
+  }
 }

@@ -320,7 +320,9 @@ public final class TestOrigin implements AutoCloseable {
     Item item = items.get(path);
     if (item == null) {
       byte[] body = "not found".getBytes(StandardCharsets.US_ASCII);
-      writeHead(out, "404 Not Found", List.of("Content-Type: text/plain", "Content-Length: " + body.length));
+      List<String> notFound = new ArrayList<>(List.of("Content-Type: text/plain", "Content-Length: " + body.length));
+      notFound.addAll(extraHeaders.getOrDefault(path, List.of()));
+      writeHead(out, "404 Not Found", notFound);
       if (!method.equals("HEAD")) {
         out.write(body);
       }
