@@ -93,12 +93,13 @@ public final class ContentService {
       if (refused != null) {
         return done(error(403, "client_not_served", refused, Map.of()));
       }
-      ObjectAddress address =
+      ObjectAddress resolved =
           ContentTarget.resolve(
               origins,
               request.getAttribute(ContentHandler.REQUEST_TARGET).orElseGet(() -> request.getUri().toString()),
               request.getHeader("Host").map(HttpHeader::value));
       boolean head = request.method() == HttpMethods.HEAD;
+      ObjectAddress address = resolved.forwarding(RequestCaching.sentWithFills(request));
       if (RequestCaching.personal(request)) {
         // Credentials make the answer the client's own (RFC 9111 §3.5): relayed, never stored or served from the store.
         return relay(address, request);

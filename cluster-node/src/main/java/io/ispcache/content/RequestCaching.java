@@ -80,6 +80,25 @@ final class RequestCaching {
         && !wantsValidation(asked, meta.ageMillis(now), address.origin().freshness());
   }
 
+  /** Fields of a client's request never sent with the fills of a stored object. */
+  private static final Set<String> NOT_SENT_WITH_FILLS =
+      Set.of("range", "if-range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since",
+          "accept-encoding", "cache-control", "pragma", "authorization", "cookie", "expect");
+
+  /**
+   * The request's end-to-end fields sent with the fills its request starts (RFC 9111 §3.5: the
+   * cache forwards what the client said), without the fields that would change what is stored
+   * under the key: ranges and conditions (the node asks for its own), credentials (such requests
+   * are relayed), cache directives, and Accept-Encoding: the node always asks for the identity
+   * coding, so one stored copy serves every client whatever it accepts. A response that varies on
+   * any field sent is not stored ({@code ResponseHeaders.storable}).
+   */
+  static List<Map.Entry<String, String>> sentWithFills(HttpRequest request) {
+    List<Map.Entry<String, String>> fields = forwarded(request);
+    fields.removeIf(f -> NOT_SENT_WITH_FILLS.contains(f.getKey().toLowerCase(Locale.ROOT)));
+    return fields;
+  }
+
   /** The request's end-to-end fields, to send upstream when it is relayed. */
   static List<Map.Entry<String, String>> forwarded(HttpRequest request) {
     Set<String> listed = new HashSet<>();

@@ -262,7 +262,8 @@ public final class ChunkSupply {
     metrics.revalidations.increment();
     metrics.originFetches.increment();
     OriginRequest request =
-        new OriginRequest(address.origin(), address.host(), address.pathAndQuery(), 0, size - 1, stale.etag(), stale.lastModified());
+        new OriginRequest(
+            address.origin(), address.host(), address.pathAndQuery(), 0, size - 1, stale.etag(), stale.lastModified(), address.forwarded());
     CompletionStage<ObjectMeta> outcome =
         origin
             .fetch(request)
@@ -643,7 +644,7 @@ public final class ChunkSupply {
     long started = System.nanoTime();
     metrics.originFetches.increment();
     return origin
-        .fetch(new OriginRequest(address.origin(), address.host(), address.pathAndQuery(), first, last))
+        .fetch(new OriginRequest(address.origin(), address.host(), address.pathAndQuery(), first, last, null, null, address.forwarded()))
         .handleAsync(
             (reply, error) -> {
               if (error != null) {

@@ -63,10 +63,15 @@ public final class OriginClient implements AutoCloseable {
         () -> {
           HttpRequest r =
               new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.pathAndQuery(), Unpooled.EMPTY_BUFFER);
+          for (java.util.Map.Entry<String, String> f : request.forwarded()) {
+            r.headers().add(f.getKey(), f.getValue());
+          }
           r.headers()
               .set(HttpHeaderNames.HOST, request.host())
-              .set(HttpHeaderNames.RANGE, "bytes=" + request.first() + "-" + request.last())
-              .set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+              .set(HttpHeaderNames.RANGE, "bytes=" + request.first() + "-" + request.last());
+          if (!r.headers().contains(HttpHeaderNames.USER_AGENT)) {
+            r.headers().set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+          }
           if (request.ifNoneMatch() != null) {
             r.headers().set(HttpHeaderNames.IF_NONE_MATCH, request.ifNoneMatch());
           }

@@ -7,12 +7,24 @@ package io.ispcache.origin;
  *
  * @param host the CDN host name the client asked for (sent as Host)
  * @param pathAndQuery the request target to send upstream, query already filtered
+ * @param forwarded a client's end-to-end request fields to send along (its User-Agent among them)
  */
 public record OriginRequest(
-    Origin origin, String host, String pathAndQuery, long first, long last, String ifNoneMatch, String ifModifiedSince) {
+    Origin origin,
+    String host,
+    String pathAndQuery,
+    long first,
+    long last,
+    String ifNoneMatch,
+    String ifModifiedSince,
+    java.util.List<java.util.Map.Entry<String, String>> forwarded) {
+
+  public OriginRequest {
+    forwarded = forwarded == null ? java.util.List.of() : forwarded;
+  }
 
   public OriginRequest(Origin origin, String host, String pathAndQuery, long first, long last) {
-    this(origin, host, pathAndQuery, first, last, null, null);
+    this(origin, host, pathAndQuery, first, last, null, null, java.util.List.of());
   }
 
   public boolean conditional() {

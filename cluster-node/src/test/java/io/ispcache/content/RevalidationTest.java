@@ -338,4 +338,29 @@ class RevalidationTest {
     assertEquals(200, published.statusCode());
     assertArrayEquals(TestContent.bytes(18, 0, 100), published.body());
   }
+
+  @Test
+  void aMissSendsTheClientsEndToEndFieldsUpstreamButNotItsEncodingsRangesOrConditions() throws Exception {
+    String path = put("/fresh/forwarded.bin", 100, 19, "\"f\"", "Cache-Control: max-age=600");
+
+    get(path, "User-Agent", "Windows-Update-Agent/10.0", "Accept-Language", "de-DE", "Accept-Encoding", "gzip", "If-None-Match", "\"zz\"");
+
+    java.util.List<String> upstream = origin.lastRequest(path);
+    assertTrue(upstream.contains("User-Agent: Windows-Update-Agent/10.0"), upstream.toString());
+    assertTrue(upstream.contains("Accept-Language: de-DE"), upstream.toString());
+    assertFalse(upstream.stream().anyMatch(l -> l.startsWith("Accept-Encoding") || l.startsWith("If-None-Match")), upstream.toString());
+  }
+
+  @Test
+  void aResponseThatVariesOnEverythingIsNeverServedFromTheCache() throws Exception {
+    String path = put("/fresh/vary-star.bin", 100, 20, "\"v\"", "Cache-Control: max-age=600", "Vary: *");
+
+    get(path);
+    int afterFirst = origin.requestCount(path);
+    HttpResponse<byte[]> second = get(path);
+
+    assertArrayEquals(TestContent.bytes(20, 0, 100), second.body());
+    assertEquals("MISS", cache(second));
+    assertTrue(origin.requestCount(path) > afterFirst);
+  }
 }
