@@ -104,7 +104,7 @@ public final class ContentService {
         // Credentials make the answer the client's own (RFC 9111 §3.5): relayed, never stored or served from the store.
         return relay(address, request);
       }
-      CacheControl asked = RequestCaching.directives(request);
+      CacheControl asked = freshness.clientDirectives() ? RequestCaching.directives(request) : CacheControl.NONE;
       String range = request.getHeader("Range").map(HttpHeader::value).orElse(null);
       Optional<List<RangeHeader.RangeSpec>> ranges =
           range == null ? Optional.empty() : RangeHeader.parse(range, settings.maxRanges());
@@ -242,8 +242,7 @@ public final class ContentService {
     if (meta == null || meta.length() == 0) {
       return null;
     }
-    if (head.header("Cache-Control") != null
-        || head.header("Pragma") != null
+    if (freshness.clientDirectives() && (head.header("Cache-Control") != null || head.header("Pragma") != null)
         || head.header("Authorization") != null
         || head.header("Cookie") != null
         || !RequestCaching.fresh(meta, address, freshness, System.currentTimeMillis())) {

@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param staleOnError how long past its freshness an object may still be served when the origin
  *     fails and the response did not say (no {@code stale-if-error}, no {@code must-revalidate});
  *     zero: never
+ * @param clientDirectives whether clients' Cache-Control / Pragma request directives are obeyed
  */
-public record FreshnessSettings(Freshness.Heuristic heuristic, Duration staleOnError) {
+public record FreshnessSettings(Freshness.Heuristic heuristic, Duration staleOnError, boolean clientDirectives) {
 
   public static FreshnessSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.freshness");
@@ -26,8 +27,14 @@ public record FreshnessSettings(Freshness.Heuristic heuristic, Duration staleOnE
     if (!(fraction >= 0 && fraction <= 1)) {
       throw new InvalidSettingException("ispcache.freshness.heuristic-fraction", fraction, "must be a number from 0 to 1");
     }
+    boolean clientDirectives;
+    try {
+      clientDirectives = c.getBoolean("client-directives");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.freshness.client-directives", null, "must be on or off");
+    }
     return new FreshnessSettings(
-        new Freshness.Heuristic(fraction, duration(c, "heuristic-max")), duration(c, "stale-on-error"));
+        new Freshness.Heuristic(fraction, duration(c, "heuristic-max")), duration(c, "stale-on-error"), clientDirectives);
   }
 
   private static Duration duration(Config c, String key) {

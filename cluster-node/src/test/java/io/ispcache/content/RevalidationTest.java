@@ -363,4 +363,17 @@ class RevalidationTest {
     assertEquals("MISS", cache(second));
     assertTrue(origin.requestCount(path) > afterFirst);
   }
+
+  @Test
+  void withClientDirectivesOffAClientsNoCacheIsServedFromTheCache() throws Exception {
+    String path = put("/fresh/directives-off.bin", 100, 21, "\"d\"", "Cache-Control: max-age=600");
+    try (InProcessNode lax = InProcessNode.start(dataDir.resolve("directives-off"), origin.port(), "ispcache.freshness.client-directives = off")) {
+      send("GET", lax.url(path));
+
+      HttpResponse<byte[]> hit = send("GET", lax.url(path), "Cache-Control", "no-cache", "Pragma", "no-cache");
+
+      assertEquals("HIT", cache(hit));
+      assertEquals(0, origin.conditionalRequests(path));
+    }
+  }
 }

@@ -126,4 +126,26 @@ class OriginSettingsTest {
         "invalid setting ispcache.origins[0].upstream-address = \"127.0.0.1:0x50\": port must be a number 1-65535",
         e.getMessage());
   }
+
+  @Test
+  void freshnessIsOriginImmutableOrADurationAndNothingElse() {
+    assertEquals(io.ispcache.freshness.Freshness.Policy.ORIGIN,
+        OriginSettings.fromConfig(with("[{name = a, hosts = [\"a.example.net\"]}]")).origins().get(0).freshness());
+    assertEquals(io.ispcache.freshness.Freshness.Policy.IMMUTABLE,
+        OriginSettings.fromConfig(with("[{name = a, hosts = [\"a.example.net\"], freshness = immutable}]")).origins().get(0).freshness());
+    assertEquals(java.time.Duration.ofHours(6),
+        OriginSettings.fromConfig(with("[{name = a, hosts = [\"a.example.net\"], freshness = 6h}]")).origins().get(0).freshness().ttl());
+    assertTrue(refused("[{name = a, hosts = [\"a.example.net\"], freshness = sometimes}]").getMessage().contains("freshness"));
+    assertTrue(refused("[{name = a, hosts = [\"a.example.net\"], freshness = -5s}]").getMessage().contains("freshness"));
+  }
+
+  @Test
+  void theShippedDeliveryOptimizationOriginIsImmutableAndTheTrustListsFollowTheirOrigin() {
+    OriginSettings s =
+        OriginSettings.fromConfig(
+            ConfigFactory.parseFile(new File("../config/origins.conf")).withFallback(ConfigFactory.defaultReference()).resolve());
+
+    assertEquals(io.ispcache.freshness.Freshness.Policy.IMMUTABLE, s.originFor("7.tlu.dl.delivery.mp.microsoft.com").orElseThrow().freshness());
+    assertEquals(io.ispcache.freshness.Freshness.Policy.ORIGIN, s.originFor("ctldl.windowsupdate.com").orElseThrow().freshness());
+  }
 }
