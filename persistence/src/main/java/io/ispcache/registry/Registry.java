@@ -266,9 +266,11 @@ public final class Registry
     NodeChanges ch = c.changes();
     String serverIp = ch.serverIp() == null ? old.serverIp() : serverIp(ch.serverIp());
     List<IPAddress> newBlocks = ch.cidrBlocks() == null ? null : NodeRules.parseBlocks(ch.cidrBlocks());
-    String canonical = newBlocks == null ? old.cidrBlocks() : CidrBlocks.canonical(newBlocks);
-    // Only an edit of the blocks asks for space again; any other edit keeps status, reason and approval.
-    boolean blocksTouched = !canonical.equals(old.cidrBlocks());
+    // Only an edit of the blocks asks for space again; any other edit, or the same blocks in another
+    // order or spelling, keeps status, reason and approval.
+    boolean blocksTouched =
+        newBlocks != null && !new java.util.HashSet<>(newBlocks).equals(new java.util.HashSet<>(CidrBlocks.parseStored(old.cidrBlocks())));
+    String canonical = blocksTouched ? CidrBlocks.canonical(newBlocks) : old.cidrBlocks();
     int egress = ch.maxEgressMbps() == null ? old.maxEgressMbps() : egress(ch.maxEgressMbps());
     boolean enabled = ch.enabled() == null ? old.enabled() : ch.enabled();
     if (!java.util.Objects.equals(serverIp, old.serverIp())) {

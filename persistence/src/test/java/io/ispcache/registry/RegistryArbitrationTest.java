@@ -169,7 +169,14 @@ class RegistryArbitrationTest {
           step("A enables its node", w -> w.edit("a1", enabled(true)), "a1=" + V + ", b1=" + A),
           step("A changes its egress", w -> w.edit("a1", egress(5000)), "a1=" + V + ", b1=" + A),
           step("A adds a block", w -> w.edit("a1", blocks("2.21.234.0/24, 2.21.235.0/24")), "a1=" + V + ", b1=" + A),
-          step("A sends the same blocks spelled differently", w -> w.edit("a1", blocks("2.21.234.0/24,2.21.235.0/24")), "a1=" + V + ", b1=" + A),
+          step("A sends the same blocks in another order", w -> w.edit("a1", blocks("2.21.235.0/24,2.21.234.0/24")), "a1=" + V + ", b1=" + A),
+          step("A sends the same blocks with a repeat while disabling, then enables", w -> {
+            CacheNode before = w.h.state().nodes().get(w.nodes.get("a1"));
+            CacheNode after = w.edit("a1", new Registry.NodeChanges(null, "2.21.234.0/24, 2.21.235.0/24, 2.21.234.0/24", null, false));
+            assertEquals(before.requestedAt(), after.requestedAt(), "the same blocks are not asked for again");
+            assertEquals(before.cidrBlocks(), after.cidrBlocks());
+            w.edit("a1", enabled(true));
+          }, "a1=" + V + ", b1=" + A),
           step("an operator rejects B", w -> w.review("b1", false), "a1=" + V + ", b1=" + A),
           step("A changes its egress again", w -> w.edit("a1", egress(6000)), "a1=" + V + ", b1=" + A),
           step("C asks for the same /25", w -> w.create("c1", "2.21.234.128/25"), "a1=" + V + ", b1=" + A + ", c1=" + A),
