@@ -132,6 +132,16 @@ public final class RoutingTable {
     return a.isIPv6() && a.toIPv6().isIPv4Mapped() ? a.toIPv6().getEmbeddedIPv4Address() : a;
   }
 
+  /**
+   * A connected client's address from its socket. From bytes, not text: a link-local peer's scope id
+   * names our interface, not part of the address the client has.
+   */
+  public static IPAddress clientAddress(java.net.InetAddress socketAddress) {
+    byte[] bytes = socketAddress.getAddress();
+    IPAddress a = bytes.length == 4 ? new IPv4Address(bytes) : new IPv6Address(bytes);
+    return a.isIPv6() && a.toIPv6().isIPv4Mapped() ? a.toIPv6().getEmbeddedIPv4Address() : a;
+  }
+
   /** Whether any routable block of node {@code nodeId} contains {@code address} (the content ACL). */
   public boolean routesTo(IPAddress address, String nodeId) {
     for (Match m : matches(address)) {
