@@ -392,7 +392,8 @@ public final class Registry
     for (CacheNode n : waiting) {
       NodeRules.Evaluation e =
           NodeRules.evaluate(current, n.id(), n.customerId(), CidrBlocks.parseStored(n.cidrBlocks()), n.approved());
-      if (e.status() != n.status()) {
+      // Still waiting, on another holder now: the operator's view of the conflict follows.
+      if (e.status() != n.status() || !java.util.Objects.equals(e.conflict(), n.conflict())) {
         CacheNode updated = n.withIpSpace(e.status(), e.reason(), e.conflict(), n.approved());
         String change = "IP space evaluated again after space it waited for was freed: " + e.status();
         events.add(new CacheNodeUpdated(updated, change, HistoryEntry.REGISTRY, now, cause));

@@ -182,6 +182,10 @@ class RegistryArbitrationTest {
           step("C asks for the same /25", w -> w.create("c1", "2.21.234.128/25"), "a1=" + V + ", b1=" + A + ", c1=" + A),
           step("B asks again with other blocks, after C", w -> w.edit("b1", blocks("2.21.234.128/26")), "a1=" + V + ", b1=" + A + ", c1=" + A),
           step("A gives up the /24 by a block edit", w -> w.edit("a1", blocks("2.21.235.0/24")), "a1=" + V + ", b1=" + A + ", c1=" + V),
+          step("the operator's view of B's conflict names C's node now", w -> {
+            String conflict = w.h.state().nodes().get(w.nodes.get("b1")).conflict();
+            assertTrue(conflict.contains(w.nodes.get("c1")) && conflict.contains(w.customers.get("C").id()), conflict);
+          }, "a1=" + V + ", b1=" + A + ", c1=" + V),
           step("C deletes its node", w -> w.delete("c1"), "a1=" + V + ", b1=" + V + ", c1=gone"),
           step("A asks for the /24 again", w -> w.edit("a1", blocks("2.21.234.0/24")), "a1=" + A + ", b1=" + V),
           step("B deletes its node", w -> w.delete("b1"), "a1=" + V + ", b1=gone")));
