@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -117,6 +118,33 @@ class IpTextTest {
     if (!text.equals(a.toCanonicalString())) {
       assertThrows(IllegalArgumentException.class, () -> IpText.address(text), text);
     }
+  }
+
+  /** RFC 4291 §2.2 spellings of one IPv6 address all read as it; the answer is RFC 5952 text. */
+  @Property
+  void everyRfc4291SpellingOfAnIpv6AddressReadsAsIt(@ForAll("ipv6") byte[] bytes) {
+    IPv6Address a = new IPv6Address(bytes);
+    for (String text : List.of(a.toCanonicalString(), a.toFullString(), a.toFullString().toUpperCase(), a.toNormalizedString(),
+        a.toMixedString())) {
+      assertEquals(a, IpText.address(text), text);
+      assertEquals(a.toCanonicalString(), IpText.address(text).toCanonicalString());
+    }
+  }
+
+  /** Anything outside RFC 4291 text is refused: zones, brackets, five-digit groups, a second "::", a mask. */
+  @Property
+  void anIpv6AddressWrittenOutsideRfc4291IsRefused(@ForAll("ipv6") byte[] bytes, @ForAll @IntRange(max = 5) int how) {
+    IPv6Address a = new IPv6Address(bytes);
+    String c = a.toCanonicalString();
+    String text = switch (how) {
+      case 0 -> c + "%eth0";
+      case 1 -> "[" + c + "]";
+      case 2 -> "0" + a.toFullString();
+      case 3 -> a.toFullString().replaceFirst(":", "::");
+      case 4 -> c + "/ffff:ffff::";
+      default -> a.toFullString().substring(5);
+    };
+    assertThrows(IllegalArgumentException.class, () -> IpText.address(text), text);
   }
 
   /** Whatever text over the characters of addresses is accepted as IPv4 is its own canonical spelling. */
