@@ -13,6 +13,7 @@ import akka.http.javadsl.ServerBinding;
 import io.ispcache.jdbc.RegistryDatabase;
 import io.ispcache.portal.PortalRoutes;
 import io.ispcache.purge.PurgeFeed;
+import io.ispcache.registry.IpSpaceCeiling;
 import io.ispcache.registry.Registry;
 import io.ispcache.report.HealthBoard;
 import io.ispcache.routing.RoutingTables;
@@ -59,7 +60,8 @@ public final class AdminPlane {
                             state -> publisher.tell(new RoutingTables.Publish(
                                 // Versions increase across singleton moves: wall clock first, then order.
                                 RoutingUpdate.of(state, System.currentTimeMillis() * 1000 + sequence.incrementAndGet() % 1000))),
-                            allowPrivate),
+                            allowPrivate,
+                            IpSpaceCeiling.fromConfig(system.settings().config())),
                         "registry")
                     .withSettings(ClusterSingletonSettings.create(system).withRole("admin")));
     RoutingTables.View routing = RoutingTables.subscribe(system);

@@ -283,10 +283,11 @@ final class AdminRoutes {
 
   // --- cache nodes -----------------------------------------------------------------------------
 
-  private ApiTypes.NodeView view(CacheNode n, ApiTypes.ActivationKeys keys) {
+  private ApiTypes.NodeView view(CacheNode n, ApiTypes.ActivationKeys keys, boolean operator) {
     return new ApiTypes.NodeView(
         n.id(), n.customerId(), n.resourceId(), n.name(), n.serverIp(), n.cidrBlocks(), n.maxEgressMbps(), n.enabled(),
-        n.drives(), n.status().name(), n.statusReason(), n.ipv4Addresses(), n.ipv6Networks(), health.healthy(n.id()),
+        n.drives(), n.status().name(), Disclosure.reason(n, operator), Disclosure.conflict(n, operator), n.ipv4Addresses(),
+        n.ipv6Networks(), health.healthy(n.id()),
         health.last(n.id()).map(r -> new ApiTypes.Usage(r.at().toString(), r.diskUsedBytes(), r.diskCapacityBytes(), r.hitBytes(),
             r.missBytes(), r.egressBytes(), r.requests())).orElse(null),
         keys);
@@ -295,7 +296,7 @@ final class AdminRoutes {
   private CompletionStage<?> nodes(Caller c) {
     return registry.state().thenApply(s -> s.nodes().values().stream()
         .filter(n -> c.operator() || n.customerId().equals(c.customerId()))
-        .sorted(Comparator.comparing(CacheNode::name)).map(n -> view(n, null)).toList());
+        .sorted(Comparator.comparing(CacheNode::name)).map(n -> view(n, null, c.operator())).toList());
   }
 
   private CompletionStage<CacheNode> owned(Caller c, String id) {
@@ -310,7 +311,7 @@ final class AdminRoutes {
   }
 
   private CompletionStage<?> node(Caller c, String id) {
-    return owned(c, id).thenApply(n -> view(n, null));
+    return owned(c, id).thenApply(n -> view(n, null, c.operator()));
   }
 
   private CompletionStage<?> createNode(Caller c, ApiTypes.NewNode b) {
@@ -320,7 +321,7 @@ final class AdminRoutes {
     String nodeKey = Keys.generate();
     Registry.NodeSpec spec = new Registry.NodeSpec(c.customerId(), b.resourceId(), b.name(), b.serverIp(), b.cidrBlocks(), b.maxEgressMbps(), b.enabled(), b.drives());
     return registry.<CacheNode>ask(r -> new Registry.CreateCacheNode(spec, Keys.hash(nodeKey), c.actor(), r))
-        .thenApply(n -> view(n, new ApiTypes.ActivationKeys(n.customerId(), n.id(), nodeKey)));
+        .thenApply(n -> view(n, new ApiTypes.ActivationKeys(n.customerId(), n.id(), nodeKey), false));
   }
 
   private CompletionStage<?> editNode(Caller c, String id, ApiTypes.NodeEdit b) {
@@ -329,7 +330,7 @@ final class AdminRoutes {
     }
     return owned(c, id).thenCompose(n -> registry.<CacheNode>ask(
         r -> new Registry.UpdateCacheNode(id, new Registry.NodeChanges(b.serverIp(), b.cidrBlocks(), b.maxEgressMbps(), b.enabled()), c.actor(), r)))
-        .thenApply(n -> view(n, null));
+        .thenApply(n -> view(n, null, c.operator()));
   }
 
   private CompletionStage<?> deleteNode(Caller c, String id) {
@@ -347,7 +348,8 @@ final class AdminRoutes {
   }
 
   private CompletionStage<?> history(Caller c, String id) {
-    return owned(c, id).thenCompose(n -> registry.state()).thenApply(s -> s.history().getOrDefault(id, List.of()));
+    return owned(c, id).thenCompose(n -> registry.state().thenApply(s -> s.history().getOrDefault(id, List.of()).stream()
+        .map(e -> Disclosure.history(e, n, c.operator())).toList()));
   }
 
   // --- review ----------------------------------------------------------------------------------
@@ -356,12 +358,12 @@ final class AdminRoutes {
     c.requireOperator();
     return registry.state().thenApply(s -> s.nodes().values().stream()
         .filter(n -> n.status() != IpSpaceStatus.VALID)
-        .sorted(Comparator.comparing(CacheNode::createdAt)).map(n -> view(n, null)).toList());
+        .sorted(Comparator.comparing(CacheNode::createdAt)).map(n -> view(n, null, true)).toList());
   }
 
   private CompletionStage<?> review(Caller c, String id, boolean approve, String reason) {
     c.requireOperator();
-    return registry.<CacheNode>ask(r -> new Registry.ReviewIpSpace(id, approve, reason, c.actor(), r)).thenApply(n -> view(n, null));
+    return registry.<CacheNode>ask(r -> new Registry.ReviewIpSpace(id, approve, reason, c.actor(), r)).thenApply(n -> view(n, null, true));
   }
 
   // --- purges ----------------------------------------------------------------------------------
@@ -453,7 +455,7 @@ final class AdminRoutes {
   private Route agent() {
     return concat(
         path("activate", () -> post(() -> body(ApiTypes.Activate.class, b -> completeWithFuture(
-            verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> json(200, view(n, null))).exceptionally(AdminRoutes::problem))))),
+            verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> json(200, view(n, null, false))).exceptionally(AdminRoutes::problem))))),
         path("heartbeat", () -> post(() -> body(ApiTypes.Heartbeat.class, b -> completeWithFuture(
             verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> {
               health.record(new HealthBoard.Report(n.id(), n.customerId(), clock.instant(), b.healthy(), b.hitBytes(), b.missBytes(),

@@ -34,6 +34,7 @@ public final class ApiTypes {
   /** Shown once: at creation and on rotation. */
   public record ActivationKeys(String customerId, String cacheNodeId, String nodeKey) {}
 
+  /** A cache node; {@code conflict} (the other node and block of an overlap) only for operators. */
   public record NodeView(
       String id,
       String customerId,
@@ -46,11 +47,15 @@ public final class ApiTypes {
       List<NodeDrive> drives,
       String ipSpaceStatus,
       String statusReason,
+      String conflict,
       long ipv4Addresses,
       String ipv6Networks,
       boolean healthy,
       Usage usage,
       ActivationKeys activationKeys) {}
+
+  /** One change to a node; {@code cause} (what freed space a re-evaluation used) only for operators. */
+  public record HistoryView(String at, String actor, String change, String cause) {}
 
   /** The node's last heartbeat: cache usage and traffic; null before the first. */
   public record Usage(String reportedAt, long diskUsedBytes, long diskCapacityBytes, long hitBytes, long missBytes, long egressBytes, long requests) {}

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Picks cache nodes for a client address: the most specific block wins; among its nodes the
- * healthy ones, least loaded first; when none applies, an explicit "use the CDN" answer.
+ * healthy ones the client can reach, least loaded first; when none applies, an explicit "use the
+ * CDN" answer.
  */
 final class Steering {
   private final HealthBoard health;
@@ -35,7 +36,7 @@ final class Steering {
     for (RoutingTable.Match m : matches) {
       List<NodeRoute> healthy = new ArrayList<>();
       for (NodeRoute r : m.nodes()) {
-        if (health.healthy(r.nodeId())) {
+        if (health.healthy(r.nodeId()) && reachable(r, address)) {
           healthy.add(r);
         }
       }
@@ -49,6 +50,15 @@ final class Steering {
       }
     }
     return cdn(clientIp, "the cache nodes for this address are not healthy");
+  }
+
+  /**
+   * Server IPs are IPv4 (the registry accepts no other, as MCC requires), which IPv6 clients of
+   * dual-stack lines reach too. An IPv6 server IP kept from an older registry is offered to IPv6
+   * clients only: an IPv4 client is never sent to an address it cannot reach.
+   */
+  static boolean reachable(NodeRoute r, IPAddress client) {
+    return client.isIPv6() || r.serverIp().indexOf(':') < 0;
   }
 
   /** Share of the node's egress limit in use, from its last report (unknown limit counts as idle). */

@@ -40,7 +40,7 @@ public final class ClientAcl {
     if (table.version() == 0) {
       return "this cache has not yet received its routing table from the registry";
     }
-    IPAddress address = RoutingTable.clientAddress(client.get().getHostAddress());
+    IPAddress address = RoutingTable.clientAddress(client.get());
     return table.routesTo(address, cacheNodeId) ? null : "client address " + client.get().getHostAddress() + " is not in this cache node's IP space";
   }
 }

@@ -1,6 +1,5 @@
 package io.ispcache.registry;
 
-import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.math.BigInteger;
@@ -17,7 +16,10 @@ public final class CidrBlocks {
 
   private CidrBlocks() {}
 
-  /** Parses a comma-separated list; throws IllegalArgumentException naming the bad element. */
+  /**
+   * Parses a comma-separated list as a customer writes it, in {@link IpText}'s strict spelling;
+   * throws IllegalArgumentException naming the bad element. Repeats of one block are kept once.
+   */
   public static List<IPAddress> parse(String list) {
     List<IPAddress> blocks = new ArrayList<>();
     if (list == null || list.isBlank()) {
@@ -28,30 +30,28 @@ public final class CidrBlocks {
       if (s.isEmpty()) {
         throw new IllegalArgumentException("the CIDR list has an empty element");
       }
-      blocks.add(parseBlock(s));
+      IPAddress block = IpText.block(s);
+      if (!blocks.contains(block)) {
+        blocks.add(block);
+      }
     }
     return blocks;
   }
 
-  static IPAddress parseBlock(String s) {
-    if (!s.contains("/")) {
-      throw new IllegalArgumentException("'" + s + "' is not in CIDR notation (address/prefix length)");
+  /**
+   * Re-reads a list the registry stored ({@link #canonical}). Not held to the customer's spelling
+   * rules: journals written before those rules hold only the library's canonical text, and they
+   * must replay whatever a later version accepts from customers.
+   */
+  public static List<IPAddress> parseStored(String list) {
+    List<IPAddress> blocks = new ArrayList<>();
+    if (list == null || list.isBlank()) {
+      return blocks;
     }
-    IPAddress address;
-    try {
-      address = new IPAddressString(s).toAddress();
-    } catch (AddressStringException e) {
-      throw new IllegalArgumentException("'" + s + "' is not a valid CIDR block");
+    for (String raw : list.split(",")) {
+      blocks.add(new IPAddressString(raw.strip()).getAddress().toPrefixBlock());
     }
-    if (address.getNetworkPrefixLength() == null) {
-      throw new IllegalArgumentException("'" + s + "' is not a valid CIDR block");
-    }
-    IPAddress block = address.toPrefixBlock();
-    if (!address.getLower().equals(block.getLower())) {
-      throw new IllegalArgumentException(
-          "'" + s + "' has host bits set; the block is " + block.toCanonicalString());
-    }
-    return block;
+    return blocks;
   }
 
   /** IPv4 addresses in the blocks, overlaps counted once. */

@@ -102,7 +102,15 @@ public final class Registry
 
   public record CacheNodeCreated(CacheNode node, String actor, Instant at) implements Event {}
 
-  public record CacheNodeUpdated(CacheNode node, String change, String actor, Instant at) implements Event {}
+  /**
+   * {@code cause}: for a re-evaluation the registry made ({@code actor} {@value HistoryEntry#REGISTRY}),
+   * the change that freed the space; null otherwise and in events from before it existed.
+   */
+  public record CacheNodeUpdated(CacheNode node, String change, String actor, Instant at, String cause) implements Event {
+    public CacheNodeUpdated(CacheNode node, String change, String actor, Instant at) {
+      this(node, change, actor, at, null);
+    }
+  }
 
   public record CacheNodeDeleted(String nodeId, String actor, Instant at) implements Event {}
 
@@ -110,18 +118,25 @@ public final class Registry
 
   private final Consumer<RegistryState> published;
   private final boolean allowPrivateServerIps;
+  private final IpSpaceCeiling ceiling;
   private final Clock clock;
 
-  private Registry(Consumer<RegistryState> published, boolean allowPrivateServerIps, Clock clock) {
+  private Registry(Consumer<RegistryState> published, boolean allowPrivateServerIps, IpSpaceCeiling ceiling, Clock clock) {
     super(PERSISTENCE_ID);
     this.published = published;
     this.allowPrivateServerIps = allowPrivateServerIps;
+    this.ceiling = ceiling;
     this.clock = clock;
   }
 
   /** @param published receives the state after recovery and after every change (routing tables) */
+  public static Behavior<Command> create(Consumer<RegistryState> published, boolean allowPrivateServerIps, IpSpaceCeiling ceiling) {
+    return new Registry(published, allowPrivateServerIps, ceiling, Clock.systemUTC());
+  }
+
+  /** With the default ceiling of IP space per customer. */
   public static Behavior<Command> create(Consumer<RegistryState> published, boolean allowPrivateServerIps) {
-    return new Registry(published, allowPrivateServerIps, Clock.systemUTC());
+    return create(published, allowPrivateServerIps, IpSpaceCeiling.DEFAULT);
   }
 
   @Override
@@ -233,14 +248,16 @@ public final class Registry
     int egress = egress(spec.maxEgressMbps());
     List<NodeDrive> drives = drives(spec.drives());
     String id = UUID.randomUUID().toString();
-    NodeRules.checkOwnUniqueness(s, id, spec.customerId(), serverIp, blocks);
+    NodeRules.checkServerIp(s, id, spec.customerId(), serverIp);
+    NodeRules.checkOwnBlocks(s, id, spec.customerId(), blocks);
+    NodeRules.checkCeiling(s, id, spec.customerId(), blocks, ceiling);
     NodeRules.Evaluation e = NodeRules.evaluate(s, id, spec.customerId(), blocks, false);
     Instant now = clock.instant();
     CacheNode node =
         new CacheNode(
             id, spec.customerId(), resource.id(), name, serverIp, CidrBlocks.canonical(blocks), egress,
             spec.enabled() == null || spec.enabled(), drives, e.status(), e.reason(), false, e.ipv4(),
-            e.ipv6().toString(), c.nodeKeyHash(), now);
+            e.ipv6().toString(), c.nodeKeyHash(), now, e.conflict(), now);
     return persist(List.of(new CacheNodeCreated(node, c.actor(), now)), c.replyTo(), st -> st.nodes().get(id));
   }
 
@@ -248,27 +265,42 @@ public final class Registry
     CacheNode old = node(s, c.nodeId());
     NodeChanges ch = c.changes();
     String serverIp = ch.serverIp() == null ? old.serverIp() : serverIp(ch.serverIp());
-    boolean blocksChanged = ch.cidrBlocks() != null;
-    List<IPAddress> blocks = NodeRules.parseBlocks(blocksChanged ? ch.cidrBlocks() : old.cidrBlocks());
+    List<IPAddress> newBlocks = ch.cidrBlocks() == null ? null : NodeRules.parseBlocks(ch.cidrBlocks());
+    // Only an edit of the blocks asks for space again; any other edit, or the same blocks in another
+    // order or spelling, keeps status, reason and approval.
+    boolean blocksTouched =
+        newBlocks != null && !new java.util.HashSet<>(newBlocks).equals(new java.util.HashSet<>(CidrBlocks.parseStored(old.cidrBlocks())));
+    String canonical = blocksTouched ? CidrBlocks.canonical(newBlocks) : old.cidrBlocks();
     int egress = ch.maxEgressMbps() == null ? old.maxEgressMbps() : egress(ch.maxEgressMbps());
     boolean enabled = ch.enabled() == null ? old.enabled() : ch.enabled();
-    NodeRules.checkOwnUniqueness(s, old.id(), old.customerId(), serverIp, blocks);
-    String canonical = CidrBlocks.canonical(blocks);
-    // An approval covers exactly the blocks the operator saw; any edit of the list is evaluated again.
-    boolean approved = old.approved() && canonical.equals(old.cidrBlocks());
-    boolean rejected = old.status() == IpSpaceStatus.ATTENTION_REQUIRED && isRejection(old) && canonical.equals(old.cidrBlocks());
-    NodeRules.Evaluation e = NodeRules.evaluate(s, old.id(), old.customerId(), blocks, approved);
-    IpSpaceStatus status = rejected ? old.status() : e.status();
-    String reason = rejected ? old.statusReason() : e.reason();
-    CacheNode node =
-        new CacheNode(
-            old.id(), old.customerId(), old.resourceId(), old.name(), serverIp, canonical, egress, enabled, old.drives(),
-            status, reason, approved, e.ipv4(), e.ipv6().toString(), old.nodeKeyHash(), old.createdAt());
-    List<Event> events = new ArrayList<>();
+    if (!java.util.Objects.equals(serverIp, old.serverIp())) {
+      NodeRules.checkServerIp(s, old.id(), old.customerId(), serverIp);
+    }
     Instant now = clock.instant();
+    CacheNode node;
+    if (blocksTouched) {
+      NodeRules.checkOwnBlocks(s, old.id(), old.customerId(), newBlocks);
+      NodeRules.checkCeiling(s, old.id(), old.customerId(), newBlocks, ceiling);
+      // The node's own space is not in its way: it is evaluated against the others' only.
+      NodeRules.Evaluation e = NodeRules.evaluate(s.withoutNode(old.id()), old.id(), old.customerId(), newBlocks, false);
+      node =
+          new CacheNode(
+              old.id(), old.customerId(), old.resourceId(), old.name(), serverIp, canonical, egress, enabled, old.drives(),
+              e.status(), e.reason(), false, e.ipv4(), e.ipv6().toString(), old.nodeKeyHash(), old.createdAt(), e.conflict(), now);
+    } else {
+      node =
+          new CacheNode(
+              old.id(), old.customerId(), old.resourceId(), old.name(), serverIp, old.cidrBlocks(), egress, enabled, old.drives(),
+              old.status(), old.statusReason(), old.approved(), old.ipv4Addresses(), old.ipv6Networks(), old.nodeKeyHash(),
+              old.createdAt(), old.conflict(), old.requestedAt());
+    }
+    List<Event> events = new ArrayList<>();
     events.add(new CacheNodeUpdated(node, describe(old, node), c.actor(), now));
-    RegistryState next = s.withNode(node, new HistoryEntry(now, c.actor(), "updated"));
-    events.addAll(reevaluated(next, c.actor(), now, old.id()));
+    if (blocksTouched && old.holdsSpace()) {
+      RegistryState next = s.withNode(node, new HistoryEntry(now, c.actor(), "updated", null));
+      events.addAll(reevaluated(next, "cache node " + old.name() + " (" + old.id() + ") of customer " + old.customerId()
+          + " changed its CIDR blocks (" + c.actor() + ")", now));
+    }
     return persist(events, c.replyTo(), st -> st.nodes().get(old.id()));
   }
 
@@ -277,17 +309,16 @@ public final class Registry
     Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
     events.add(new CacheNodeDeleted(old.id(), c.actor(), now));
-    events.addAll(reevaluated(s.withoutNode(old.id()), c.actor(), now, null));
+    if (old.holdsSpace()) {
+      events.addAll(reevaluated(s.withoutNode(old.id()), "cache node " + old.name() + " (" + old.id() + ") of customer "
+          + old.customerId() + " was deleted (" + c.actor() + ")", now));
+    }
     return Effect().persist(events).thenRun(published::accept).thenReply(c.replyTo(), st -> StatusReply.success(Done.getInstance()));
   }
 
   private ReplyEffect<Event, RegistryState> rotateNodeKey(RegistryState s, RotateNodeKey c) {
     CacheNode old = node(s, c.nodeId());
-    CacheNode node =
-        new CacheNode(
-            old.id(), old.customerId(), old.resourceId(), old.name(), old.serverIp(), old.cidrBlocks(), old.maxEgressMbps(),
-            old.enabled(), old.drives(), old.status(), old.statusReason(), old.approved(), old.ipv4Addresses(),
-            old.ipv6Networks(), c.nodeKeyHash(), old.createdAt());
+    CacheNode node = old.withNodeKeyHash(c.nodeKeyHash());
     return persist(List.of(new CacheNodeUpdated(node, "node key rotated", c.actor(), clock.instant())), c.replyTo(), st -> st.nodes().get(old.id()));
   }
 
@@ -301,13 +332,18 @@ public final class Registry
     }
     IpSpaceStatus status = c.approve() ? IpSpaceStatus.VALID : IpSpaceStatus.ATTENTION_REQUIRED;
     String reason = c.approve() ? null : REJECTED + c.reason().strip();
-    CacheNode node =
-        new CacheNode(
-            old.id(), old.customerId(), old.resourceId(), old.name(), old.serverIp(), old.cidrBlocks(), old.maxEgressMbps(),
-            old.enabled(), old.drives(), status, reason, c.approve(), old.ipv4Addresses(), old.ipv6Networks(),
-            old.nodeKeyHash(), old.createdAt());
+    // Approval is the operator's decision over everything, overlaps included; it demotes no holder.
+    CacheNode node = old.withIpSpace(status, reason, c.approve() ? null : old.conflict(), c.approve());
     String change = c.approve() ? "IP space approved" : "IP space rejected: " + c.reason().strip();
-    return persist(List.of(new CacheNodeUpdated(node, change, c.actor(), clock.instant())), c.replyTo(), st -> st.nodes().get(old.id()));
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>();
+    events.add(new CacheNodeUpdated(node, change, c.actor(), now));
+    if (old.holdsSpace() && !c.approve()) {
+      RegistryState next = s.withNode(node, new HistoryEntry(now, c.actor(), change, null));
+      events.addAll(reevaluated(next, "the IP space of cache node " + old.name() + " (" + old.id() + ") of customer "
+          + old.customerId() + " was rejected (" + c.actor() + ")", now));
+    }
+    return persist(events, c.replyTo(), st -> st.nodes().get(old.id()));
   }
 
   /** Longest key or prefix a purge may name: a request path is at most 4096 characters. */
@@ -338,23 +374,30 @@ public final class Registry
     return n.statusReason() != null && n.statusReason().startsWith(REJECTED);
   }
 
-  /** Nodes held back only by an overlap are evaluated again once the space they overlapped changed. */
-  private List<Event> reevaluated(RegistryState next, String actor, Instant now, String except) {
+  /**
+   * After held space was freed: nodes waiting only on an overlap are evaluated again, oldest
+   * request first, each against the space held after the ones before it. The registry is the
+   * actor; {@code cause} (for operators) says what freed the space.
+   */
+  private static List<Event> reevaluated(RegistryState next, String cause, Instant now) {
     List<Event> events = new ArrayList<>();
     RegistryState current = next;
+    List<CacheNode> waiting = new ArrayList<>();
     for (CacheNode n : next.nodes().values()) {
-      if (n.id().equals(except) || n.status() != IpSpaceStatus.ATTENTION_REQUIRED || isRejection(n)) {
-        continue;
+      if (n.status() == IpSpaceStatus.ATTENTION_REQUIRED && !isRejection(n)) {
+        waiting.add(n);
       }
-      NodeRules.Evaluation e = NodeRules.evaluate(current, n.id(), n.customerId(), CidrBlocks.parse(n.cidrBlocks()), n.approved());
-      if (e.status() != n.status()) {
-        CacheNode updated =
-            new CacheNode(
-                n.id(), n.customerId(), n.resourceId(), n.name(), n.serverIp(), n.cidrBlocks(), n.maxEgressMbps(), n.enabled(),
-                n.drives(), e.status(), e.reason(), n.approved(), n.ipv4Addresses(), n.ipv6Networks(), n.nodeKeyHash(),
-                n.createdAt());
-        events.add(new CacheNodeUpdated(updated, "IP space evaluated again: " + e.status(), actor, now));
-        current = current.withNode(updated, new HistoryEntry(now, actor, "re-evaluated"));
+    }
+    waiting.sort(NodeRules.ASKING_ORDER);
+    for (CacheNode n : waiting) {
+      NodeRules.Evaluation e =
+          NodeRules.evaluate(current, n.id(), n.customerId(), CidrBlocks.parseStored(n.cidrBlocks()), n.approved());
+      // Still waiting, on another holder now: the operator's view of the conflict follows.
+      if (e.status() != n.status() || !java.util.Objects.equals(e.conflict(), n.conflict())) {
+        CacheNode updated = n.withIpSpace(e.status(), e.reason(), e.conflict(), n.approved());
+        String change = "IP space evaluated again after space it waited for was freed: " + e.status();
+        events.add(new CacheNodeUpdated(updated, change, HistoryEntry.REGISTRY, now, cause));
+        current = current.withNode(updated, new HistoryEntry(now, HistoryEntry.REGISTRY, change, cause));
       }
     }
     return events;
@@ -449,8 +492,8 @@ public final class Registry
               return s.withCustomer(new Customer(c.id(), c.name(), e.keyHashes(), c.createdAt()));
             })
         .onEvent(ResourceCreated.class, (s, e) -> s.withResource(e.resource()))
-        .onEvent(CacheNodeCreated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), "created")))
-        .onEvent(CacheNodeUpdated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), e.change())))
+        .onEvent(CacheNodeCreated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), "created", null)))
+        .onEvent(CacheNodeUpdated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), e.change(), e.cause())))
         .onEvent(CacheNodeDeleted.class, (s, e) -> s.withoutNode(e.nodeId()))
         .onEvent(PurgeRecorded.class, (s, e) -> s.withPurge(e.purge()))
         .build();

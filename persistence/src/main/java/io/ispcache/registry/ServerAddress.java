@@ -1,10 +1,8 @@
 package io.ispcache.registry;
 
-import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 
-/** A cache node's server IP: a single unicast address, public unless the deployment allows otherwise. */
+/** A cache node's server IP: a single unicast IPv4 address, public unless the deployment allows otherwise. */
 public final class ServerAddress {
   /** Private, shared, documentation and reserved ranges (RFC 1918, 6598, 5737, 2544, 1112, 4193, 3849). */
   private static final java.util.List<IPAddress> RESERVED =
@@ -15,16 +13,16 @@ public final class ServerAddress {
 
   private ServerAddress() {}
 
-  /** The canonical address; IllegalArgumentException explains why {@code raw} is refused. */
+  /**
+   * The canonical address; IllegalArgumentException explains why {@code raw} is refused. Only IPv4:
+   * Microsoft Connected Cache requires a public IPv4 server address, and a single address per node
+   * must be reachable by every client steered to it, IPv4 clients included.
+   */
   public static String check(String raw, boolean allowPrivate) {
-    IPAddress a;
-    try {
-      a = new IPAddressString(raw.strip()).toAddress();
-    } catch (AddressStringException | RuntimeException e) {
-      throw new IllegalArgumentException("'" + raw + "' is not an IP address");
-    }
-    if (a == null || a.getNetworkPrefixLength() != null || a.isMultiple()) {
-      throw new IllegalArgumentException("'" + raw + "' must be a single address, not a block");
+    IPAddress a = IpText.address(raw.strip());
+    if (!a.isIPv4()) {
+      throw new IllegalArgumentException(
+          "'" + raw + "' is an IPv6 address; a cache node's server IP is a public IPv4 address, which its IPv4 and IPv6 clients are both steered to");
     }
     if (a.isMulticast() || a.isUnspecified() || a.isLoopback() || a.isAnyLocal()) {
       throw new IllegalArgumentException("'" + raw + "' is not a unicast host address");

@@ -1,12 +1,12 @@
 package io.ispcache.routing;
 
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
 import inet.ipaddr.ipv6.IPv6AddressAssociativeTrie;
 import io.ispcache.registry.CacheNode;
 import io.ispcache.registry.CidrBlocks;
+import io.ispcache.registry.IpText;
 import io.ispcache.registry.RegistryState;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class RoutingTable {
         continue;
       }
       NodeRoute route = new NodeRoute(n.id(), n.customerId(), n.name(), n.serverIp(), n.maxEgressMbps());
-      for (IPAddress block : CidrBlocks.parse(n.cidrBlocks())) {
+      for (IPAddress block : CidrBlocks.parseStored(n.cidrBlocks())) {
         b.add(block, route);
       }
     }
@@ -122,18 +122,23 @@ public final class RoutingTable {
     return Integer.parseInt(block.substring(block.indexOf('/') + 1));
   }
 
-  /** Parses a client address; IllegalArgumentException for anything but one IPv4/IPv6 address. */
+  /**
+   * Parses a client address in {@link IpText}'s strict spelling (no inet_aton forms, no leading
+   * zeros, no zone); IllegalArgumentException with the rule otherwise. An IPv4-mapped IPv6 address
+   * is the IPv4 client it carries.
+   */
   public static IPAddress clientAddress(String raw) {
-    IPAddress a = null;
-    if (raw != null && !raw.isBlank()) {
-      IPAddressString s = new IPAddressString(raw.strip(), new inet.ipaddr.IPAddressStringParameters.Builder()
-          .allowEmpty(false).allowPrefix(false).allowMask(false).allowWildcardedSeparator(false).allowSingleSegment(false)
-          .getIPv4AddressParametersBuilder().allow_inet_aton(false).getParentBuilder().toParams());
-      a = s.getAddress();
-    }
-    if (a == null || a.getNetworkPrefixLength() != null || a.isMultiple() || !(a.isIPv4() || a.isIPv6())) {
-      throw new IllegalArgumentException("'" + raw + "' is not a single IP address");
-    }
+    IPAddress a = IpText.address(raw == null ? null : raw.strip());
+    return a.isIPv6() && a.toIPv6().isIPv4Mapped() ? a.toIPv6().getEmbeddedIPv4Address() : a;
+  }
+
+  /**
+   * A connected client's address from its socket. From bytes, not text: a link-local peer's scope id
+   * names our interface, not part of the address the client has.
+   */
+  public static IPAddress clientAddress(java.net.InetAddress socketAddress) {
+    byte[] bytes = socketAddress.getAddress();
+    IPAddress a = bytes.length == 4 ? new IPv4Address(bytes) : new IPv6Address(bytes);
     return a.isIPv6() && a.toIPv6().isIPv4Mapped() ? a.toIPv6().getEmbeddedIPv4Address() : a;
   }
 

@@ -16,7 +16,7 @@ public record RoutingUpdate(long version, List<RouteEntry> entries) implements C
     for (CacheNode n : state.nodes().values()) {
       if (n.routable()) {
         NodeRoute route = new NodeRoute(n.id(), n.customerId(), n.name(), n.serverIp(), n.maxEgressMbps());
-        for (var block : CidrBlocks.parse(n.cidrBlocks())) {
+        for (var block : CidrBlocks.parseStored(n.cidrBlocks())) {
           entries.add(new RouteEntry(block.toCanonicalString(), route));
         }
       }

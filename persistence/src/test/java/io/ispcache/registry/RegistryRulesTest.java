@@ -42,12 +42,16 @@ class RegistryRulesTest {
   }
 
   @Test
-  void overlappingBlocksAreCountedOnceAndRefusedWithinOneList() {
+  void overlappingBlocksWithinOneListAreCountedOnce() {
     Customer c = h.customer("Overlap counting ISP");
     Resource r = h.resource(c, "main");
-    Rejection e = h.nodeRefused(c, r, "dup", "20.2.1.1", "13.0.0.0/24, 13.0.0.128/25");
-    assertEquals(400, e.status());
-    assertEquals("cidrBlocks", e.field());
+    CacheNode nested = h.node(c, r, "nested", "20.2.1.1", "13.0.0.0/24, 13.0.0.128/25, 13.0.0.0/24");
+    assertEquals(256, nested.ipv4Addresses());
+    assertEquals("13.0.0.0/24, 13.0.0.128/25", nested.cidrBlocks(), "a repeated block is kept once");
+    assertEquals(IpSpaceStatus.VALID, nested.status());
+    CacheNode issue = h.node(c, r, "issue", "20.2.1.2", "14.200.0.0/16, 14.200.5.0/24");
+    assertEquals(65_536, issue.ipv4Addresses());
+    assertEquals(IpSpaceStatus.IN_REVIEW, issue.status());
   }
 
   @Test
@@ -91,11 +95,11 @@ class RegistryRulesTest {
   void ipv6BlocksAreAcceptedAndCountedInSlash64s() {
     Customer c = h.customer("Six ISP");
     Resource r = h.resource(c, "main");
-    CacheNode n = h.node(c, r, "six", "2a00:1450:4001::1", "2a01:4f8::/48, 17.0.0.0/24");
+    CacheNode n = h.node(c, r, "six", "20.6.1.1", "2a01:4f8::/48, 17.0.0.0/24");
     assertEquals("65536", n.ipv6Networks());
     assertEquals(256, n.ipv4Addresses());
     assertEquals(IpSpaceStatus.IN_REVIEW, n.status(), "a /48 is 65,536 /64 networks");
-    CacheNode small = h.node(c, r, "sixsmall", "2a00:1450:4001::2", "2a01:4f9::/52");
+    CacheNode small = h.node(c, r, "sixsmall", "20.6.1.2", "2a01:4f9::/52");
     assertEquals("4096", small.ipv6Networks());
     assertEquals(IpSpaceStatus.VALID, small.status());
   }
@@ -142,6 +146,7 @@ class RegistryRulesTest {
     assertEquals("serverIp", h.nodeRefused(c, r, "bad6", "224.0.0.1", null).field());
     assertEquals("serverIp", h.nodeRefused(c, r, "bad7", "not-an-ip", null).field());
     assertEquals("serverIp", h.nodeRefused(c, r, "bad8", "20.0.0.0/24", null).field());
+    assertEquals("serverIp", h.nodeRefused(c, r, "bad10", "2a00:1450:4001::1", null).field());
     assertEquals(404, h.nodeRefused(c, new Resource("nope", c.id(), "x"), "bad9", null, null).status());
     CacheNode bare = h.node(c, r, "bare", null, null);
     assertNull(bare.serverIp());

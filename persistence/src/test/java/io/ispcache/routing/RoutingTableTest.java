@@ -44,8 +44,22 @@ class RoutingTableTest {
   }
 
   @Test
+  void socketAddressesAreReadFromTheirBytesScopeIdsAndMappingAside() throws Exception {
+    java.net.Inet6Address scoped = java.net.Inet6Address.getByAddress(null, java.net.InetAddress.getByName("fe80::1").getAddress(), 3);
+    assertTrue(scoped.getHostAddress().contains("%"), scoped.getHostAddress());
+    assertEquals("fe80::1", RoutingTable.clientAddress(scoped).toCanonicalString());
+    assertEquals(List.of(SIX), table().matches(RoutingTable.clientAddress(java.net.InetAddress.getByName("2a01:4f8:1::5"))).get(0).nodes());
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xff;
+    mapped[11] = (byte) 0xff;
+    mapped[12] = 42;
+    mapped[15] = 9;
+    assertEquals("42.0.0.9", RoutingTable.clientAddress(java.net.Inet6Address.getByAddress(null, mapped, -1)).toCanonicalString());
+  }
+
+  @Test
   void malformedClientAddressesAreRefused() {
-    for (String bad : new String[] {"", "x", "1.2.3.0/24", "1.2.3.*", "999.1.1.1", null}) {
+    for (String bad : new String[] {"", "x", "1.2.3.0/24", "1.2.3.*", "999.1.1.1", "01.2.3.4", "16909060", "fe80::1%eth0", null}) {
       assertThrows(IllegalArgumentException.class, () -> RoutingTable.clientAddress(bad), String.valueOf(bad));
     }
   }
