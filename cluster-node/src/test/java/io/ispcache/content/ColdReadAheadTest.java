@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ispcache.node.InProcessNode;
+import io.ispcache.node.NodeAndOrigin;
 import io.ispcache.testing.TestContent;
 import io.ispcache.testing.TestOrigin;
 import java.io.IOException;
@@ -42,20 +43,20 @@ class ColdReadAheadTest {
   static InProcessNode node;
   static HttpClient http;
 
+  static NodeAndOrigin setup;
+
   @BeforeAll
   static void start() throws IOException {
-    origin = new TestOrigin();
-    node = InProcessNode.start(dataDir, origin.port(), "ispcache.object.read-ahead-chunks = " + READ_AHEAD);
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    setup = NodeAndOrigin.start(dataDir, "ispcache.object.read-ahead-chunks = " + READ_AHEAD);
+    origin = setup.origin();
+    node = setup.node();
+    http = setup.http();
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
-    }
-    if (origin != null) {
-      origin.close();
+    if (setup != null) {
+      setup.close();
     }
   }
 

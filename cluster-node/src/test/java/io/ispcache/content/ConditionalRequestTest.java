@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ispcache.node.InProcessNode;
+import io.ispcache.node.NodeAndOrigin;
 import io.ispcache.testing.TestContent;
 import io.ispcache.testing.TestOrigin;
 import java.io.IOException;
@@ -55,20 +56,20 @@ class ConditionalRequestTest {
   static HttpClient http;
   static final AtomicInteger objects = new AtomicInteger();
 
+  static NodeAndOrigin setup;
+
   @BeforeAll
   static void start() throws IOException {
-    origin = new TestOrigin();
-    node = InProcessNode.start(dataDir, origin.port(), "ispcache.upstream.response-timeout = 60s");
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    setup = NodeAndOrigin.start(dataDir, "ispcache.upstream.response-timeout = 60s");
+    origin = setup.origin();
+    node = setup.node();
+    http = setup.http();
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
-    }
-    if (origin != null) {
-      origin.close();
+    if (setup != null) {
+      setup.close();
     }
   }
 

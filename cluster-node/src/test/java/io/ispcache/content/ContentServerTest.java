@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ispcache.node.InProcessNode;
+import io.ispcache.node.NodeAndOrigin;
 import io.ispcache.testing.TestContent;
 import io.ispcache.testing.TestOrigin;
 import java.io.IOException;
@@ -39,29 +40,25 @@ class ContentServerTest {
   static InProcessNode node;
   static HttpClient http;
 
+  static NodeAndOrigin setup;
+
   @BeforeAll
   static void start() throws IOException {
-    origin = new TestOrigin();
-    node = InProcessNode.start(dataDir, origin.port(), "");
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    setup = NodeAndOrigin.start(dataDir, "");
+    origin = setup.origin();
+    node = setup.node();
+    http = setup.http();
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
-    }
-    if (origin != null) {
-      origin.close();
+    if (setup != null) {
+      setup.close();
     }
   }
 
   static HttpResponse<byte[]> get(URI uri, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    return setup.send("GET", uri, headers);
   }
 
   static byte[] expected(long seed, long offset, int length) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ispcache.content.server.RawHttp;
 import io.ispcache.node.InProcessNode;
+import io.ispcache.node.NodeAndOrigin;
 import io.ispcache.testing.TestContent;
 import io.ispcache.testing.TestOrigin;
 import java.io.ByteArrayOutputStream;
@@ -32,20 +33,20 @@ class RequestTargetTest {
   static InProcessNode node;
   static int port;
 
+  static NodeAndOrigin setup;
+
   @BeforeAll
   static void start() throws IOException {
-    origin = new TestOrigin();
-    node = InProcessNode.start(dataDir, origin.port(), "");
+    setup = NodeAndOrigin.start(dataDir, "");
+    origin = setup.origin();
+    node = setup.node();
     port = node.contentRoot().getPort();
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.close();
-    }
-    if (origin != null) {
-      origin.close();
+    if (setup != null) {
+      setup.close();
     }
   }
 
