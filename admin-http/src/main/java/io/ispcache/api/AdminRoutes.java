@@ -40,7 +40,6 @@ import io.ispcache.registry.RegistryState;
 import io.ispcache.registry.Resource;
 import io.ispcache.report.HealthBoard;
 import io.ispcache.routing.RoutingTables;
-import java.net.URI;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -426,24 +425,9 @@ final class AdminRoutes {
   }
 
   private HttpResponse redirect(String clientIp, String url) {
-    URI target;
-    try {
-      target = new URI(url);
-    } catch (java.net.URISyntaxException e) {
-      throw ApiException.badRequest("url", "url is not a valid URI");
-    }
-    if (target.getScheme() == null || !target.getScheme().matches("(?i)https?") || target.getHost() == null) {
-      throw ApiException.badRequest("url", "url must be an absolute http:// URL of a CDN host");
-    }
+    RedirectTarget target = RedirectTarget.of(url, purgeTargets);
     ApiTypes.SteerAnswer answer = steering.steer(routing.current(), clientIp);
-    String location;
-    if (answer.useCdn()) {
-      location = url;
-    } else {
-      String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
-      String query = target.getRawQuery();
-      location = answer.nodes().get(0).url() + path + "?" + (query == null ? "" : query + "&") + "cacheHostOrigin=" + target.getHost();
-    }
+    String location = answer.useCdn() ? target.cdnUrl() : target.onNode(answer.nodes().get(0).url());
     return HttpResponse.create().withStatus(StatusCodes.FOUND).addHeader(Location.create(location))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.bytes(answer)));
   }

@@ -203,6 +203,28 @@ class AdminApiTest {
   }
 
   @Test
+  void steeringRedirectsOnlyToHttpUrlsOfAllowlistedOrigins() throws Exception {
+    String clientIp = "43.1.0.1"; // no cache node serves it: the answer is the CDN URL itself
+    for (String url : List.of(
+        "https://evil.example.com/phish",
+        "http://evil.example.com/phish",
+        "http://download.windowsupdate.com@evil.com/",
+        "http://user:pw@download.windowsupdate.com/x.cab",
+        "https://download.windowsupdate.com/x.cab",
+        "//evil.example.com/x",
+        "javascript:alert(1)",
+        "http://download.windowsupdate.com.evil.com/x",
+        "http://[::1]/x")) {
+      var r = h.call("GET", "/api/v1/steer/redirect?clientIp=" + clientIp + "&url=" + java.net.URLEncoder.encode(url, "UTF-8"), null, null);
+      assertProblem(r, 400, "url");
+      assertTrue(r.raw().headers().firstValue("Location").isEmpty(), url);
+    }
+    var ok = h.call("GET", "/api/v1/steer/redirect?clientIp=" + clientIp + "&url=" + java.net.URLEncoder.encode("http://au.download.windowsupdate.com/x.cab?a=1#frag", "UTF-8"), null, null);
+    assertEquals(302, ok.status(), ok.raw().body());
+    assertEquals("http://au.download.windowsupdate.com/x.cab?a=1", ok.raw().headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
   void nodeAgentsActivateOnlyWithTheirOwnKeys() throws Exception {
     Tenant t = tenant();
     JsonNode keys = node(t, "agent", "20.13.0.1", "44.0.0.0/24").get("activationKeys");

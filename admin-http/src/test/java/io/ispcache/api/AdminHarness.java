@@ -48,11 +48,14 @@ public final class AdminHarness implements AutoCloseable {
     port = binding.localAddress().getPort();
   }
 
-  /** Origin hosts the harness's purge key rules allow (the cache nodes' real rules are ContentTarget's). */
+  /**
+   * Origin hosts the harness's key rules allow, each with its subdomains (the cache nodes' real
+   * rules are ContentTarget's, under config/origins.conf).
+   */
   static final java.util.Set<String> ALLOWED = java.util.Set.of("download.windowsupdate.com", "origin.example.net");
 
   static String cacheKey(String host, String path, String query) {
-    if (!ALLOWED.contains(host)) {
+    if (ALLOWED.stream().noneMatch(a -> host.equals(a) || host.endsWith("." + a))) {
       throw new IllegalArgumentException("origin host " + host + " is not on this cache's allowlist");
     }
     return host + path + (query == null ? "" : "?" + query);
