@@ -130,7 +130,8 @@ public final class CacheNode {
                             opened,
                             (key, version, index) ->
                                 supplyRef.thenCompose(s -> s.held(key, version, index)),
-                            metrics)
+                            metrics,
+                            peerSettings.secret())
                         .route())
                 .toCompletableFuture()
                 .join();
@@ -150,7 +151,7 @@ public final class CacheNode {
         OriginClient origins = new OriginClient(system, originSettings, blockingIo);
         metrics.upstream(origins.figures());
         PeerClient peers =
-            new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());
+            new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout(), peerSettings.secret());
         ChunkSupply supply =
             new ChunkSupply(
                 system,
