@@ -6,6 +6,7 @@ import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.delete;
 import static akka.http.javadsl.server.Directives.entity;
 import static akka.http.javadsl.server.Directives.extractRequest;
+import static akka.http.javadsl.server.Directives.extractRequestEntity;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
@@ -24,6 +25,7 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
 import akka.http.javadsl.server.ExceptionHandler;
@@ -171,8 +173,11 @@ final class AdminRoutes {
 
   // --- plumbing -------------------------------------------------------------------------------
 
+  /** A JSON body: declared application/json (any charset parameter), else 415 before it is read. */
   private <T> Route body(Class<T> type, Function<T, Route> inner) {
-    return entity(Unmarshaller.entityToString(), raw -> inner.apply(Json.read(raw, type)));
+    return extractRequestEntity(e -> e.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)
+        ? entity(Unmarshaller.entityToString(), raw -> inner.apply(Json.read(raw, type)))
+        : complete(Problems.of(415, "the request body must be sent as Content-Type: application/json", null)));
   }
 
   private Route answer(HttpRequest request, Function<Caller, CompletionStage<?>> action) {

@@ -125,6 +125,51 @@ class AdminApiTest {
   }
 
   @Test
+  void bodiesThatAreNotDeclaredJsonAreRefusedWith415() throws Exception {
+    Tenant t = tenant();
+    String body = "{\"name\":\"typed\"}";
+    for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/jsonp", "text/json"}) {
+      assertProblem(h.call("POST", "/api/v1/resources", t.key(), type, body), 415, null);
+    }
+    assertProblem(h.call("POST", "/api/v1/resources", t.key(), null, body), 415, null);
+    assertProblem(h.call("POST", "/api/v1/agent/activate", null, "text/plain", "{}"), 415, null);
+    assertEquals(201, h.call("POST", "/api/v1/resources", t.key(), "application/json; charset=utf-8", body).status());
+    assertEquals(201, h.call("POST", "/api/v1/resources", t.key(), "Application/JSON", "{\"name\":\"typed2\"}").status());
+  }
+
+  @Test
+  void controlAndBidirectionalOverrideCharactersInTextAreRefused() throws Exception {
+    Tenant t = tenant();
+    for (String bad : new String[] {"\\u202e", "\\u202a", "\\u2066", "\\u2069", "\\u0000", "\\u0007", "\\n", "\\u007f", "\\u0085", "\\u009f"}) {
+      assertProblem(h.call("POST", "/api/v1/customers", OP, "{\"name\":\"Evil " + bad + "gnp.exe\"}"), 400, "name");
+      assertProblem(h.call("POST", "/api/v1/resources", t.key(), "{\"name\":\"r" + bad + "x\"}"), 400, "name");
+      assertProblem(h.call("POST", "/api/v1/nodes", t.key(), "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"n" + bad + "x\"}"), 400, "name");
+    }
+    // Raw (unescaped) characters in the body are refused the same way.
+    assertProblem(h.call("POST", "/api/v1/customers", OP, "{\"name\":\"Evil \u202Egnp.exe\"}"), 400, "name");
+    JsonNode n = node(t, "reviewed", "20.15.0.1", "46.0.0.0/15");
+    assertProblem(h.call("POST", "/api/v1/review/" + n.get("id").asText() + "/reject", OP, "{\"reason\":\"no \\u202e\"}"), 400, "reason");
+    assertEquals(201, h.call("POST", "/api/v1/customers", OP, "{\"name\":\"Zürich Telekom \u00c5 " + System.nanoTime() + "\"}").status(), "letters beyond ASCII are names");
+  }
+
+  @Test
+  void fractionalEgressLimitsAreRefusedNotTruncated() throws Exception {
+    Tenant t = tenant();
+    String base = "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"egress\",\"maxEgressMbps\":";
+    for (String bad : new String[] {"1.5", "100.0", "1e3", "0.5"}) {
+      var r = h.call("POST", "/api/v1/nodes", t.key(), base + bad + "}");
+      assertProblem(r, 400, "maxEgressMbps");
+      assertTrue(r.body().get("detail").asText().contains("whole number"), r.raw().body());
+    }
+    var created = h.call("POST", "/api/v1/nodes", t.key(), base + "1500}");
+    assertEquals(201, created.status(), created.raw().body());
+    assertEquals(1500, created.body().get("maxEgressMbps").asInt());
+    String id = created.body().get("id").asText();
+    assertProblem(h.call("PATCH", "/api/v1/nodes/" + id, t.key(), "{\"maxEgressMbps\":2.5}"), 400, "maxEgressMbps");
+    assertEquals(1500, h.call("GET", "/api/v1/nodes/" + id, t.key(), null).body().get("maxEgressMbps").asInt());
+  }
+
+  @Test
   void operatorReviewsLargeIpSpaceAndHistoryRecordsWhoDidWhat() throws Exception {
     Tenant t = tenant();
     JsonNode n = node(t, "large", "20.11.0.1", "41.0.0.0/15");
