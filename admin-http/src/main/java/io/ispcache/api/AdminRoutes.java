@@ -35,6 +35,7 @@ import akka.http.javadsl.unmarshalling.Unmarshaller;
 import io.ispcache.purge.PurgeFeed;
 import io.ispcache.registry.CacheNode;
 import io.ispcache.registry.Customer;
+import io.ispcache.registry.DeletedNode;
 import io.ispcache.registry.IpSpaceStatus;
 import io.ispcache.registry.Purge;
 import io.ispcache.registry.Registry;
@@ -350,8 +351,15 @@ final class AdminRoutes {
         .thenApply(n -> new ApiTypes.ActivationKeys(n.customerId(), n.id(), nodeKey));
   }
 
+  /** A node's history, also after its deletion (from its tombstone), for its owner and operators. */
   private CompletionStage<?> history(Caller c, String id) {
-    return owned(c, id).thenCompose(n -> registry.state()).thenApply(s -> s.history().getOrDefault(id, List.of()));
+    return registry.state().thenApply(s -> {
+      String owner = s.node(id).map(CacheNode::customerId)
+          .or(() -> s.deletedNode(id).map(DeletedNode::customerId))
+          .orElseThrow(() -> ApiException.notFound("cache node " + id));
+      c.requireOwner(owner);
+      return s.history().getOrDefault(id, List.of());
+    });
   }
 
   // --- review ----------------------------------------------------------------------------------

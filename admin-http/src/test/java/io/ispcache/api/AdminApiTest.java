@@ -300,6 +300,30 @@ class AdminApiTest {
   }
 
   @Test
+  void aDeletedNodesHistoryStaysReadableByItsOwnerAndOperatorsOnly() throws Exception {
+    Tenant t = tenant();
+    Tenant other = tenant();
+    String id = node(t, "doomed", "20.16.0.1", "47.0.0.0/24").get("id").asText();
+    assertEquals(200, h.call("PATCH", "/api/v1/nodes/" + id, t.key(), "{\"enabled\":false}").status());
+    assertEquals(204, h.call("DELETE", "/api/v1/nodes/" + id, t.key(), null).status());
+
+    assertProblem(h.call("GET", "/api/v1/nodes/" + id, t.key(), null), 404, null);
+    assertFalse(h.call("GET", "/api/v1/nodes", t.key(), null).body().toString().contains(id), "a deleted node is not listed");
+    for (String reader : List.of(t.key(), OP)) {
+      var history = h.call("GET", "/api/v1/nodes/" + id + "/history", reader, null);
+      assertEquals(200, history.status(), history.raw().body());
+      JsonNode entries = history.body();
+      assertEquals("created", entries.get(0).get("change").asText());
+      JsonNode last = entries.get(entries.size() - 1);
+      assertEquals("deleted", last.get("change").asText(), entries.toString());
+      assertEquals("customer:" + t.id(), last.get("actor").asText());
+    }
+    assertProblem(h.call("GET", "/api/v1/nodes/" + id + "/history", other.key(), null), 403, null);
+    assertProblem(h.call("DELETE", "/api/v1/nodes/" + id, t.key(), null), 404, null);
+    assertProblem(h.call("PATCH", "/api/v1/nodes/" + id, t.key(), "{\"enabled\":true}"), 404, null);
+  }
+
+  @Test
   void customerRotatesItsOwnApiKeyAndTheOldOneStopsWorking() throws Exception {
     Tenant t = tenant();
     var rotated = h.call("POST", "/api/v1/keys/rotate", t.key(), null);

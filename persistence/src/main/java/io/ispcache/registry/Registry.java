@@ -277,7 +277,7 @@ public final class Registry
     Instant now = clock.instant();
     List<Event> events = new ArrayList<>();
     events.add(new CacheNodeDeleted(old.id(), c.actor(), now));
-    events.addAll(reevaluated(s.withoutNode(old.id()), c.actor(), now, null));
+    events.addAll(reevaluated(s.withoutNode(old.id(), now, c.actor()), c.actor(), now, null));
     return Effect().persist(events).thenRun(published::accept).thenReply(c.replyTo(), st -> StatusReply.success(Done.getInstance()));
   }
 
@@ -451,7 +451,7 @@ public final class Registry
         .onEvent(ResourceCreated.class, (s, e) -> s.withResource(e.resource()))
         .onEvent(CacheNodeCreated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), "created")))
         .onEvent(CacheNodeUpdated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), e.change())))
-        .onEvent(CacheNodeDeleted.class, (s, e) -> s.withoutNode(e.nodeId()))
+        .onEvent(CacheNodeDeleted.class, (s, e) -> s.withoutNode(e.nodeId(), e.at(), e.actor()))
         .onEvent(PurgeRecorded.class, (s, e) -> s.withPurge(e.purge()))
         .build();
   }
