@@ -15,6 +15,12 @@ record RedirectTarget(String host, String rawPath, String rawQuery) {
    * @throws ApiException 400 naming {@code url} when the URL is not one the cache serves
    */
   static RedirectTarget of(String url, PurgeTargets keys) {
+    // A Location is ASCII (RFC 3986): anything else must come percent-encoded.
+    for (int i = 0; i < url.length(); i++) {
+      if (url.charAt(i) <= 0x20 || url.charAt(i) >= 0x7f) {
+        throw refused("url must be ASCII without blanks or controls (percent-encode the rest)");
+      }
+    }
     URI uri;
     try {
       uri = new URI(url);

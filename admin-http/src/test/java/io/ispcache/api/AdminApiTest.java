@@ -259,7 +259,10 @@ class AdminApiTest {
         "//evil.example.com/x",
         "javascript:alert(1)",
         "http://download.windowsupdate.com.evil.com/x",
-        "http://[::1]/x")) {
+        "http://[::1]/x",
+        "http://download.windowsupdate.com/\u202egnp.cab",
+        "http://download.windowsupdate.com/a b",
+        "http://d\u00f6wnload.windowsupdate.com/x")) {
       var r = h.call("GET", "/api/v1/steer/redirect?clientIp=" + clientIp + "&url=" + java.net.URLEncoder.encode(url, "UTF-8"), null, null);
       assertProblem(r, 400, "url");
       assertTrue(r.raw().headers().firstValue("Location").isEmpty(), url);
