@@ -60,7 +60,7 @@ class ManagementReadOnlyTest {
   }
 
   @Test
-  void membersAreListedButNoMemberCanBeMadeToLeaveOrBeDowned() throws Exception {
+  void membersAreListedButNoMemberCanBeMadeToJoinLeaveOrBeDowned() throws Exception {
     HttpResponse<String> list = send(HttpRequest.newBuilder(URI.create(base + "/cluster/members")).GET());
     assertEquals(200, list.statusCode(), list.body());
 
@@ -75,7 +75,11 @@ class ManagementReadOnlyTest {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .PUT(HttpRequest.BodyPublishers.ofString("operation=Down")));
     HttpResponse<String> delete = send(HttpRequest.newBuilder(member).DELETE());
-    for (HttpResponse<String> write : java.util.List.of(leave, down, delete)) {
+    HttpResponse<String> join =
+        send(HttpRequest.newBuilder(URI.create(base + "/cluster/members"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("address=" + self)));
+    for (HttpResponse<String> write : java.util.List.of(leave, down, delete, join)) {
       assertTrue(write.statusCode() >= 400, write.request().method() + " answered " + write.statusCode() + ": " + write.body());
     }
     assertEquals(MemberStatus.up(), Cluster.get(system).selfMember().status(), "the member is still up");
