@@ -31,18 +31,16 @@ class PeerMembersOnlyTest {
   static TestOrigin origin;
   static InProcessNode first;
   static InProcessNode second;
-  static int firstPeerPort;
   static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() throws Exception {
     origin = new TestOrigin();
     int seedPort = ClusterFillTest.freePort();
-    firstPeerPort = ClusterFillTest.freePort();
     String common = "akka.cluster.seed-nodes = [\"akka://ispcache@127.0.0.1:" + seedPort + "\"]\n"
         + "ispcache.peer.secret = \"" + SECRET + "\"\n";
     first = InProcessNode.start(dataDir.resolve("node-1"), origin.port(),
-        common + "akka.remote.artery.canonical.port = " + seedPort + "\nispcache.peer.port = " + firstPeerPort + "\n");
+        common + "akka.remote.artery.canonical.port = " + seedPort + "\n");
     second = InProcessNode.start(dataDir.resolve("node-2"), origin.port(), common);
   }
 
@@ -75,7 +73,7 @@ class PeerMembersOnlyTest {
     assertArrayEquals(expected, get(second), "the second node pulls from the first");
     assertEquals(length, origin.bytesSent(PATH), "the member's pulls succeeded: the origin sent the object once");
 
-    URI chunk = URI.create("http://127.0.0.1:" + firstPeerPort + "/objects/"
+    URI chunk = URI.create("http://127.0.0.1:" + first.node().peerPort() + "/objects/"
         + Base64.getUrlEncoder().withoutPadding().encodeToString(("test" + PATH).getBytes(StandardCharsets.UTF_8)) + "/chunks/0");
     for (String presented : Arrays.asList(null, "", "wrong-secret-of-another-cluster-0123456789", SECRET + "x", SECRET.substring(1))) {
       HttpRequest.Builder b = HttpRequest.newBuilder(chunk).timeout(Duration.ofSeconds(20));
