@@ -6,6 +6,7 @@ import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.delete;
 import static akka.http.javadsl.server.Directives.entity;
 import static akka.http.javadsl.server.Directives.extractRequest;
+import static akka.http.javadsl.server.Directives.extractRequestEntity;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
@@ -24,6 +25,7 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
 import akka.http.javadsl.server.ExceptionHandler;
@@ -33,6 +35,7 @@ import akka.http.javadsl.unmarshalling.Unmarshaller;
 import io.ispcache.purge.PurgeFeed;
 import io.ispcache.registry.CacheNode;
 import io.ispcache.registry.Customer;
+import io.ispcache.registry.DeletedNode;
 import io.ispcache.registry.IpSpaceStatus;
 import io.ispcache.registry.Purge;
 import io.ispcache.registry.Registry;
@@ -40,7 +43,6 @@ import io.ispcache.registry.RegistryState;
 import io.ispcache.registry.Resource;
 import io.ispcache.report.HealthBoard;
 import io.ispcache.routing.RoutingTables;
-import java.net.URI;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -172,8 +174,11 @@ final class AdminRoutes {
 
   // --- plumbing -------------------------------------------------------------------------------
 
+  /** A JSON body: declared application/json (any charset parameter), else 415 before it is read. */
   private <T> Route body(Class<T> type, Function<T, Route> inner) {
-    return entity(Unmarshaller.entityToString(), raw -> inner.apply(Json.read(raw, type)));
+    return extractRequestEntity(e -> e.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)
+        ? entity(Unmarshaller.entityToString(), raw -> inner.apply(Json.read(raw, type)))
+        : complete(Problems.of(415, "the request body must be sent as Content-Type: application/json", null)));
   }
 
   private Route answer(HttpRequest request, Function<Caller, CompletionStage<?>> action) {
@@ -347,9 +352,15 @@ final class AdminRoutes {
         .thenApply(n -> new ApiTypes.ActivationKeys(n.customerId(), n.id(), nodeKey));
   }
 
+  /** A node's history, also after its deletion (from its tombstone), for its owner and operators. */
   private CompletionStage<?> history(Caller c, String id) {
-    return owned(c, id).thenCompose(n -> registry.state().thenApply(s -> s.history().getOrDefault(id, List.of()).stream()
-        .map(e -> Disclosure.history(e, n, c.operator())).toList()));
+    return registry.state().thenApply(s -> {
+      String owner = s.node(id).map(CacheNode::customerId)
+          .or(() -> s.deletedNode(id).map(DeletedNode::customerId))
+          .orElseThrow(() -> ApiException.notFound("cache node " + id));
+      c.requireOwner(owner);
+      return s.history().getOrDefault(id, List.of()).stream().map(e -> Disclosure.history(e, owner, c.operator())).toList();
+    });
   }
 
   // --- review ----------------------------------------------------------------------------------
@@ -428,24 +439,9 @@ final class AdminRoutes {
   }
 
   private HttpResponse redirect(String clientIp, String url) {
-    URI target;
-    try {
-      target = new URI(url);
-    } catch (java.net.URISyntaxException e) {
-      throw ApiException.badRequest("url", "url is not a valid URI");
-    }
-    if (target.getScheme() == null || !target.getScheme().matches("(?i)https?") || target.getHost() == null) {
-      throw ApiException.badRequest("url", "url must be an absolute http:// URL of a CDN host");
-    }
+    RedirectTarget target = RedirectTarget.of(url, purgeTargets);
     ApiTypes.SteerAnswer answer = steering.steer(routing.current(), clientIp);
-    String location;
-    if (answer.useCdn()) {
-      location = url;
-    } else {
-      String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
-      String query = target.getRawQuery();
-      location = answer.nodes().get(0).url() + path + "?" + (query == null ? "" : query + "&") + "cacheHostOrigin=" + target.getHost();
-    }
+    String location = answer.useCdn() ? target.cdnUrl() : target.onNode(answer.nodes().get(0).url());
     return HttpResponse.create().withStatus(StatusCodes.FOUND).addHeader(Location.create(location))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.bytes(answer)));
   }

@@ -28,12 +28,12 @@ final class Disclosure {
     return operator ? n.conflict() : null;
   }
 
-  static ApiTypes.HistoryView history(HistoryEntry e, CacheNode n, boolean operator) {
+  static ApiTypes.HistoryView history(HistoryEntry e, String ownerCustomerId, boolean operator) {
     if (operator) {
       return new ApiTypes.HistoryView(e.at().toString(), e.actor(), e.change(), e.cause());
     }
     // An older registry recorded the customer whose edit led to a re-evaluation as its actor.
-    boolean foreign = e.actor() != null && e.actor().startsWith("customer:") && !e.actor().equals("customer:" + n.customerId());
+    boolean foreign = e.actor() != null && e.actor().startsWith("customer:") && !e.actor().equals("customer:" + ownerCustomerId);
     return new ApiTypes.HistoryView(e.at().toString(), foreign ? HistoryEntry.REGISTRY : e.actor(), e.change(), null);
   }
 }

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** JSON in and out of the API: unknown fields and wrong types are refused with the field named. */
+/**
+ * JSON in and out of the API: unknown fields, wrong types, fractions for whole numbers and
+ * {@link PlainText forbidden characters} are refused with the field named.
+ */
 final class Json {
   static final ObjectMapper MAPPER =
       new ObjectMapper()
@@ -15,6 +18,9 @@ final class Json {
           .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // 1.5 is not silently read as 1: whole-number fields (maxEgressMbps) refuse fractions.
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .registerModule(PlainText.module())
           .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
 
   private Json() {}
@@ -41,7 +47,17 @@ final class Json {
       throw ApiException.badRequest(e.getPropertyName(), "unknown field '" + e.getPropertyName() + "'");
     } catch (MismatchedInputException e) {
       String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
-      throw ApiException.badRequest(field, field == null ? "the body is not the expected JSON object" : "field '" + field + "' has the wrong type");
+      if (field == null) {
+        throw ApiException.badRequest(null, "the body is not the expected JSON object");
+      }
+      if (e instanceof PlainText.ForbiddenCharacter) {
+        throw ApiException.badRequest(field, "field '" + field + "' " + e.getOriginalMessage());
+      }
+      Class<?> target = e.getTargetType();
+      if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+        throw ApiException.badRequest(field, "field '" + field + "' must be a whole number");
+      }
+      throw ApiException.badRequest(field, "field '" + field + "' has the wrong type");
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
     }

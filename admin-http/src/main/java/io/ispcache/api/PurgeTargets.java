@@ -3,7 +3,7 @@ package io.ispcache.api;
 /**
  * The cache key a cache node stores an object under, worked out exactly as the content server
  * does for a client's request (the cache nodes' module provides it; the admin plane has no key
- * rules of its own).
+ * rules of its own). Purges are mapped by it, and steering redirects only to URLs it accepts.
  */
 public interface PurgeTargets {
 

@@ -125,6 +125,51 @@ class AdminApiTest {
   }
 
   @Test
+  void bodiesThatAreNotDeclaredJsonAreRefusedWith415() throws Exception {
+    Tenant t = tenant();
+    String body = "{\"name\":\"typed\"}";
+    for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/jsonp", "text/json"}) {
+      assertProblem(h.call("POST", "/api/v1/resources", t.key(), type, body), 415, null);
+    }
+    assertProblem(h.call("POST", "/api/v1/resources", t.key(), null, body), 415, null);
+    assertProblem(h.call("POST", "/api/v1/agent/activate", null, "text/plain", "{}"), 415, null);
+    assertEquals(201, h.call("POST", "/api/v1/resources", t.key(), "application/json; charset=utf-8", body).status());
+    assertEquals(201, h.call("POST", "/api/v1/resources", t.key(), "Application/JSON", "{\"name\":\"typed2\"}").status());
+  }
+
+  @Test
+  void controlAndBidirectionalOverrideCharactersInTextAreRefused() throws Exception {
+    Tenant t = tenant();
+    for (String bad : new String[] {"\\u202e", "\\u202a", "\\u2066", "\\u2069", "\\u0000", "\\u0007", "\\n", "\\u007f", "\\u0085", "\\u009f"}) {
+      assertProblem(h.call("POST", "/api/v1/customers", OP, "{\"name\":\"Evil " + bad + "gnp.exe\"}"), 400, "name");
+      assertProblem(h.call("POST", "/api/v1/resources", t.key(), "{\"name\":\"r" + bad + "x\"}"), 400, "name");
+      assertProblem(h.call("POST", "/api/v1/nodes", t.key(), "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"n" + bad + "x\"}"), 400, "name");
+    }
+    // Raw (unescaped) characters in the body are refused the same way.
+    assertProblem(h.call("POST", "/api/v1/customers", OP, "{\"name\":\"Evil \u202Egnp.exe\"}"), 400, "name");
+    JsonNode n = node(t, "reviewed", "20.15.0.1", "46.0.0.0/15");
+    assertProblem(h.call("POST", "/api/v1/review/" + n.get("id").asText() + "/reject", OP, "{\"reason\":\"no \\u202e\"}"), 400, "reason");
+    assertEquals(201, h.call("POST", "/api/v1/customers", OP, "{\"name\":\"Zürich Telekom \u00c5 " + System.nanoTime() + "\"}").status(), "letters beyond ASCII are names");
+  }
+
+  @Test
+  void fractionalEgressLimitsAreRefusedNotTruncated() throws Exception {
+    Tenant t = tenant();
+    String base = "{\"resourceId\":\"" + t.resourceId() + "\",\"name\":\"egress\",\"maxEgressMbps\":";
+    for (String bad : new String[] {"1.5", "100.0", "1e3", "0.5"}) {
+      var r = h.call("POST", "/api/v1/nodes", t.key(), base + bad + "}");
+      assertProblem(r, 400, "maxEgressMbps");
+      assertTrue(r.body().get("detail").asText().contains("whole number"), r.raw().body());
+    }
+    var created = h.call("POST", "/api/v1/nodes", t.key(), base + "1500}");
+    assertEquals(201, created.status(), created.raw().body());
+    assertEquals(1500, created.body().get("maxEgressMbps").asInt());
+    String id = created.body().get("id").asText();
+    assertProblem(h.call("PATCH", "/api/v1/nodes/" + id, t.key(), "{\"maxEgressMbps\":2.5}"), 400, "maxEgressMbps");
+    assertEquals(1500, h.call("GET", "/api/v1/nodes/" + id, t.key(), null).body().get("maxEgressMbps").asInt());
+  }
+
+  @Test
   void operatorReviewsLargeIpSpaceAndHistoryRecordsWhoDidWhat() throws Exception {
     Tenant t = tenant();
     JsonNode n = node(t, "large", "20.11.0.1", "41.0.0.0/15");
@@ -203,6 +248,31 @@ class AdminApiTest {
   }
 
   @Test
+  void steeringRedirectsOnlyToHttpUrlsOfAllowlistedOrigins() throws Exception {
+    String clientIp = "43.1.0.1"; // no cache node serves it: the answer is the CDN URL itself
+    for (String url : List.of(
+        "https://evil.example.com/phish",
+        "http://evil.example.com/phish",
+        "http://download.windowsupdate.com@evil.com/",
+        "http://user:pw@download.windowsupdate.com/x.cab",
+        "https://download.windowsupdate.com/x.cab",
+        "//evil.example.com/x",
+        "javascript:alert(1)",
+        "http://download.windowsupdate.com.evil.com/x",
+        "http://[::1]/x",
+        "http://download.windowsupdate.com/\u202egnp.cab",
+        "http://download.windowsupdate.com/a b",
+        "http://d\u00f6wnload.windowsupdate.com/x")) {
+      var r = h.call("GET", "/api/v1/steer/redirect?clientIp=" + clientIp + "&url=" + java.net.URLEncoder.encode(url, "UTF-8"), null, null);
+      assertProblem(r, 400, "url");
+      assertTrue(r.raw().headers().firstValue("Location").isEmpty(), url);
+    }
+    var ok = h.call("GET", "/api/v1/steer/redirect?clientIp=" + clientIp + "&url=" + java.net.URLEncoder.encode("http://au.download.windowsupdate.com/x.cab?a=1#frag", "UTF-8"), null, null);
+    assertEquals(302, ok.status(), ok.raw().body());
+    assertEquals("http://au.download.windowsupdate.com/x.cab?a=1", ok.raw().headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
   void nodeAgentsActivateOnlyWithTheirOwnKeys() throws Exception {
     Tenant t = tenant();
     JsonNode keys = node(t, "agent", "20.13.0.1", "44.0.0.0/24").get("activationKeys");
@@ -230,6 +300,30 @@ class AdminApiTest {
     assertEquals(204, h.call("DELETE", "/api/v1/nodes/" + id, t.key(), null).status());
     assertProblem(h.call("GET", "/api/v1/nodes/" + id, t.key(), null), 404, null);
     assertEquals("VALID", node(t, "temp", "20.14.0.1", "45.0.0.0/24").get("ipSpaceStatus").asText());
+  }
+
+  @Test
+  void aDeletedNodesHistoryStaysReadableByItsOwnerAndOperatorsOnly() throws Exception {
+    Tenant t = tenant();
+    Tenant other = tenant();
+    String id = node(t, "doomed", "20.16.0.1", "47.0.0.0/24").get("id").asText();
+    assertEquals(200, h.call("PATCH", "/api/v1/nodes/" + id, t.key(), "{\"enabled\":false}").status());
+    assertEquals(204, h.call("DELETE", "/api/v1/nodes/" + id, t.key(), null).status());
+
+    assertProblem(h.call("GET", "/api/v1/nodes/" + id, t.key(), null), 404, null);
+    assertFalse(h.call("GET", "/api/v1/nodes", t.key(), null).body().toString().contains(id), "a deleted node is not listed");
+    for (String reader : List.of(t.key(), OP)) {
+      var history = h.call("GET", "/api/v1/nodes/" + id + "/history", reader, null);
+      assertEquals(200, history.status(), history.raw().body());
+      JsonNode entries = history.body();
+      assertEquals("created", entries.get(0).get("change").asText());
+      JsonNode last = entries.get(entries.size() - 1);
+      assertEquals("deleted", last.get("change").asText(), entries.toString());
+      assertEquals("customer:" + t.id(), last.get("actor").asText());
+    }
+    assertProblem(h.call("GET", "/api/v1/nodes/" + id + "/history", other.key(), null), 403, null);
+    assertProblem(h.call("DELETE", "/api/v1/nodes/" + id, t.key(), null), 404, null);
+    assertProblem(h.call("PATCH", "/api/v1/nodes/" + id, t.key(), "{\"enabled\":true}"), 404, null);
   }
 
   @Test

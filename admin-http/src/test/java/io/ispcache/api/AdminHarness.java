@@ -48,11 +48,14 @@ public final class AdminHarness implements AutoCloseable {
     port = binding.localAddress().getPort();
   }
 
-  /** Origin hosts the harness's purge key rules allow (the cache nodes' real rules are ContentTarget's). */
+  /**
+   * Origin hosts the harness's key rules allow, each with its subdomains (the cache nodes' real
+   * rules are ContentTarget's, under config/origins.conf).
+   */
   static final java.util.Set<String> ALLOWED = java.util.Set.of("download.windowsupdate.com", "origin.example.net");
 
   static String cacheKey(String host, String path, String query) {
-    if (!ALLOWED.contains(host)) {
+    if (ALLOWED.stream().noneMatch(a -> host.equals(a) || host.endsWith("." + a))) {
       throw new IllegalArgumentException("origin host " + host + " is not on this cache's allowlist");
     }
     return host + path + (query == null ? "" : "?" + query);
@@ -66,12 +69,17 @@ public final class AdminHarness implements AutoCloseable {
   public record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
 
   public Reply call(String method, String path, String key, String body) throws Exception {
+    return call(method, path, key, body == null ? null : "application/json", body);
+  }
+
+  /** A call whose body is sent with {@code contentType} (null: no Content-Type field). */
+  public Reply call(String method, String path, String key, String contentType, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
-    if (body != null) {
-      b.header("Content-Type", "application/json");
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
     }
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -52,12 +52,15 @@ public final class CacheNode {
   private final Optional<ContentServer> content;
   private final ServerBinding health;
   private final Optional<ServerBinding> admin;
+  private final Optional<ServerBinding> peer;
 
-  private CacheNode(ActorSystem<Void> system, Optional<ContentServer> content, ServerBinding health, Optional<ServerBinding> admin) {
+  private CacheNode(
+      ActorSystem<Void> system, Optional<ContentServer> content, ServerBinding health, Optional<ServerBinding> admin, Optional<ServerBinding> peer) {
     this.system = system;
     this.content = content;
     this.health = health;
     this.admin = admin;
+    this.peer = peer;
   }
 
   /**
@@ -119,6 +122,7 @@ public final class CacheNode {
               .bind(new HealthRoutes(status).route())
               .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
       CompletionStage<Optional<ContentServer>> contentBinding;
+      final Optional<ServerBinding> peer;
       if (cacheRole) {
         ChunkStore opened = store.get();
         // The transfer port answers from the supply, which is built once the port is known.
@@ -130,10 +134,12 @@ public final class CacheNode {
                             opened,
                             (key, version, index) ->
                                 supplyRef.thenCompose(s -> s.held(key, version, index)),
-                            metrics)
+                            metrics,
+                            peerSettings.secret())
                         .route())
                 .toCompletableFuture()
                 .join();
+        peer = Optional.of(peerBinding);
         // Peers may still be pulling chunks from this node while its own clients drain.
         CoordinatedShutdown.get(system)
             .addTask(
@@ -150,7 +156,7 @@ public final class CacheNode {
         OriginClient origins = new OriginClient(system, originSettings, blockingIo);
         metrics.upstream(origins.figures());
         PeerClient peers =
-            new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());
+            new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout(), peerSettings.secret());
         ChunkSupply supply =
             new ChunkSupply(
                 system,
@@ -201,6 +207,7 @@ public final class CacheNode {
         contentBinding = CompletableFuture.completedFuture(Optional.of(server));
       } else {
         contentBinding = CompletableFuture.completedFuture(Optional.empty());
+        peer = Optional.empty();
       }
       CompletionStage<Optional<ServerBinding>> admin =
           cluster.selfMember().hasRole("admin")
@@ -229,7 +236,7 @@ public final class CacheNode {
       }
       CompletionStage<?> ready = activated;
       return contentBinding
-          .thenCombine(admin, (c, a) -> (java.util.function.Function<ServerBinding, CacheNode>) h -> new CacheNode(system, c, h, a))
+          .thenCombine(admin, (c, a) -> (java.util.function.Function<ServerBinding, CacheNode>) h -> new CacheNode(system, c, h, a, peer))
           .thenCombine(healthBinding, (make, h) -> make.apply(h))
           .thenCombine(ready, (node, a) -> node)
           .whenComplete(
@@ -293,6 +300,11 @@ public final class CacheNode {
   /** The bound admin API port (for tests that bind port 0). */
   public int adminPort() {
     return admin.orElseThrow().localAddress().getPort();
+  }
+
+  /** The bound peer transfer port (for tests that bind port 0). */
+  public int peerPort() {
+    return peer.orElseThrow().localAddress().getPort();
   }
 
   public int healthPort() {

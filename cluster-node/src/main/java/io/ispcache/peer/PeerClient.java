@@ -6,6 +6,7 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.settings.ClientConnectionSettings;
 import akka.http.javadsl.settings.ConnectionPoolSettings;
 import akka.stream.Materializer;
@@ -26,9 +27,12 @@ public final class PeerClient {
   private final Materializer materializer;
   private final ConnectionPoolSettings pool;
   private final Duration idleTimeout;
+  private final PeerSecret secret;
 
-  public PeerClient(ActorSystem<?> system, Duration connectTimeout, Duration idleTimeout) {
+  /** {@code secret}: the cluster's, sent with every request (none: peers on loopback). */
+  public PeerClient(ActorSystem<?> system, Duration connectTimeout, Duration idleTimeout, PeerSecret secret) {
     this.system = system;
+    this.secret = secret;
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.idleTimeout = idleTimeout;
@@ -48,8 +52,12 @@ public final class PeerClient {
     String uri =
         "http://" + peer.host() + ":" + peer.port() + PeerProtocol.path(key, index)
             + (version == null ? "" : "?version=" + version);
+    HttpRequest request = HttpRequest.GET(uri);
+    if (!secret.isNone()) {
+      request = request.addHeader(RawHeader.create(PeerProtocol.SECRET, secret.value()));
+    }
     return Stages.plain(http.singleRequest(
-            HttpRequest.GET(uri), http.defaultClientHttpsContext(), pool, system.classicSystem().log()))
+            request, http.defaultClientHttpsContext(), pool, system.classicSystem().log()))
         .handle(
             (response, error) -> {
               if (error != null) {
@@ -60,6 +68,10 @@ public final class PeerClient {
   }
 
   private PeerChunk interpret(PeerNode peer, HttpResponse response) {
+    if (response.status().intValue() == 403) {
+      response.discardEntityBytes(materializer);
+      throw new PeerException("peer " + peer.id() + " refused this node: ispcache.peer.secret differs between the two");
+    }
     if (response.status().intValue() != 200) {
       response.discardEntityBytes(materializer);
       throw new PeerException("peer " + peer.id() + " answered " + response.status().intValue());

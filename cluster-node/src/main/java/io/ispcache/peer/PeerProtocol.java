@@ -15,6 +15,9 @@ final class PeerProtocol {
   /** When the origin last confirmed the revision, and its age then: {@code <epoch ms> <age ms>}. */
   static final String VALIDATED = "X-Ispcache-Object-Validated";
 
+  /** The cluster's shared secret ({@link PeerSecret}), on every request a node sends a peer. */
+  static final String SECRET = "X-Ispcache-Peer-Secret";
+
   private PeerProtocol() {}
 
   /** {@code /objects/<key>/chunks/<index>} with the key in URL-safe base64. */

@@ -4,6 +4,7 @@ import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.completeWithFuture;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.handleRejections;
+import static akka.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static akka.http.javadsl.server.Directives.parameterOptional;
 import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.PathMatchers.longSegment;
@@ -29,21 +30,33 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The chunk transfer port: other cache nodes pull chunks this node holds, or is filling right
- * now (they then receive the bytes as they arrive from the origin).
+ * now (they then receive the bytes as they arrive from the origin). Only members of the cluster,
+ * which present its shared {@link PeerSecret}, are served; anyone else gets a 403 before any path
+ * is looked at, so the port neither serves nor reveals what is cached (the content port's
+ * client ACL is not bypassed through it).
  */
 public final class PeerRoutes {
   private final ChunkStore store;
   private final HeldChunks held;
   private final NodeMetrics metrics;
+  private final PeerSecret secret;
 
-  public PeerRoutes(ChunkStore store, HeldChunks held, NodeMetrics metrics) {
+  public PeerRoutes(ChunkStore store, HeldChunks held, NodeMetrics metrics, PeerSecret secret) {
     this.store = store;
     this.held = held;
     this.metrics = metrics;
+    this.secret = secret;
   }
 
   public Route route() {
     RejectionHandler rejections = ErrorResponses.getOnly("no such peer endpoint");
+    return optionalHeaderValueByName(PeerProtocol.SECRET, presented ->
+        secret.admits(presented.orElse(null))
+            ? chunks(rejections)
+            : complete(ErrorResponses.of(403, "not_a_peer", "this port serves the members of its cache cluster only")));
+  }
+
+  private Route chunks(RejectionHandler rejections) {
     return handleRejections(
         rejections,
         () ->

@@ -2,9 +2,14 @@ package io.ispcache.peer;
 
 import com.typesafe.config.Config;
 import io.ispcache.settings.InvalidSettingException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
-/** The node-to-node chunk transfer port, read once from {@code ispcache.peer}. */
-public record PeerSettings(String iface, int port, String advertisedHost) {
+/**
+ * The node-to-node chunk transfer port, read once from {@code ispcache.peer}. A port reachable
+ * from anywhere but this machine needs the cluster's shared secret.
+ */
+public record PeerSettings(String iface, int port, String advertisedHost, PeerSecret secret) {
   public static PeerSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.peer");
     String iface = c.getString("interface").trim();
@@ -25,6 +30,27 @@ public record PeerSettings(String iface, int port, String advertisedHost) {
     if (advertised.isEmpty()) {
       advertised = root.getString("akka.remote.artery.canonical.hostname");
     }
-    return new PeerSettings(iface, port, advertised);
+    PeerSecret secret;
+    try {
+      secret = PeerSecret.of(c.getString("secret").trim());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingException("ispcache.peer.secret", "(hidden)", e.getMessage());
+    }
+    if (secret.isNone() && !loopback(iface)) {
+      throw new InvalidSettingException(
+          "ispcache.peer.secret", "",
+          "is required when the transfer port listens beyond loopback (ispcache.peer.interface = " + iface
+              + "): the same random value on every node, e.g. openssl rand -base64 32");
+    }
+    return new PeerSettings(iface, port, advertised, secret);
+  }
+
+  /** Whether {@code iface} binds loopback only (a name that does not resolve is not). */
+  static boolean loopback(String iface) {
+    try {
+      return InetAddress.getByName(iface).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

@@ -39,7 +39,7 @@ class PeerClientTest {
                 })
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
-    client = new PeerClient(kit.system(), Duration.ofSeconds(5), Duration.ofSeconds(5));
+    client = new PeerClient(kit.system(), Duration.ofSeconds(5), Duration.ofSeconds(5), PeerSecret.NONE);
   }
 
   @AfterAll

@@ -310,7 +310,7 @@ public final class Registry
     List<Event> events = new ArrayList<>();
     events.add(new CacheNodeDeleted(old.id(), c.actor(), now));
     if (old.holdsSpace()) {
-      events.addAll(reevaluated(s.withoutNode(old.id()), "cache node " + old.name() + " (" + old.id() + ") of customer "
+      events.addAll(reevaluated(s.withoutNode(old.id(), now, c.actor()), "cache node " + old.name() + " (" + old.id() + ") of customer "
           + old.customerId() + " was deleted (" + c.actor() + ")", now));
     }
     return Effect().persist(events).thenRun(published::accept).thenReply(c.replyTo(), st -> StatusReply.success(Done.getInstance()));
@@ -494,7 +494,7 @@ public final class Registry
         .onEvent(ResourceCreated.class, (s, e) -> s.withResource(e.resource()))
         .onEvent(CacheNodeCreated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), "created", null)))
         .onEvent(CacheNodeUpdated.class, (s, e) -> s.withNode(e.node(), new HistoryEntry(e.at(), e.actor(), e.change(), e.cause())))
-        .onEvent(CacheNodeDeleted.class, (s, e) -> s.withoutNode(e.nodeId()))
+        .onEvent(CacheNodeDeleted.class, (s, e) -> s.withoutNode(e.nodeId(), e.at(), e.actor()))
         .onEvent(PurgeRecorded.class, (s, e) -> s.withPurge(e.purge()))
         .build();
   }

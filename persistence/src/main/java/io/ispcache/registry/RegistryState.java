@@ -1,6 +1,7 @@
 package io.ispcache.registry;
 
 import io.ispcache.serialization.CborSerializable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,16 +17,28 @@ public record RegistryState(
     Map<String, Resource> resources,
     Map<String, CacheNode> nodes,
     Map<String, List<HistoryEntry>> history,
-    List<Purge> purges)
+    List<Purge> purges,
+    Map<String, DeletedNode> deleted)
     implements CborSerializable {
 
   public RegistryState {
-    // Snapshots written before purges existed have none.
+    // Snapshots written before purges or tombstones existed have none.
     purges = purges == null ? List.of() : purges;
+    deleted = deleted == null ? Map.of() : deleted;
+  }
+
+  /** A state without tombstones. */
+  public RegistryState(
+      Map<String, Customer> customers,
+      Map<String, Resource> resources,
+      Map<String, CacheNode> nodes,
+      Map<String, List<HistoryEntry>> history,
+      List<Purge> purges) {
+    this(customers, resources, nodes, history, purges, Map.of());
   }
 
   public static RegistryState empty() {
-    return new RegistryState(Map.of(), Map.of(), Map.of(), Map.of(), List.of());
+    return new RegistryState(Map.of(), Map.of(), Map.of(), Map.of(), List.of(), Map.of());
   }
 
   /** The number of the last purge recorded, 0 before the first. */
@@ -44,36 +57,52 @@ public record RegistryState(
     return Optional.ofNullable(nodes.get(id));
   }
 
+  /** The tombstone of a deleted node; its history stays in {@link #history()}. */
+  public Optional<DeletedNode> deletedNode(String id) {
+    return Optional.ofNullable(deleted.get(id));
+  }
+
   public Optional<Customer> customerWithKeyHash(String hash) {
     return customers.values().stream().filter(c -> c.apiKeyHashes().contains(hash)).findFirst();
   }
 
   RegistryState withCustomer(Customer c) {
-    return new RegistryState(put(customers, c.id(), c), resources, nodes, history, purges);
+    return new RegistryState(put(customers, c.id(), c), resources, nodes, history, purges, deleted);
   }
 
   RegistryState withResource(Resource r) {
-    return new RegistryState(customers, put(resources, r.id(), r), nodes, history, purges);
+    return new RegistryState(customers, put(resources, r.id(), r), nodes, history, purges, deleted);
   }
 
   RegistryState withNode(CacheNode n, HistoryEntry entry) {
     List<HistoryEntry> h = new ArrayList<>(history.getOrDefault(n.id(), List.of()));
     h.add(entry);
-    return new RegistryState(customers, resources, put(nodes, n.id(), n), put(history, n.id(), List.copyOf(h)), purges);
+    return new RegistryState(customers, resources, put(nodes, n.id(), n), put(history, n.id(), List.copyOf(h)), purges, deleted);
   }
 
+  /** The state as it would be without node {@code id} (to evaluate the node against the others). */
   RegistryState withoutNode(String id) {
     Map<String, CacheNode> n = new HashMap<>(nodes);
     n.remove(id);
-    Map<String, List<HistoryEntry>> h = new HashMap<>(history);
-    h.remove(id);
-    return new RegistryState(customers, resources, Map.copyOf(n), Map.copyOf(h), purges);
+    return new RegistryState(customers, resources, Map.copyOf(n), history, purges, deleted);
+  }
+
+  /** Node {@code id} gone from the nodes (and its space free), its history kept and ended by the deletion. */
+  RegistryState withoutNode(String id, Instant at, String actor) {
+    CacheNode old = nodes.get(id);
+    Map<String, CacheNode> n = new HashMap<>(nodes);
+    n.remove(id);
+    List<HistoryEntry> h = new ArrayList<>(history.getOrDefault(id, List.of()));
+    h.add(new HistoryEntry(at, actor, "deleted", null));
+    Map<String, DeletedNode> tombs =
+        old == null ? deleted : put(deleted, id, new DeletedNode(id, old.customerId(), old.name(), at, actor));
+    return new RegistryState(customers, resources, Map.copyOf(n), put(history, id, List.copyOf(h)), purges, tombs);
   }
 
   RegistryState withPurge(Purge p) {
     List<Purge> all = new ArrayList<>(purges);
     all.add(p);
-    return new RegistryState(customers, resources, nodes, history, List.copyOf(all));
+    return new RegistryState(customers, resources, nodes, history, List.copyOf(all), deleted);
   }
 
   private static <V> Map<String, V> put(Map<String, V> map, String key, V value) {
