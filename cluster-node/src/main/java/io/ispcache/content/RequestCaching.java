@@ -30,10 +30,14 @@ import java.util.Set;
 final class RequestCaching {
   private RequestCaching() {}
 
-  /** Request fields never sent upstream (RFC 9110 §7.6.1 hop-by-hop, and Host, set per origin). */
+  /**
+   * Request fields never sent upstream (RFC 9110 §7.6.1 hop-by-hop, and Host, set per origin);
+   * Content-Length is set for the body as it is sent, and Expect was met by the content server,
+   * which answered 100 Continue itself before it read the body.
+   */
   private static final Set<String> NOT_FORWARDED =
       Set.of("connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "host",
-          "proxy-authorization", "proxy-connection", "content-length", "timeout-access", "remote-address");
+          "proxy-authorization", "proxy-connection", "content-length", "timeout-access", "remote-address", "expect");
 
   /** Whether the request carries credentials that make its answer the client's own. */
   static boolean personal(HttpRequest request) {

@@ -190,7 +190,8 @@ public final class CacheNode {
                       contentSettings.idleTimeout(),
                       contentSettings.requestTimeout(),
                       contentSettings.maxConnections(),
-                      "ispcache"));
+                      "ispcache",
+                      contentSettings.maxRequestBody()));
         } catch (IOException e) {
           throw new UncheckedIOException(
               "cannot listen on " + contentSettings.iface() + ":" + contentSettings.port() + " (ispcache.content): " + e.getMessage(), e);

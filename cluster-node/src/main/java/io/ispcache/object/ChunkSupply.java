@@ -167,6 +167,45 @@ public final class ChunkSupply {
   }
 
   /**
+   * The client's request of another method than GET and HEAD forwarded to the origin with its
+   * {@code body}; completes with the origin's answer to relay (any status), or fails with {@link
+   * OriginException} when the origin did not answer.
+   */
+  public CompletionStage<akka.http.javadsl.model.HttpResponse> forward(
+      ObjectAddress address,
+      String method,
+      java.util.List<java.util.Map.Entry<String, String>> forwarded,
+      ByteString body) {
+    return origin
+        .forward(address.origin(), address.host(), method, address.pathAndQuery(), forwarded, body)
+        .thenApplyAsync(reply -> ((OriginReply.Uncacheable) reply).response(), dispatcher);
+  }
+
+  /**
+   * Drops this node's stored object under each of {@code keys}, as a successful unsafe request to
+   * its URI requires (RFC 9111 §4.4), and tells each object's entity that this node no longer
+   * holds that revision, so no other node is sent here for it. Deletes files: runs on the
+   * blocking-I/O executor; completes with the number of objects dropped.
+   */
+  public CompletionStage<Integer> invalidate(java.util.Collection<String> keys) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          int dropped = 0;
+          for (String key : keys) {
+            Optional<ObjectMeta> stored = store.meta(key);
+            if (stored.isEmpty()) {
+              continue;
+            }
+            store.forget(key);
+            dropped++;
+            sharding.entityRefFor(ContentObject.TYPE_KEY, key).tell(new ContentObject.Forgotten(stored.get().version(), selfNode));
+          }
+          return dropped;
+        },
+        blockingIo);
+  }
+
+  /**
    * What the origin says of an object nobody asked this node for yet, learnt with a HEAD and kept
    * (the meta, no bytes); fails with {@link RelayException} when the origin's answer is not a
    * storable description of it.
