@@ -21,6 +21,7 @@ import io.ispcache.content.ContentSettings;
 import io.ispcache.content.server.ContentServer;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.object.ChunkIndex;
+import io.ispcache.object.Invalidations;
 import io.ispcache.object.ChunkSupply;
 import io.ispcache.object.ContentObject;
 import io.ispcache.origin.OriginClient;
@@ -151,6 +152,8 @@ public final class CacheNode {
         metrics.upstream(origins.figures());
         PeerClient peers =
             new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());
+        akka.actor.typed.ActorRef<Invalidations.Command> invalidations =
+            system.systemActorOf(Invalidations.create(opened, metrics, selfNode, blockingIo), "invalidations", akka.actor.typed.Props.empty());
         ChunkSupply supply =
             new ChunkSupply(
                 system,
@@ -161,7 +164,8 @@ public final class CacheNode {
                 selfNode,
                 objectSettings.askTimeout(),
                 objectSettings.readAheadChunks(),
-                blockingIo);
+                blockingIo,
+                invalidations);
         supplyRef.complete(supply);
         system.systemActorOf(ChunkIndex.create(opened, selfNode), "chunk-index", akka.actor.typed.Props.empty());
         system.systemActorOf(

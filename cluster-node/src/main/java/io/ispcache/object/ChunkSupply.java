@@ -64,6 +64,7 @@ public final class ChunkSupply {
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
   private final ReadAhead interest = new ReadAhead();
+  private final akka.actor.typed.ActorRef<Invalidations.Command> invalidations;
 
   public ChunkSupply(
       ActorSystem<?> system,
@@ -74,7 +75,9 @@ public final class ChunkSupply {
       String selfNode,
       Duration askTimeout,
       int readAhead,
-      Executor blockingIo) {
+      Executor blockingIo,
+      akka.actor.typed.ActorRef<Invalidations.Command> invalidations) {
+    this.invalidations = invalidations;
     this.store = store;
     this.origin = origin;
     this.peers = peers;
@@ -182,23 +185,24 @@ public final class ChunkSupply {
   }
 
   /**
-   * Drops this node's stored object under each of {@code keys}, as a successful unsafe request to
-   * its URI requires (RFC 9111 §4.4), and tells each object's entity that this node no longer
-   * holds that revision, so no other node is sent here for it. Deletes files: runs on the
-   * blocking-I/O executor; completes with the number of objects dropped.
+   * Drops the stored object under each of {@code keys}, as a successful unsafe request to its URI
+   * requires (RFC 9111 §4.4): on this node before the stage completes, on the others as soon as
+   * they hear of it. Deletes files: runs on the blocking-I/O executor; completes with the number
+   * of objects this node dropped.
    */
   public CompletionStage<Integer> invalidate(java.util.Collection<String> keys) {
+    long at = System.currentTimeMillis();
+    // Every other node drops its copies too (best effort, see Invalidations), and each object's
+    // entity forgets the copies it knows of, so no node is sent to a peer for the old bytes.
+    invalidations.tell(new Invalidations.Spread(java.util.List.copyOf(keys), at));
+    for (String key : keys) {
+      sharding.entityRefFor(ContentObject.TYPE_KEY, key).tell(new ContentObject.Invalidated(selfNode));
+    }
     return CompletableFuture.supplyAsync(
         () -> {
           int dropped = 0;
           for (String key : keys) {
-            Optional<ObjectMeta> stored = store.meta(key);
-            if (stored.isEmpty()) {
-              continue;
-            }
-            store.forget(key);
-            dropped++;
-            sharding.entityRefFor(ContentObject.TYPE_KEY, key).tell(new ContentObject.Forgotten(stored.get().version(), selfNode));
+            dropped += store.purge(key, false, at).objects().size();
           }
           return dropped;
         },
