@@ -145,7 +145,7 @@ public final class ContentService {
    */
   private CompletionStage<Answer> forward(HttpRequest request) {
     ObjectAddress address =
-        ContentTarget.resolve(
+        ContentTarget.resolveForwarded(
             origins,
             request.getAttribute(ContentHandler.REQUEST_TARGET).orElseGet(() -> request.getUri().toString()),
             request.getHeader("Host").map(HttpHeader::value));

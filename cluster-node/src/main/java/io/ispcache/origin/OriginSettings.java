@@ -144,7 +144,9 @@ public record OriginSettings(
         upstreamAddress,
         address(c, path, "upstream-proxy"),
         !c.hasPath("share-cache-keys") || c.getBoolean("share-cache-keys"),
-        c.hasPath("query-in-cache-key") && c.getBoolean("query-in-cache-key"),
+        // A web origin behind a reverse proxy answers according to the query (/search?q=...):
+        // there it is part of the key, and of the request sent upstream, unless set otherwise.
+        c.hasPath("query-in-cache-key") ? c.getBoolean("query-in-cache-key") : anyHost,
         maxObjectSize(c, path),
         freshness(c, path),
         methods(c, path, anyHost));

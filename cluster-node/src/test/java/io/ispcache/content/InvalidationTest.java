@@ -30,6 +30,16 @@ class InvalidationTest {
   }
 
   @Test
+  void aForwardedRequestKeepsItsQueryUpstreamUnderTheSameKey() {
+    ObjectAddress wu = ContentTarget.resolveForwarded(ORIGINS, "/upload?id=7&cacheHostOrigin=download.windowsupdate.com", Optional.empty());
+    assertEquals("/upload?id=7", wu.pathAndQuery(), "sent with its query, without cacheHostOrigin");
+    assertEquals("wu/upload", wu.key(), "the key drops it, as a GET's does for this origin");
+    ObjectAddress web = ContentTarget.resolveForwarded(ORIGINS, "/search?q=x", Optional.of("www.example.org"));
+    assertEquals("/search?q=x", web.pathAndQuery());
+    assertEquals("www.example.org/search?q=x", web.key(), "in reverse-proxy mode the query is in the key");
+  }
+
+  @Test
   void onlyNonErrorAnswersToUnsafeMethodsInvalidate() {
     for (String m : List.of("POST", "PUT", "DELETE", "PATCH", "PROPPATCH")) {
       assertTrue(Invalidation.invalidates(m, 200), m);
@@ -47,7 +57,7 @@ class InvalidationTest {
     ObjectAddress t = target("www.example.org", "/a/b/form?x=1");
 
     assertEquals(
-        List.of("www.example.org/a/b/form", "www.example.org/a/b/created/7", "www.example.org/list"),
+        List.of("www.example.org/a/b/form?x=1", "www.example.org/a/b/created/7", "www.example.org/list"),
         List.copyOf(keys(t, "created/7", "http://WWW.example.org/a/../list")));
   }
 

@@ -24,6 +24,11 @@ class ReverseProxySettingsTest {
       assertTrue(web.allows(m), m);
     }
     assertFalse(web.sharesKeysOf("www.example.org"), "a host admitted by * is keyed under its own name");
+    assertTrue(web.queryInCacheKey(), "a web origin answers according to the query");
+    assertFalse(
+        OriginSettings.fromConfig(with("[{name = web, hosts = [\"*\"], upstream-address = \"127.0.0.1:8081\", query-in-cache-key = false}]"))
+            .origins().get(0).queryInCacheKey(),
+        "unless set otherwise");
   }
 
   @Test
