@@ -164,7 +164,12 @@ public final class ContentService {
     metrics.forwardedRequests.increment();
     metrics.forwardedRequestBytes.add(body.size());
     return supply
-        .forward(address, method, RequestCaching.forwarded(request), body)
+        .forward(
+            address,
+            method,
+            RequestCaching.forwardedFrom(
+                request, request.getAttribute(akka.http.javadsl.model.AttributeKeys.remoteAddress).flatMap(a -> a.getAddress())),
+            body)
         .thenCompose(
             response -> {
               if (!Invalidation.invalidates(method, response.status().intValue())) {

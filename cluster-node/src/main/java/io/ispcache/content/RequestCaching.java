@@ -84,6 +84,30 @@ final class RequestCaching {
         && !wantsValidation(asked, meta.ageMillis(now), address.origin().freshness());
   }
 
+  /**
+   * The fields of a request forwarded to its origin (another method than GET and HEAD): its
+   * end-to-end fields, with this cache added to {@code Via} (RFC 9110 §7.6.3) and the client's
+   * address to {@code X-Forwarded-For} (one field, as web applications behind a reverse proxy read
+   * it; what the client put there itself comes first and proves nothing).
+   */
+  static List<Map.Entry<String, String>> forwardedFrom(HttpRequest request, java.util.Optional<java.net.InetAddress> client) {
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    List<String> chain = new ArrayList<>();
+    for (Map.Entry<String, String> f : forwarded(request)) {
+      if (f.getKey().equalsIgnoreCase("X-Forwarded-For")) {
+        chain.add(f.getValue());
+      } else {
+        fields.add(f);
+      }
+    }
+    client.ifPresent(a -> chain.add(a.getHostAddress()));
+    if (!chain.isEmpty()) {
+      fields.add(Map.entry("X-Forwarded-For", String.join(", ", chain)));
+    }
+    fields.add(Map.entry("Via", "1.1 ispcache"));
+    return fields;
+  }
+
   /** The request's end-to-end fields, to send upstream when it is relayed. */
   static List<Map.Entry<String, String>> forwarded(HttpRequest request) {
     Set<String> listed = new HashSet<>();

@@ -125,6 +125,8 @@ class ReverseProxyForkedIT {
           if (method.equals("POST")) {
             assertTrue(got.head().contains("Content-Type: application/x-www-form-urlencoded"), got.head().toString());
           }
+          assertTrue(got.head().contains("X-Forwarded-For: 127.0.0.1"), got.head().toString());
+          assertTrue(got.head().contains("Via: 1.1 ispcache"), got.head().toString());
 
           // The stored GET is gone: the next one is fetched anew, with the origin's new bytes.
           assertGet(uri, "MISS", seed);
