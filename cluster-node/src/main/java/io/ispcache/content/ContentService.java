@@ -83,15 +83,13 @@ public final class ContentService {
   public CompletionStage<Answer> serve(HttpRequest request) {
     metrics.requests.increment();
     try {
-      if (request.method() != HttpMethods.GET && request.method() != HttpMethods.HEAD) {
-        return done(
-            ErrorResponses.of(405, "method_not_allowed", "only GET and HEAD are served")
-                .addHeader(RawHeader.create("Allow", "GET, HEAD")));
-      }
       String refused =
           acl.refusal(request.getAttribute(akka.http.javadsl.model.AttributeKeys.remoteAddress).flatMap(a -> a.getAddress()));
       if (refused != null) {
         return done(error(403, "client_not_served", refused, Map.of()));
+      }
+      if (request.method() != HttpMethods.GET && request.method() != HttpMethods.HEAD) {
+        return forward(request);
       }
       ObjectAddress resolved =
           ContentTarget.resolve(
@@ -144,6 +142,76 @@ public final class ContentService {
     } catch (ContentError e) {
       return done(error(e.status, e.code, e.getMessage(), e.details));
     }
+  }
+
+  /**
+   * A request of another method than GET and HEAD: forwarded to its origin with its body when the
+   * origin's {@code methods} allow it (every method in reverse-proxy mode), else 405. Nothing of
+   * the answer is stored; a successful unsafe request drops what this node stored for the target
+   * URI (and the answer's Location and Content-Location on the same host) before the answer goes
+   * out, so the client's next GET here is fetched anew (RFC 9111 §4.4).
+   */
+  private CompletionStage<Answer> forward(HttpRequest request) {
+    ObjectAddress address =
+        ContentTarget.resolveForwarded(
+            origins,
+            request.getAttribute(ContentHandler.REQUEST_TARGET).orElseGet(() -> request.getUri().toString()),
+            request.getHeader("Host").map(HttpHeader::value));
+    String method = request.method().value();
+    if (!address.origin().allows(method)) {
+      String allowed = String.join(", ", address.origin().methods());
+      return done(
+          error(405, "method_not_allowed", "this origin is served with " + allowed + " only", Map.of())
+              .addHeader(RawHeader.create("Allow", allowed)));
+    }
+    if (!(request.entity() instanceof akka.http.javadsl.model.HttpEntity.Strict strict)) {
+      // The content server reads a body whole before it hands the request on.
+      throw new IllegalStateException("a forwarded request's body must be read already");
+    }
+    ByteString body = strict.getData();
+    metrics.forwardedRequests.increment();
+    metrics.forwardedRequestBytes.add(body.size());
+    return supply
+        .forward(
+            address,
+            method,
+            RequestCaching.forwardedFrom(
+                request, request.getAttribute(akka.http.javadsl.model.AttributeKeys.remoteAddress).flatMap(a -> a.getAddress())),
+            body)
+        .thenCompose(
+            response -> {
+              if (!Invalidation.invalidates(method, response.status().intValue())) {
+                return CompletableFuture.completedFuture(response);
+              }
+              java.util.Set<String> keys =
+                  Invalidation.keys(
+                      origins,
+                      address,
+                      response.getHeader("Location").map(HttpHeader::value),
+                      response.getHeader("Content-Location").map(HttpHeader::value));
+              return supply
+                  .invalidate(keys)
+                  .handle(
+                      (dropped, e) -> {
+                        if (e != null) {
+                          log.error("{} {} succeeded but its stored objects could not be dropped", method, address.key(), e);
+                        } else if (dropped > 0) {
+                          metrics.invalidatedObjects.add(dropped);
+                          log.debug("{} {}: dropped {} stored objects", method, address.key(), dropped);
+                        }
+                        return response;
+                      });
+            })
+        .<Answer>thenApply(
+            response -> {
+              metrics.relayedRequests.increment();
+              return new Answer.Http(response.withEntity(counted(response.entity())).addHeader(RawHeader.create(CACHE_STATUS, "MISS")));
+            })
+        .exceptionally(
+            e -> {
+              metrics.forwardFailures.increment();
+              return failure(address, e);
+            });
   }
 
   /** The client's own request sent upstream, its answer relayed as it comes. */

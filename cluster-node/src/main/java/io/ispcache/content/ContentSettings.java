@@ -12,7 +12,8 @@ public record ContentSettings(
     boolean clientAcl,
     java.time.Duration idleTimeout,
     java.time.Duration requestTimeout,
-    int maxConnections) {
+    int maxConnections,
+    long maxRequestBody) {
 
   public static ContentSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.content");
@@ -41,7 +42,18 @@ public record ContentSettings(
     if (maxConnections < 1 || maxConnections > 1_000_000) {
       throw new InvalidSettingException("ispcache.content.max-connections", maxConnections, "must be 1 to 1000000");
     }
-    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections);
+    long maxRequestBody;
+    try {
+      maxRequestBody = c.getBytes("max-request-body");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(
+          "ispcache.content.max-request-body", c.hasPath("max-request-body") ? c.getValue("max-request-body").unwrapped() : null, "must be a size such as 1MiB");
+    }
+    if (maxRequestBody < 0 || maxRequestBody > 1L << 30) {
+      // Held in memory whole while it is forwarded: a gibibyte per connection is already a lot.
+      throw new InvalidSettingException("ispcache.content.max-request-body", maxRequestBody, "must be 0 to 1GiB");
+    }
+    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections, maxRequestBody);
   }
 
   /** A timeout of 1 second to 1 hour. */

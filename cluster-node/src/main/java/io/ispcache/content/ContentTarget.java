@@ -36,6 +36,20 @@ final class ContentTarget {
    *     made safe
    */
   static ObjectAddress resolve(OriginSettings origins, String target, Optional<String> hostHeader) {
+    return resolve(origins, target, hostHeader, false);
+  }
+
+  /**
+   * As {@link #resolve}, for a request forwarded to the origin rather than answered from the
+   * store (another method than GET and HEAD): its key is the same, and its upstream target keeps
+   * the client's query (without {@code cacheHostOrigin}) whatever {@code query-in-cache-key} says,
+   * as nothing of its answer is stored under the key.
+   */
+  static ObjectAddress resolveForwarded(OriginSettings origins, String target, Optional<String> hostHeader) {
+    return resolve(origins, target, hostHeader, true);
+  }
+
+  private static ObjectAddress resolve(OriginSettings origins, String target, Optional<String> hostHeader, boolean forwarded) {
     String authority = null;
     int pathStart = 0;
     if (!target.startsWith("/")) {
@@ -107,12 +121,13 @@ final class ContentTarget {
     if (path.length() > MAX_PATH) {
       throw new ContentError(400, "bad_path", "the request path must be at most " + MAX_PATH + " characters");
     }
-    String upstream = path;
+    String keyed = path;
     if (origin.queryInCacheKey() && upstreamQuery != null && upstreamQuery.length() > 0) {
-      upstream = path + "?" + upstreamQuery;
+      keyed = path + "?" + upstreamQuery;
     }
+    String upstream = forwarded && upstreamQuery != null && upstreamQuery.length() > 0 ? path + "?" + upstreamQuery : keyed;
     String space = origin.sharesKeysOf(host) ? origin.name() : host;
-    return new ObjectAddress(origin, host, upstream, space + upstream);
+    return new ObjectAddress(origin, host, upstream, space + keyed);
   }
 
   private static boolean startsWithIgnoreCase(String s, String prefix) {

@@ -30,10 +30,14 @@ import java.util.Set;
 final class RequestCaching {
   private RequestCaching() {}
 
-  /** Request fields never sent upstream (RFC 9110 §7.6.1 hop-by-hop, and Host, set per origin). */
+  /**
+   * Request fields never sent upstream (RFC 9110 §7.6.1 hop-by-hop, and Host, set per origin);
+   * Content-Length is set for the body as it is sent, and Expect was met by the content server,
+   * which answered 100 Continue itself before it read the body.
+   */
   private static final Set<String> NOT_FORWARDED =
       Set.of("connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "host",
-          "proxy-authorization", "proxy-connection", "content-length", "timeout-access", "remote-address");
+          "proxy-authorization", "proxy-connection", "content-length", "timeout-access", "remote-address", "expect");
 
   /** Whether the request carries credentials that make its answer the client's own. */
   static boolean personal(HttpRequest request) {
@@ -96,6 +100,30 @@ final class RequestCaching {
   static List<Map.Entry<String, String>> sentWithFills(HttpRequest request) {
     List<Map.Entry<String, String>> fields = forwarded(request);
     fields.removeIf(f -> NOT_SENT_WITH_FILLS.contains(f.getKey().toLowerCase(Locale.ROOT)));
+    return fields;
+  }
+
+  /**
+   * The fields of a request forwarded to its origin (another method than GET and HEAD): its
+   * end-to-end fields, with this cache added to {@code Via} (RFC 9110 §7.6.3) and the client's
+   * address to {@code X-Forwarded-For} (one field, as web applications behind a reverse proxy read
+   * it; what the client put there itself comes first and proves nothing).
+   */
+  static List<Map.Entry<String, String>> forwardedFrom(HttpRequest request, java.util.Optional<java.net.InetAddress> client) {
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    List<String> chain = new ArrayList<>();
+    for (Map.Entry<String, String> f : forwarded(request)) {
+      if (f.getKey().equalsIgnoreCase("X-Forwarded-For")) {
+        chain.add(f.getValue());
+      } else {
+        fields.add(f);
+      }
+    }
+    client.ifPresent(a -> chain.add(a.getHostAddress()));
+    if (!chain.isEmpty()) {
+      fields.add(Map.entry("X-Forwarded-For", String.join(", ", chain)));
+    }
+    fields.add(Map.entry("Via", "1.1 ispcache"));
     return fields;
   }
 

@@ -41,6 +41,16 @@ public final class NodeMetrics {
   public final LongAdder revalidatedUnchanged = new LongAdder();
   /** Responses of a stale object: its origin failed, or it is being revalidated meanwhile. */
   public final LongAdder staleResponses = new LongAdder();
+  /**
+   * Requests with a method other than GET and HEAD forwarded to their origin (reverse-proxy mode,
+   * or an origin whose {@code methods} allow it), and the request body bytes sent with them.
+   */
+  public final LongAdder forwardedRequests = new LongAdder();
+  public final LongAdder forwardedRequestBytes = new LongAdder();
+  /** Forwarded requests that failed to get an answer from their origin (unreachable, timed out). */
+  public final LongAdder forwardFailures = new LongAdder();
+  /** Stored objects dropped because an unsafe request to their URI succeeded (RFC 9111 §4.4). */
+  public final LongAdder invalidatedObjects = new LongAdder();
   /** The origin client's figures (connections open, destinations pooled), once it exists. */
   private volatile Upstream upstream = new Upstream() {};
 

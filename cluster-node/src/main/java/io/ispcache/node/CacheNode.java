@@ -21,6 +21,7 @@ import io.ispcache.content.ContentSettings;
 import io.ispcache.content.server.ContentServer;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.object.ChunkIndex;
+import io.ispcache.object.Invalidations;
 import io.ispcache.object.ChunkSupply;
 import io.ispcache.object.ContentObject;
 import io.ispcache.origin.OriginClient;
@@ -157,6 +158,8 @@ public final class CacheNode {
         metrics.upstream(origins.figures());
         PeerClient peers =
             new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout(), peerSettings.secret());
+        akka.actor.typed.ActorRef<Invalidations.Command> invalidations =
+            system.systemActorOf(Invalidations.create(opened, metrics, selfNode, blockingIo), "invalidations", akka.actor.typed.Props.empty());
         ChunkSupply supply =
             new ChunkSupply(
                 system,
@@ -167,7 +170,8 @@ public final class CacheNode {
                 selfNode,
                 objectSettings.askTimeout(),
                 objectSettings.readAheadChunks(),
-                blockingIo);
+                blockingIo,
+                invalidations);
         supplyRef.complete(supply);
         system.systemActorOf(ChunkIndex.create(opened, selfNode), "chunk-index", akka.actor.typed.Props.empty());
         system.systemActorOf(
@@ -196,7 +200,8 @@ public final class CacheNode {
                       contentSettings.idleTimeout(),
                       contentSettings.requestTimeout(),
                       contentSettings.maxConnections(),
-                      "ispcache"));
+                      "ispcache",
+                      contentSettings.maxRequestBody()));
         } catch (IOException e) {
           throw new UncheckedIOException(
               "cannot listen on " + contentSettings.iface() + ":" + contentSettings.port() + " (ispcache.content): " + e.getMessage(), e);

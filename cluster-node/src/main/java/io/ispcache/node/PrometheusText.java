@@ -34,6 +34,10 @@ final class PrometheusText {
     counter(out, "ispcache_stale_responses_total", "Responses of a stale object (origin failing, or revalidation under way).", m.staleResponses.sum());
     counter(out, "ispcache_read_ahead_abandoned_total", "Chunks read ahead and given up unfinished: their clients had left.", m.readAheadAbandoned.sum());
     counter(out, "ispcache_uncoordinated_fills_total", "Fills started without the object's entity (it did not answer).", m.uncoordinatedFills.sum());
+    counter(out, "ispcache_forwarded_requests_total", "Requests of other methods than GET and HEAD forwarded to their origin.", m.forwardedRequests.sum());
+    counter(out, "ispcache_forwarded_request_bytes_total", "Request body bytes forwarded to origins.", m.forwardedRequestBytes.sum());
+    counter(out, "ispcache_forward_failures_total", "Forwarded requests their origin did not answer (unreachable, timed out, broken).", m.forwardFailures.sum());
+    counter(out, "ispcache_invalidated_objects_total", "Stored objects dropped after a successful unsafe request to their URI (RFC 9111 §4.4).", m.invalidatedObjects.sum());
     counter(out, "ispcache_purges_applied_total", "Operators' purges applied to this node's store.", m.purgesApplied.sum());
     counter(out, "ispcache_purged_objects_total", "Objects dropped by purges.", m.purgedObjects.sum());
     counter(out, "ispcache_purged_bytes_total", "Bytes of chunks dropped by purges.", m.purgedBytes.sum());

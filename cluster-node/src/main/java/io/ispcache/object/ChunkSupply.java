@@ -66,6 +66,7 @@ public final class ChunkSupply {
   private final ReadAhead interest = new ReadAhead();
   /** Small non-content answers (redirects, 404s) kept while their origin says they are fresh. */
   private final StoredAnswers answers = new StoredAnswers(16L << 20, 10_000);
+  private final akka.actor.typed.ActorRef<Invalidations.Command> invalidations;
 
   public ChunkSupply(
       ActorSystem<?> system,
@@ -76,7 +77,9 @@ public final class ChunkSupply {
       String selfNode,
       Duration askTimeout,
       int readAhead,
-      Executor blockingIo) {
+      Executor blockingIo,
+      akka.actor.typed.ActorRef<Invalidations.Command> invalidations) {
+    this.invalidations = invalidations;
     this.store = store;
     this.origin = origin;
     this.peers = peers;
@@ -166,6 +169,47 @@ public final class ChunkSupply {
               throw new RelayException(((OriginReply.Uncacheable) reply).response());
             },
             dispatcher);
+  }
+
+  /**
+   * The client's request of another method than GET and HEAD forwarded to the origin with its
+   * {@code body}; completes with the origin's answer to relay (any status), or fails with {@link
+   * OriginException} when the origin did not answer.
+   */
+  public CompletionStage<akka.http.javadsl.model.HttpResponse> forward(
+      ObjectAddress address,
+      String method,
+      java.util.List<java.util.Map.Entry<String, String>> forwarded,
+      ByteString body) {
+    return origin
+        .forward(address.origin(), address.host(), method, address.pathAndQuery(), forwarded, body)
+        .thenApplyAsync(reply -> ((OriginReply.Uncacheable) reply).response(), dispatcher);
+  }
+
+  /**
+   * Drops the stored object under each of {@code keys}, as a successful unsafe request to its URI
+   * requires (RFC 9111 §4.4): on this node before the stage completes, on the others as soon as
+   * they hear of it. Deletes files: runs on the blocking-I/O executor; completes with the number
+   * of objects this node dropped.
+   */
+  public CompletionStage<Integer> invalidate(java.util.Collection<String> keys) {
+    long at = System.currentTimeMillis();
+    // Every other node drops its copies too (best effort, see Invalidations), and each object's
+    // entity forgets the copies it knows of, so no node is sent to a peer for the old bytes.
+    invalidations.tell(new Invalidations.Spread(java.util.List.copyOf(keys), at));
+    for (String key : keys) {
+      sharding.entityRefFor(ContentObject.TYPE_KEY, key).tell(new ContentObject.Invalidated(selfNode));
+      answers.forget(key);
+    }
+    return CompletableFuture.supplyAsync(
+        () -> {
+          int dropped = 0;
+          for (String key : keys) {
+            dropped += store.purge(key, false, at).objects().size();
+          }
+          return dropped;
+        },
+        blockingIo);
   }
 
   /**

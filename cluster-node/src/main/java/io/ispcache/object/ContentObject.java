@@ -83,6 +83,13 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   /** {@code node} dropped all it had of revision {@code version} (an operator's purge). */
   public record Forgotten(String version, String node) implements Command {}
 
+  /**
+   * {@code node} forwarded a request that changed the object at its origin (a successful unsafe
+   * method, RFC 9111 §4.4): no copy or fill of what is known now is handed out any more, so the
+   * next asker fetches from the origin rather than from a peer's outdated copy.
+   */
+  public record Invalidated(String node) implements Command {}
+
   /** Sent by sharding when the entity is passivated. */
   public record Stop() implements Command {}
 
@@ -246,6 +253,7 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
         .onMessage(Released.class, this::onReleased)
         .onMessage(Dropped.class, this::onDropped)
         .onMessage(Forgotten.class, this::onForgotten)
+        .onMessage(Invalidated.class, this::onInvalidated)
         .onMessage(PeerFailed.class, this::onPeerFailed)
         .onMessage(Revalidate.class, this::onRevalidate)
         .onMessage(RevalidationDone.class, this::onRevalidationDone)
@@ -392,6 +400,15 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
     if (validated != null && validated.version().equals(f.version())) {
       validated = null; // purged: no node is handed this revision's validation as news
     }
+    return this;
+  }
+
+  private Behavior<Command> onInvalidated(Invalidated i) {
+    getContext().getLog().debug("object {} invalidated by {}: copies of version {} forgotten", key, i.node(), version);
+    holders.clear();
+    fills.clear();
+    version = null;
+    validated = null;
     return this;
   }
 

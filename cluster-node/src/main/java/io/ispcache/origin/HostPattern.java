@@ -3,20 +3,24 @@ package io.ispcache.origin;
 import java.util.Locale;
 
 /**
- * One allowlist entry: an exact host name ({@code download.windowsupdate.com}) or a suffix
- * pattern ({@code *.download.windowsupdate.com}, which matches any host below that domain but not
- * the domain itself, as in TLS wildcard rules extended to any depth).
+ * One allowlist entry: an exact host name ({@code download.windowsupdate.com}), a suffix pattern
+ * ({@code *.download.windowsupdate.com}, which matches any host below that domain but not the
+ * domain itself, as in TLS wildcard rules extended to any depth), or {@code *}, any host, which
+ * only an origin in reverse-proxy mode (a fixed upstream address) may list: {@link OriginSettings}
+ * refuses it anywhere else, so the node is never an open proxy.
  */
 public record HostPattern(String pattern) {
   private static final int MAX_NAME = 253;
   private static final int MAX_LABEL = 63;
+  /** The pattern of every host. */
+  public static final String ANY = "*";
 
   public HostPattern {
     pattern = pattern.trim().toLowerCase(Locale.ROOT);
     String host = pattern.startsWith("*.") ? pattern.substring(2) : pattern;
-    if (!isHostName(host)) {
+    if (!pattern.equals(ANY) && !isHostName(host)) {
       throw new IllegalArgumentException(
-          "must be a host name or *.suffix of letters, digits, '-' and '.'");
+          "must be a host name, *.suffix or * of letters, digits, '-' and '.'");
     }
   }
 
@@ -45,12 +49,20 @@ public record HostPattern(String pattern) {
     return true;
   }
 
-  /** Whether this is a {@code *.suffix} entry rather than one host named exactly. */
+  /** Whether this is a {@code *.suffix} or {@code *} entry rather than one host named exactly. */
   public boolean isWildcard() {
-    return pattern.startsWith("*.");
+    return pattern.startsWith("*");
+  }
+
+  /** Whether this is {@code *}: every host. */
+  public boolean isAny() {
+    return pattern.equals(ANY);
   }
 
   public boolean matches(String host) {
+    if (isAny()) {
+      return true;
+    }
     if (pattern.startsWith("*.")) {
       return host.endsWith(pattern.substring(1)) && host.length() > pattern.length() - 1;
     }

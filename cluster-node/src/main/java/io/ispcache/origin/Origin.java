@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param maxObjectSize the largest object length the node accepts from this origin (or a peer, for
  *     its objects); a larger stated length is refused before anything is stored or allocated
  * @param freshness how long its objects are used before the origin is asked again
+ * @param methods the request methods served: GET and HEAD (the cache) and those forwarded to the
+ *     origin with their bodies; {@link #ANY_METHOD} alone for every method
  */
 public record Origin(
     String name,
@@ -28,10 +30,17 @@ public record Origin(
     boolean shareCacheKeys,
     boolean queryInCacheKey,
     long maxObjectSize,
-    Freshness.Policy freshness) {
+    Freshness.Policy freshness,
+    List<String> methods) {
 
   /** {@code max-object-size} when an origin entry does not set it: Xbox games fit with room. */
   public static final long DEFAULT_MAX_OBJECT_SIZE = 1L << 40;
+
+  /** {@code methods} of a CDN on the allowlist: the cache's own, nothing forwarded. */
+  public static final List<String> CACHE_METHODS = List.of("GET", "HEAD");
+
+  /** The {@code methods} entry that allows every method. */
+  public static final String ANY_METHOD = "*";
 
   public Origin {
     if (maxObjectSize <= 0) {
@@ -40,6 +49,20 @@ public record Origin(
     if (freshness == null) {
       freshness = Freshness.Policy.ORIGIN;
     }
+    methods = methods == null ? CACHE_METHODS : List.copyOf(methods);
+  }
+
+  /** An origin that serves GET and HEAD only. */
+  public Origin(
+      String name,
+      List<HostPattern> hosts,
+      Optional<InetSocketAddress> upstreamAddress,
+      Optional<InetSocketAddress> upstreamProxy,
+      boolean shareCacheKeys,
+      boolean queryInCacheKey,
+      long maxObjectSize,
+      Freshness.Policy freshness) {
+    this(name, hosts, upstreamAddress, upstreamProxy, shareCacheKeys, queryInCacheKey, maxObjectSize, freshness, CACHE_METHODS);
   }
 
   /** An origin whose objects are as fresh as their header fields say. */
@@ -67,6 +90,19 @@ public record Origin(
 
   public boolean matches(String host) {
     return hosts.stream().anyMatch(p -> p.matches(host));
+  }
+
+  /**
+   * Whether this origin is a reverse proxy's: {@code hosts = ["*"]} with a fixed upstream address,
+   * the node a cache in front of one web origin (as nginx {@code proxy_cache} or Varnish).
+   */
+  public boolean reverseProxy() {
+    return hosts.size() == 1 && hosts.get(0).isAny();
+  }
+
+  /** Whether a request with {@code method} (case-sensitive, RFC 9110 §9.1) is served for this origin. */
+  public boolean allows(String method) {
+    return methods.contains(method) || methods.contains(ANY_METHOD);
   }
 
   /**

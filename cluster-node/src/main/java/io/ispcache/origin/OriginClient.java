@@ -126,6 +126,52 @@ public final class OriginClient implements AutoCloseable {
         .thenCompose(r -> OriginAnswer.relay(r.head(), r.body(), materializer));
   }
 
+  /**
+   * A client's request of any method but CONNECT sent upstream with its end-to-end header fields
+   * ({@code forwarded}, without hop-by-hop fields, Host and Expect) and its {@code body} (read
+   * whole by the content server, within its limit), the answer relayed as it comes ({@link
+   * OriginReply.Uncacheable}); nothing of it is stored. Interim (1xx) answers are passed over, as
+   * on every exchange. A request found on a pooled connection the origin had closed is sent again
+   * only when its method is idempotent (RFC 9110 §9.2.2): a POST the origin may have seen before it
+   * hung up is not repeated, the client gets the failure. No whole-exchange deadline: the client
+   * reads the answer.
+   */
+  public CompletionStage<OriginReply> forward(
+      Origin origin,
+      String host,
+      String method,
+      String pathAndQuery,
+      java.util.List<java.util.Map.Entry<String, String>> forwarded,
+      akka.util.ByteString body) {
+    Supplier<HttpRequest> http =
+        () -> {
+          // A buffer of its own per attempt: the request is released once it is written.
+          HttpRequest r =
+              new DefaultFullHttpRequest(
+                  HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), pathAndQuery, Unpooled.wrappedBuffer(body.asByteBuffer()));
+          for (java.util.Map.Entry<String, String> f : forwarded) {
+            r.headers().add(f.getKey(), f.getValue());
+          }
+          r.headers().set(HttpHeaderNames.HOST, host);
+          if (!body.isEmpty() || BODY_EXPECTED.contains(method)) {
+            // RFC 9110 §8.6: a POST, PUT or PATCH without content still says so, for servers that wait for one.
+            r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.size());
+          }
+          if (!r.headers().contains(HttpHeaderNames.USER_AGENT)) {
+            r.headers().set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+          }
+          return r;
+        };
+    return send(Upstreams.destination(origin, host), http, 0, 0, IDEMPOTENT.contains(method))
+        .thenCompose(r -> OriginAnswer.relay(r.head(), r.body(), materializer));
+  }
+
+  /** Methods whose requests may be sent again when a pooled connection turns out closed (RFC 9110 §9.2.2). */
+  static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+  /** Methods that carry content by definition (RFC 9110 §9.3). */
+  private static final java.util.Set<String> BODY_EXPECTED = java.util.Set.of("POST", "PUT", "PATCH");
+
   /** How long an origin has to start answering. */
   public java.time.Duration responseTimeout() {
     return settings.responseTimeout();
@@ -134,12 +180,18 @@ public final class OriginClient implements AutoCloseable {
   /** Connections pooled at most per destination, and fetches that may wait for one. */
   private CompletableFuture<Exchange.Response> send(
       Upstreams.Destination destination, Supplier<HttpRequest> request, long wholeNanos, int attempt) {
+    return send(destination, request, wholeNanos, attempt, true);
+  }
+
+  /** With {@code mayResend}: whether the request may go again on a new connection when a pooled one was stale. */
+  private CompletableFuture<Exchange.Response> send(
+      Upstreams.Destination destination, Supplier<HttpRequest> request, long wholeNanos, int attempt, boolean mayResend) {
     UpstreamPool pool = upstreams.pool(destination);
     return pool.acquire()
         .thenCompose(
             lease -> {
               if (lease == null) {
-                return send(destination, request, wholeNanos, attempt); // the pool retired meanwhile
+                return send(destination, request, wholeNanos, attempt, mayResend); // the pool retired meanwhile
               }
               HttpRequest http;
               try {
@@ -180,7 +232,9 @@ public final class OriginClient implements AutoCloseable {
               if (cause instanceof Exchange.StaleConnection stale) {
                 // A request on a connection the origin had already closed was never seen: a GET is
                 // safe to send again, once, on a new connection.
-                return attempt < 2 ? send(destination, request, wholeNanos, attempt + 1) : CompletableFuture.failedFuture(stale.getCause());
+                return mayResend && attempt < 2
+                    ? send(destination, request, wholeNanos, attempt + 1, true)
+                    : CompletableFuture.failedFuture(stale.getCause());
               }
               return CompletableFuture.failedFuture(cause);
             });

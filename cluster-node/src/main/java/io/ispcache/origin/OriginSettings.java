@@ -21,14 +21,21 @@ public record OriginSettings(
     int maxConnectionsPerHost,
     Duration exchangeTimeout) {
 
-  /** The origin an allowlisted host belongs to; empty means the node must refuse the request. */
+  /**
+   * The origin an allowlisted host belongs to; empty means the node must refuse the request. An
+   * origin with {@code hosts = ["*"]} answers only for hosts no other origin lists, wherever it
+   * stands in the list.
+   */
   public Optional<Origin> originFor(String host) {
+    Origin any = null;
     for (Origin o : origins) {
-      if (o.matches(host)) {
+      if (o.reverseProxy()) {
+        any = o;
+      } else if (o.matches(host)) {
         return Optional.of(o);
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(any);
   }
 
   /** The largest {@code max-object-size} of any origin: no stored object may be longer. */
@@ -52,8 +59,18 @@ public record OriginSettings(
     }
     List<Origin> origins = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    String anyHost = null;
     for (int i = 0; i < entries.size(); i++) {
-      origins.add(origin(entries.get(i), "ispcache.origins[" + i + "]", names));
+      String path = "ispcache.origins[" + i + "]";
+      Origin o = origin(entries.get(i), path, names);
+      if (o.reverseProxy()) {
+        if (anyHost != null) {
+          throw new InvalidSettingException(
+              path + ".hosts", "[\"*\"]", "only one origin may list \"*\" (" + anyHost + " already does)");
+        }
+        anyHost = o.name();
+      }
+      origins.add(o);
     }
     Config u = root.getConfig("ispcache.upstream");
     int maxConnections = u.getInt("max-connections-per-host");
@@ -109,15 +126,73 @@ public record OriginSettings(
         throw new InvalidSettingException(path + ".hosts[" + i + "]", rawHosts.get(i), e.getMessage());
       }
     }
+    Optional<InetSocketAddress> upstreamAddress = address(c, path, "upstream-address");
+    boolean anyHost = hosts.stream().anyMatch(HostPattern::isAny);
+    if (anyHost && hosts.size() > 1) {
+      // Mixed, the named hosts would mean nothing: "*" already admits them, to the same upstream.
+      throw new InvalidSettingException(
+          path + ".hosts", rawHosts, "\"*\" (reverse-proxy mode) must be the only entry: it already matches every host");
+    }
+    if (anyHost && upstreamAddress.isEmpty()) {
+      // Without a fixed upstream the client's Host would choose where the node connects: an open proxy.
+      throw new InvalidSettingException(
+          path + ".hosts", rawHosts, "\"*\" (reverse-proxy mode) needs upstream-address: the node must never be an open proxy");
+    }
     return new Origin(
         name,
         List.copyOf(hosts),
-        address(c, path, "upstream-address"),
+        upstreamAddress,
         address(c, path, "upstream-proxy"),
         !c.hasPath("share-cache-keys") || c.getBoolean("share-cache-keys"),
-        c.hasPath("query-in-cache-key") && c.getBoolean("query-in-cache-key"),
+        // A web origin behind a reverse proxy answers according to the query (/search?q=...):
+        // there it is part of the key, and of the request sent upstream, unless set otherwise.
+        c.hasPath("query-in-cache-key") ? c.getBoolean("query-in-cache-key") : anyHost,
         maxObjectSize(c, path),
-        freshness(c, path));
+        freshness(c, path),
+        methods(c, path, anyHost));
+  }
+
+  /** Method names a {@code methods} entry may list (RFC 9110 §9.3, RFC 5789 PATCH). */
+  static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH");
+
+  /**
+   * {@code methods}: GET and HEAD and the methods forwarded to the origin, or {@code ["*"]} for
+   * every method. The default is {@code ["*"]} in reverse-proxy mode, GET and HEAD otherwise.
+   * Names are checked against the methods HTTP defines so a typo is a start-up error rather than a
+   * method silently refused; {@code ["*"]} also forwards methods not named here (WebDAV's, say).
+   */
+  private static List<String> methods(Config c, String path, boolean reverseProxy) {
+    String key = path + ".methods";
+    if (!c.hasPath("methods")) {
+      return reverseProxy ? List.of(Origin.ANY_METHOD) : Origin.CACHE_METHODS;
+    }
+    List<String> raw;
+    try {
+      raw = c.getStringList("methods");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(key, c.getValue("methods").unwrapped(), "must be a list of method names such as [GET, HEAD, POST]");
+    }
+    List<String> methods = new ArrayList<>();
+    for (String m : raw) {
+      String name = m.trim();
+      if (name.equals(Origin.ANY_METHOD)) {
+        if (raw.size() > 1) {
+          throw new InvalidSettingException(key, raw, "\"*\" (every method) must be the only entry");
+        }
+      } else if (name.equals("CONNECT")) {
+        throw new InvalidSettingException(key, raw, "CONNECT is never served: the node does not open tunnels");
+      } else if (!KNOWN_METHODS.contains(name)) {
+        throw new InvalidSettingException(
+            key, raw, "lists " + name + ", which is not one of " + new java.util.TreeSet<>(KNOWN_METHODS) + " (names are upper case)");
+      }
+      if (!methods.contains(name)) {
+        methods.add(name);
+      }
+    }
+    if (!methods.contains(Origin.ANY_METHOD) && !(methods.contains("GET") && methods.contains("HEAD"))) {
+      throw new InvalidSettingException(key, raw, "must include GET and HEAD, which the cache serves");
+    }
+    return List.copyOf(methods);
   }
 
   /** {@code freshness}: {@code origin} (the default), {@code immutable}, or a duration such as 1h. */

@@ -213,4 +213,18 @@ class ContentObjectTest {
     assertEquals(new ContentObject.FromPeer(third), ask(entity, 1, other), "a node that has not purged yet still holds it");
     assertEquals(new ContentObject.FromOrigin(), ask(entity, 2, other), "the purged node's fill is not waited for");
   }
+
+  @Test
+  void anInvalidatedObjectSendsNobodyToTheCopiesOrFillsItKnew() {
+    var entity = testKit.spawn(ContentObject.create("k9", Duration.ofMinutes(1)));
+    String other = self.replace("7001", "7003");
+    String third = self.replace("7001", "7005");
+    entity.tell(new ContentObject.Filled(0, "v1", other));
+    assertEquals(new ContentObject.FromOrigin(), ask(entity, 1, third), "third fills chunk 1");
+
+    entity.tell(new ContentObject.Invalidated(self));
+
+    assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, self), "not the peer's copy of the old bytes");
+    assertEquals(new ContentObject.FromOrigin(), ask(entity, 1, other), "nor a fill begun before the change");
+  }
 }

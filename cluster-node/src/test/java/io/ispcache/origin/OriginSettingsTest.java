@@ -113,7 +113,7 @@ class OriginSettingsTest {
     assertEquals("ispcache.origins[1].name", refused("[{name = a, hosts = [\"a.example.net\"]}, {name = a, hosts = [\"b.example.net\"]}]").setting());
     assertEquals("ispcache.origins[0].hosts", refused("[{name = a, hosts = []}]").setting());
     assertEquals("ispcache.origins[0].hosts[1]", refused("[{name = a, hosts = [\"a.example.net\", \"http://x\"]}]").setting());
-    assertEquals("ispcache.origins[0].hosts[0]", refused("[{name = a, hosts = [\"*\"]}]").setting());
+    assertEquals("ispcache.origins[0].hosts", refused("[{name = a, hosts = [\"*\"]}]").setting(), "* needs upstream-address");
     assertEquals("ispcache.origins[0].upstream-address", refused("[{name = a, hosts = [\"a.example.net\"], upstream-address = \"127.0.0.1\"}]").setting());
     assertEquals("ispcache.origins[0].upstream-address", refused("[{name = a, hosts = [\"a.example.net\"], upstream-address = \"127.0.0.1:99999\"}]").setting());
     assertEquals("ispcache.origins[0].upstream-proxy", refused("[{name = a, hosts = [\"a.example.net\"], upstream-proxy = \"proxy:http\"}]").setting());

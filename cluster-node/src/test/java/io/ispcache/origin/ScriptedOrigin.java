@@ -68,6 +68,13 @@ final class ScriptedOrigin implements AutoCloseable {
     };
   }
 
+  /** Closes the connection without answering: the origin read the request and hung up. */
+  static Step hangUp() {
+    return out -> {
+      throw new Closing();
+    };
+  }
+
   /** Writes {@code text} one byte every {@code millis} ms (a slowloris origin). */
   static Step drip(String text, long millis) {
     return out -> {

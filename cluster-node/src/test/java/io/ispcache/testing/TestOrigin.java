@@ -90,6 +90,7 @@ public final class TestOrigin implements AutoCloseable {
   private final Map<String, AtomicInteger> conditionals = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> notModified = new ConcurrentHashMap<>();
   private final Map<String, List<String>> lastHeads = new ConcurrentHashMap<>();
+  private final Map<String, List<Received>> receivedBodies = new ConcurrentHashMap<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -206,6 +207,57 @@ public final class TestOrigin implements AutoCloseable {
     return List.copyOf(ranges.getOrDefault(path, List.of()));
   }
 
+  /** A request of another method than GET and HEAD, with the body the origin read. */
+  public record Received(String method, String body, List<String> head) {}
+
+  /** Requests for {@code path} with other methods than GET and HEAD, in order of arrival. */
+  public List<Received> received(String path) {
+    return List.copyOf(receivedBodies.getOrDefault(path, List.of()));
+  }
+
+  /**
+   * Reads the body of a request of another method (Content-Length or chunked), keeps it, and
+   * answers an interim 100 and then 200 with the method and the body's length: a web origin
+   * behind a reverse proxy.
+   */
+  private boolean received(String method, String path, List<String> head, InputStream in, OutputStream out) throws IOException {
+    String length = header(head, "content-length");
+    byte[] body;
+    if (length != null) {
+      body = in.readNBytes(Integer.parseInt(length));
+    } else if ("chunked".equalsIgnoreCase(header(head, "transfer-encoding"))) {
+      java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+      for (int size = Integer.parseInt(readLine(in).split(";")[0].trim(), 16); size > 0; size = Integer.parseInt(readLine(in).split(";")[0].trim(), 16)) {
+        whole.write(in.readNBytes(size));
+        readLine(in);
+      }
+      while (!readLine(in).isEmpty()) {
+        // trailer fields
+      }
+      body = whole.toByteArray();
+    } else {
+      body = new byte[0];
+    }
+    receivedBodies
+        .computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>()))
+        .add(new Received(method, new String(body, StandardCharsets.ISO_8859_1), List.copyOf(head)));
+    // An interim answer before the final one, which the cache must pass over (RFC 9110 §15.2).
+    writeHead(out, "100 Continue", List.of());
+    byte[] reply = (method + " " + body.length).getBytes(StandardCharsets.US_ASCII);
+    writeHead(out, "200 OK", List.of("Content-Type: text/plain", "Content-Length: " + reply.length, "X-Method: " + method));
+    out.write(reply);
+    out.flush();
+    return true;
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+      line.append((char) c);
+    }
+    return line.toString().stripTrailing();
+  }
+
   public int connectionsAccepted() {
     return connections.get();
   }
@@ -251,7 +303,7 @@ public final class TestOrigin implements AutoCloseable {
         if (head == null) {
           return;
         }
-        if (!answer(socket, head, out)) {
+        if (!answer(socket, head, in, out)) {
           return;
         }
       }
@@ -285,7 +337,7 @@ public final class TestOrigin implements AutoCloseable {
   }
 
   /** Answers one request; false when the connection must end. */
-  private boolean answer(Socket socket, List<String> head, OutputStream out) throws IOException {
+  private boolean answer(Socket socket, List<String> head, InputStream in, OutputStream out) throws IOException {
     String[] requestLine = head.get(0).split(" ");
     String method = requestLine[0];
     String target = requestLine.length > 1 ? requestLine[1] : "/";
@@ -300,6 +352,9 @@ public final class TestOrigin implements AutoCloseable {
     seen.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(new Seen(target, header(head, "host")));
     if (rangeHeader != null) {
       ranges.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>())).add(rangeHeader);
+    }
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return received(method, path, head, in, out);
     }
     List<Fault> active = List.copyOf(faults.getOrDefault(path, List.of()));
     for (Fault f : active) {

@@ -21,6 +21,14 @@ final class AkkaBridge {
 
   /** @throws akka.http.scaladsl.model.IllegalUriException the target is not a valid URI */
   static HttpRequest request(RequestHead head, InetSocketAddress remote) {
+    return request(head, remote, null);
+  }
+
+  /**
+   * With the request's {@code body} as its entity when it was read (null: none). Its Content-Type
+   * stays among the raw header fields, which are what is forwarded.
+   */
+  static HttpRequest request(RequestHead head, InetSocketAddress remote, akka.util.ByteString body) {
     HttpMethod method =
         HttpMethods.lookup(head.method())
             .orElseGet(() -> HttpMethods.custom(head.method(), false, false, RequestEntityAcceptances.Tolerated));
@@ -34,7 +42,8 @@ final class AkkaBridge {
         .withProtocol(head.http11() ? HttpProtocols.HTTP_1_1 : HttpProtocols.HTTP_1_0)
         .addHeaders(headers)
         .addAttribute(AttributeKeys.remoteAddress, RemoteAddress.create(remote))
-        .addAttribute(ContentHandler.REQUEST_TARGET, head.target());
+        .addAttribute(ContentHandler.REQUEST_TARGET, head.target())
+        .withEntity(body == null ? akka.http.javadsl.model.HttpEntities.EMPTY : akka.http.javadsl.model.HttpEntities.create(body));
   }
 
   static String reason(int status) {

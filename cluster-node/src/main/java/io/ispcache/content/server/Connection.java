@@ -52,7 +52,9 @@ final class Connection implements EventLoop.Ready {
    */
   static final long FIRST_BYTES = 128 << 10;
 
-  private enum State { READING, WAITING, WRITING, LINGERING, CLOSED }
+  private enum State { READING, BODY, WAITING, WRITING, LINGERING, CLOSED }
+
+  private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
   private final ContentServer server;
   private final EventLoop loop;
@@ -79,6 +81,9 @@ final class Connection implements EventLoop.Ready {
   private long headStarted;
   /** The read buffer up to here holds no end of a request head. */
   private int scanned;
+  /** The request whose body is being read (state BODY), and its body. */
+  private RequestHead bodyOf;
+  private RequestBody body;
 
   Connection(ContentServer server, EventLoop loop, SocketChannel channel, InetSocketAddress remote) {
     this.server = server;
@@ -94,7 +99,7 @@ final class Connection implements EventLoop.Ready {
 
   @Override
   public void ready(SelectionKey k) {
-    if (k.isReadable() && state == State.READING) {
+    if (k.isReadable() && (state == State.READING || state == State.BODY)) {
       read();
     } else if (k.isReadable() && state == State.LINGERING) {
       drain();
@@ -146,7 +151,13 @@ final class Connection implements EventLoop.Ready {
     }
     processing = true;
     try {
-      while (state == State.READING) {
+      while (state == State.READING || state == State.BODY) {
+        if (state == State.BODY) {
+          if (!readBody()) {
+            return;
+          }
+          continue;
+        }
         // A head that arrives a few bytes at a time is searched once, not again per read.
         int from = Math.max(inStart, scanned - 3);
         if (RequestParser.headEnd(in, from, inEnd) < 0 && inEnd - inStart <= RequestParser.MAX_HEAD) {
@@ -180,22 +191,101 @@ final class Connection implements EventLoop.Ready {
         inStart += parsed.consumed();
         scanned = inStart;
         headStarted = System.nanoTime();
-        dispatch(parsed.head());
+        RequestHead request = parsed.head();
+        if (request.hasBody() && !request.method().equals("GET") && !request.method().equals("HEAD")) {
+          startBody(request);
+        } else {
+          dispatch(request, null);
+        }
       }
     } finally {
       processing = false;
     }
   }
 
-  private void dispatch(RequestHead request) {
+  /**
+   * Begins reading the body of a request with a method other than GET and HEAD (those are
+   * forwarded with it): bounded by the server's limit, a stated length above it refused at once.
+   * A client that waits for {@code Expect: 100-continue} is told to send it now: the body is read
+   * here, whole, before the request is answered, so the cache gives the interim answer itself and
+   * the origin never sees the expectation.
+   */
+  private void startBody(RequestHead request) {
+    try {
+      body = RequestBody.of(request, server.maxRequestBody());
+    } catch (RequestParser.BadRequest e) {
+      // Unread, the body's bytes would be taken for the next request: answer and close.
+      refuse(request, e);
+      return;
+    }
+    bodyOf = request;
+    state = State.BODY;
+    since = System.nanoTime();
+    String expect = request.header("Expect");
+    if (expect != null && expect.trim().equalsIgnoreCase("100-continue") && request.http11() && inEnd == inStart) {
+      try {
+        ByteBuffer interim = ByteBuffer.wrap(CONTINUE);
+        channel.write(interim);
+        if (interim.hasRemaining()) {
+          close(); // 25 bytes into an empty socket buffer: only a broken connection takes fewer
+        }
+      } catch (IOException e) {
+        close();
+      }
+    }
+  }
+
+  /** Takes body bytes from the read buffer; true when the request was dispatched or refused. */
+  private boolean readBody() {
+    int taken;
+    try {
+      taken = body.take(in, inStart, inEnd);
+    } catch (RequestParser.BadRequest e) {
+      RequestHead request = bodyOf;
+      bodyOf = null;
+      body = null;
+      inStart = inEnd;
+      refuse(request, e);
+      return true;
+    }
+    inStart += taken;
+    scanned = inStart;
+    if (!body.complete()) {
+      interest(SelectionKey.OP_READ);
+      return false;
+    }
+    RequestHead request = bodyOf;
+    ByteString bytes = body.bytes();
+    bodyOf = null;
+    body = null;
+    dispatch(request, bytes);
+    return true;
+  }
+
+  /** Answers a request whose body cannot be read with {@code e}'s status, then closes. */
+  private void refuse(RequestHead request, RequestParser.BadRequest e) {
+    exchange++;
+    head = false;
+    http11 = request.http11();
+    closeAfter = true;
+    state = State.WAITING;
+    error(e.status, e.code, e.getMessage());
+  }
+
+  /**
+   * Answers {@code request}: {@code body} is its body when it was read (any method but GET and
+   * HEAD), null when it has none or announced one that was not read.
+   */
+  private void dispatch(RequestHead request, ByteString body) {
     exchange++;
     state = State.WAITING;
     since = System.nanoTime();
     interest(0);
     head = request.method().equals("HEAD");
     http11 = request.http11();
-    // A request body is never read: answer, then close so its bytes are not taken for a request.
-    closeAfter = !request.keepAlive() || request.hasBody() || server.draining();
+    // The body of a GET or HEAD is never read (it has no meaning, RFC 9110 §9.3.1): answer, then
+    // close so its bytes are not taken for a request.
+    closeAfter = !request.keepAlive() || (request.hasBody() && body == null) || server.draining();
     FileResponse direct = null;
     try {
       direct = server.handler().direct(request, remote);
@@ -208,7 +298,7 @@ final class Connection implements EventLoop.Ready {
     }
     HttpRequest akkaRequest;
     try {
-      akkaRequest = AkkaBridge.request(request, remote);
+      akkaRequest = AkkaBridge.request(request, remote, body);
     } catch (RuntimeException e) {
       error(400, "bad_request", "the request target is not a valid URI: " + e.getMessage());
       return;
@@ -500,6 +590,16 @@ final class Connection implements EventLoop.Ready {
           error(408, "request_timeout", "the request head did not arrive in time");
         } else if (idle > server.idleTimeoutNanos()) {
           close();
+        }
+      }
+      case BODY -> {
+        if (idle > server.requestTimeoutNanos()) {
+          // As nginx's client_body_timeout: a body that stops coming holds its connection no longer.
+          RequestHead request = bodyOf;
+          bodyOf = null;
+          body = null;
+          inStart = inEnd;
+          refuse(request, new RequestParser.BadRequest(408, "request_timeout", "the request body stopped arriving"));
         }
       }
       case WAITING -> {

@@ -27,8 +27,20 @@ import org.slf4j.LoggerFactory;
 public final class ContentServer {
   private static final Logger log = LoggerFactory.getLogger(ContentServer.class);
 
-  /** The limits a content server runs with. */
-  public record Limits(Duration idleTimeout, Duration requestTimeout, int maxConnections, String serverHeader) {}
+  /**
+   * The limits a content server runs with.
+   *
+   * @param maxRequestBody the longest request body read (held in memory whole while it is
+   *     forwarded); a longer one is answered 413
+   */
+  public record Limits(Duration idleTimeout, Duration requestTimeout, int maxConnections, String serverHeader, long maxRequestBody) {
+    /** The default request body limit: nginx's {@code client_max_body_size}. */
+    public static final long DEFAULT_MAX_REQUEST_BODY = 1 << 20;
+
+    public Limits(Duration idleTimeout, Duration requestTimeout, int maxConnections, String serverHeader) {
+      this(idleTimeout, requestTimeout, maxConnections, serverHeader, DEFAULT_MAX_REQUEST_BODY);
+    }
+  }
 
   private final ContentHandler handler;
   private final Materializer materializer;
@@ -149,6 +161,10 @@ public final class ContentServer {
 
   long requestTimeoutNanos() {
     return limits.requestTimeout().toNanos();
+  }
+
+  long maxRequestBody() {
+    return limits.maxRequestBody();
   }
 
   String serverHeader() {

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * One parsed HTTP/1.x request line and header block. Header names keep their spelling; lookups
- * ignore case. Request bodies are never read: a request that announces one is answered and its
- * connection closed.
+ * ignore case. {@code hasBody}: the request announces a body (a Content-Length above 0, or a
+ * Transfer-Encoding). The server reads the body of any method but GET and HEAD ({@link
+ * RequestBody}, bounded); a GET or HEAD that announces one is answered and its connection closed.
  */
 public record RequestHead(String method, String target, boolean http11, List<Header> headers, boolean hasBody) {
 
