@@ -98,7 +98,7 @@ public final class ContentService {
               request.getHeader("Host").map(HttpHeader::value));
       boolean head = request.method() == HttpMethods.HEAD;
       ObjectAddress address = resolved.forwarding(RequestCaching.sentWithFills(request));
-      if (RequestCaching.personal(request)) {
+      if (RequestCaching.personal(request, address.origin())) {
         // Credentials make the answer the client's own (RFC 9111 §3.5): relayed, never stored or served from the store.
         return relay(address, request);
       }
@@ -240,8 +240,11 @@ public final class ContentService {
       return CompletableFuture.completedFuture(new Found(meta, null, -1));
     }
     long staleFor = fresh ? 0 : age - lifetime;
+    // The oldest validation (by another node) this request may still use instead of its own: one
+    // whose lifetime has not run out, or, when the client asked for validation, one made now.
+    long notBefore = forced || lifetime == Freshness.FOREVER ? now : now - lifetime;
     if (!forced && Freshness.mayServeWhileRevalidating(meta.headers(), staleFor)) {
-      supply.revalidate(address, meta).whenComplete((m, e) -> {
+      supply.revalidate(address, meta, notBefore).whenComplete((m, e) -> {
         if (e != null) {
           log.info("background revalidation of {} failed: {}", address.key(), describe(e));
         }
@@ -250,7 +253,7 @@ public final class ContentService {
       return CompletableFuture.completedFuture(new Found(meta, STALE_REVALIDATING, -1));
     }
     return supply
-        .revalidate(address, meta)
+        .revalidate(address, meta, notBefore)
         .handle(
             (m, e) -> {
               if (e == null) {
@@ -280,11 +283,16 @@ public final class ContentService {
   /** X-Cache of a stale object sent because its origin failed to validate it. */
   static final String STALE_ORIGIN_FAILED = "STALE; origin-failed";
 
-  /** Whether the origin failed (rather than answered): unreachable, timed out, broken, or a 5xx. */
+  /**
+   * Whether the origin failed (rather than answered): unreachable, timed out, broken, a 5xx, or
+   * too busy to answer (408, 429).
+   */
   private static boolean originFailed(Throwable e) {
-    return e instanceof OriginException
-        || e instanceof TimeoutException
-        || e instanceof RelayException r && r.response().status().intValue() >= 500;
+    if (e instanceof RelayException r) {
+      int status = r.response().status().intValue();
+      return status >= 500 || status == 408 || status == 429;
+    }
+    return e instanceof OriginException || e instanceof TimeoutException;
   }
 
   /**
@@ -312,7 +320,7 @@ public final class ContentService {
     }
     if (freshness.clientDirectives() && (head.header("Cache-Control") != null || head.header("Pragma") != null)
         || head.header("Authorization") != null
-        || head.header("Cookie") != null
+        || address.origin().reverseProxy() && head.header("Cookie") != null
         || !RequestCaching.fresh(meta, address, freshness, System.currentTimeMillis())) {
       return null; // request directives, credentials, or a stale object: the handler decides
     }

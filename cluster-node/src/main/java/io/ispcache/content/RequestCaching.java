@@ -39,9 +39,16 @@ final class RequestCaching {
       Set.of("connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade", "host",
           "proxy-authorization", "proxy-connection", "content-length", "timeout-access", "remote-address", "expect");
 
-  /** Whether the request carries credentials that make its answer the client's own. */
-  static boolean personal(HttpRequest request) {
-    return request.getHeader("Authorization").isPresent() || request.getHeader("Cookie").isPresent();
+  /**
+   * Whether the request carries credentials that make its answer the client's own: Authorization
+   * (RFC 9111 §3.5), and Cookie in front of a web application (reverse-proxy mode, where sessions
+   * live in cookies, as Varnish passes them by default). A CDN's downloads do not depend on the
+   * cookies a browser happens to hold for its domain: those are served from the cache, and the
+   * cookies are not sent upstream.
+   */
+  static boolean personal(HttpRequest request, io.ispcache.origin.Origin origin) {
+    return request.getHeader("Authorization").isPresent()
+        || origin.reverseProxy() && request.getHeader("Cookie").isPresent();
   }
 
   /** The request's Cache-Control directives; {@code Pragma: no-cache} counts only without them (RFC 9111 §5.4). */
@@ -84,22 +91,17 @@ final class RequestCaching {
         && !wantsValidation(asked, meta.ageMillis(now), address.origin().freshness());
   }
 
-  /** Fields of a client's request never sent with the fills of a stored object. */
-  private static final Set<String> NOT_SENT_WITH_FILLS =
-      Set.of("range", "if-range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since",
-          "accept-encoding", "cache-control", "pragma", "authorization", "cookie", "expect");
-
   /**
-   * The request's end-to-end fields sent with the fills its request starts (RFC 9111 §3.5: the
-   * cache forwards what the client said), without the fields that would change what is stored
-   * under the key: ranges and conditions (the node asks for its own), credentials (such requests
-   * are relayed), cache directives, and Accept-Encoding: the node always asks for the identity
-   * coding, so one stored copy serves every client whatever it accepts. A response that varies on
-   * any field sent is not stored ({@code ResponseHeaders.storable}).
+   * The fields of a client's request sent with the fills it starts: its User-Agent only (as
+   * Connected Cache does: some CDNs answer by client software). A fill is shared by every client
+   * of the key, so a field an origin could answer differently on (X-Forwarded-Host, Origin,
+   * Accept, Cookie…) would let one client choose the bytes or the redirect every other client
+   * gets whenever the origin forgets its Vary. Ranges, conditions and Accept-Encoding are the
+   * node's own.
    */
   static List<Map.Entry<String, String>> sentWithFills(HttpRequest request) {
-    List<Map.Entry<String, String>> fields = forwarded(request);
-    fields.removeIf(f -> NOT_SENT_WITH_FILLS.contains(f.getKey().toLowerCase(Locale.ROOT)));
+    List<Map.Entry<String, String>> fields = new ArrayList<>(1);
+    request.getHeader("User-Agent").ifPresent(h -> fields.add(Map.entry("User-Agent", h.value())));
     return fields;
   }
 

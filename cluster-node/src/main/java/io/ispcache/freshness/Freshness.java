@@ -118,14 +118,15 @@ public final class Freshness {
   /** Whether a stale response may be sent at all when the origin fails (§4.2.4, RFC 5861 §4). */
   public static boolean mayServeStaleOnError(ResponseHeaders h, long staleForMillis, Duration unboundedLimit) {
     CacheControl cc = h.control();
-    if (cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("s-maxage") || cc.has("no-cache")) {
-      return false; // explicit in-protocol prohibitions (§4.2.4; s-maxage implies proxy-revalidate)
+    if (cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("no-cache")) {
+      return false; // explicit in-protocol prohibitions (§4.2.4)
     }
     long window = cc.seconds("stale-if-error");
     if (window >= 0) {
-      return staleForMillis <= window * 1000;
+      return staleForMillis <= window * 1000; // the origin's own permission (RFC 5861 §4)
     }
-    return staleForMillis <= unboundedLimit.toMillis();
+    // s-maxage implies proxy-revalidate (§5.2.2.10): without an explicit permission, no stale.
+    return !cc.has("s-maxage") && staleForMillis <= unboundedLimit.toMillis();
   }
 
   /** Whether a stale response may be sent while it is revalidated in the background (RFC 5861 §3). */

@@ -41,7 +41,7 @@ public final class HttpDate {
 
   /** Seconds since the epoch of {@code value}, or empty when it is no valid HTTP-date. */
   public static OptionalLong parse(String value) {
-    return parse(value, LocalDate.now(ZoneOffset.UTC).getYear());
+    return parse(value, -1);
   }
 
   /**
@@ -58,7 +58,9 @@ public final class HttpDate {
       return imfFixdate(v);
     }
     if (comma > 3) {
-      return rfc850(v, comma, currentYear);
+      // The clock is read only for this obsolete form: an IMF-fixdate parse (every hit of an
+      // object with a heuristic lifetime) does not look at it.
+      return rfc850(v, comma, currentYear < 0 ? LocalDate.now(ZoneOffset.UTC).getYear() : currentYear);
     }
     return comma < 0 ? asctime(v) : OptionalLong.empty();
   }

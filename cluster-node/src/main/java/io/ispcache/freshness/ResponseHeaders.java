@@ -37,7 +37,9 @@ public final class ResponseHeaders {
       Set.of(
           "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
           "content-length", "content-range", "date", "age", "content-type", "etag", "last-modified",
-          "accept-ranges", "server", "x-cache", "set-cookie", "set-cookie2", "cache-status");
+          "accept-ranges", "server", "x-cache", "set-cookie", "set-cookie2", "cache-status",
+          // digests of the content of the message that carried them: a chunk's range, not the object
+          "content-md5", "content-digest", "digest");
 
   /** The most fields and bytes stored per object: origins choose them, and every hit sends them. */
   static final int MAX_FIELDS = 64;
@@ -67,6 +69,14 @@ public final class ResponseHeaders {
    * Date and Age are read but not stored.
    */
   public static ResponseHeaders fromOrigin(Iterable<Map.Entry<String, String>> block) {
+    return fromOrigin(block, HttpDate.INVALID);
+  }
+
+  /**
+   * As {@link #fromOrigin(Iterable)}, with {@code receivedAt} standing for a missing or invalid
+   * Date (RFC 9110 §6.6.1: a recipient assigns the time it received the message).
+   */
+  public static ResponseHeaders fromOrigin(Iterable<Map.Entry<String, String>> block, long receivedAt) {
     Set<String> listed = new HashSet<>();
     for (Map.Entry<String, String> e : block) {
       if (e.getKey().equalsIgnoreCase("Connection")) {
@@ -95,7 +105,7 @@ public final class ResponseHeaders {
       }
       kept.add(new Field(e.getKey(), e.getValue()));
     }
-    return of(kept, date, age);
+    return of(kept, date == HttpDate.INVALID ? receivedAt : date, age);
   }
 
   private static ResponseHeaders of(List<Field> fields, long date, long age) {
@@ -195,6 +205,13 @@ public final class ResponseHeaders {
       }
     }
     merged.addAll(fresh.fields);
+    int bytes = 0;
+    for (Field f : merged) {
+      bytes += f.name().length() + f.value().length();
+    }
+    if (merged.size() > MAX_FIELDS || bytes > MAX_BYTES) {
+      return OVERSIZED; // not storable: the object is dropped rather than its fields trimmed
+    }
     return of(merged, fresh.date, fresh.age);
   }
 

@@ -236,7 +236,11 @@ public final class ChunkSupply {
               if (current.isPresent() && current.get().version().equals(meta.version())) {
                 return current.get();
               }
-              store.putMeta(meta);
+              if (meta.length() > 0) {
+                // What a HEAD says is kept for the GET that follows (its first chunk checks it);
+                // an empty length is not, as a GET of it would then never ask the origin.
+                store.putMeta(meta);
+              }
               return meta;
             },
             blockingIo);
@@ -250,7 +254,7 @@ public final class ChunkSupply {
    * with the new revision, whose first chunk is then on its way; fails with the origin's failure,
    * or {@link RelayException} with its answer when it no longer serves a storable object there.
    */
-  public CompletionStage<ObjectMeta> revalidate(ObjectAddress address, ObjectMeta stale) {
+  public CompletionStage<ObjectMeta> revalidate(ObjectAddress address, ObjectMeta stale, long notBefore) {
     CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
     CompletableFuture<ObjectMeta> theirs = revalidating.putIfAbsent(address.key(), mine);
     if (theirs != null) {
@@ -260,7 +264,7 @@ public final class ChunkSupply {
     EntityRef<ContentObject.Command> entity = sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
     Stages.plain(
             entity.<ContentObject.Revalidation>ask(
-                reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), selfNode, reply),
+                reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), notBefore, selfNode, reply),
                 askTimeout.plus(origin.responseTimeout())),
             dispatcher)
         .handle((answer, error) -> {
@@ -271,10 +275,11 @@ public final class ChunkSupply {
           }
           if (answer instanceof ContentObject.Validated v) {
             if (v.meta() == null) {
-              return CompletableFuture.<ObjectMeta>failedFuture(new OriginException(
-                  OriginException.Kind.UNREACHABLE, "the origin did not validate " + address.key() + " for the node that asked it"));
+              // The node that asked failed, or its lease moved on: nothing is known of the origin's
+              // answer, so this node asks it itself rather than guess (serve stale, or fail).
+              return askOrigin(entity, address, stale, false);
             }
-            return adopt(v.meta());
+            return adopt(stale, v.meta());
           }
           return askOrigin(entity, address, stale, true);
         })
@@ -290,11 +295,19 @@ public final class ChunkSupply {
     return mine;
   }
 
-  /** Another node's validation of the object, taken over here. */
-  private CompletionStage<ObjectMeta> adopt(ObjectMeta validated) {
+  /**
+   * Another node's validation of the object, taken over here: the same revision confirmed, or
+   * another one, which replaces {@code stale} only if this node still holds that. What the store
+   * then holds answers (a fill of this node's may have moved on meanwhile).
+   */
+  private CompletionStage<ObjectMeta> adopt(ObjectMeta stale, ObjectMeta validated) {
     return CompletableFuture.supplyAsync(() -> {
-      store.revalidated(validated);
-      return validated;
+      if (validated.version().equals(stale.version())) {
+        store.revalidated(validated);
+      } else {
+        store.replaced(stale, validated);
+      }
+      return store.meta(validated.key()).orElse(validated);
     }, blockingIo);
   }
 
@@ -305,21 +318,30 @@ public final class ChunkSupply {
     long started = System.nanoTime();
     metrics.revalidations.increment();
     metrics.originFetches.increment();
-    OriginRequest request =
-        new OriginRequest(
-            address.origin(), address.host(), address.pathAndQuery(), 0, size - 1, stale.etag(), stale.lastModified(), address.forwarded());
-    CompletionStage<ObjectMeta> outcome =
-        origin
-            .fetch(request)
-            .handleAsync(
-                (reply, error) -> {
-                  if (error != null) {
-                    metrics.originFetchFailures.increment();
-                    throw new CompletionException(unwrap(error));
-                  }
-                  return validatedBy(entity, address, stale, reply, started);
-                },
-                blockingIo);
+    CompletionStage<ObjectMeta> outcome;
+    try {
+      OriginRequest request =
+          new OriginRequest(
+              address.origin(), address.host(), address.pathAndQuery(), 0, size - 1, stale.etag(), stale.lastModified(), address.forwarded());
+      outcome =
+          origin
+              .fetch(request)
+              .handleAsync(
+                  (reply, error) -> {
+                    if (error != null) {
+                      metrics.originFetchFailures.increment();
+                      Throwable cause = unwrap(error);
+                      if (cause instanceof io.ispcache.origin.UncacheableException) {
+                        store.forget(address.key()); // the origin forbids storing it now
+                      }
+                      throw new CompletionException(cause);
+                    }
+                    return validatedBy(entity, address, stale, reply, started);
+                  },
+                  blockingIo);
+    } catch (RuntimeException e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
     if (granted) {
       outcome.whenComplete((m, e) -> entity.tell(new ContentObject.RevalidationDone(selfNode, e == null ? m : null)));
     }
@@ -329,17 +351,29 @@ public final class ChunkSupply {
   private ObjectMeta validatedBy(
       EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta stale, OriginReply reply, long started) {
     if (reply instanceof OriginReply.NotModified nm) {
+      if (nm.etag() != null && stale.etag() != null && !nm.etag().startsWith("W/") && !nm.etag().equals(stale.etag())) {
+        // A 304 naming another strong validator does not confirm what is stored (RFC 9111 §4.3.4).
+        store.forget(address.key());
+        throw new ObjectChangedException(address.key(), stale.version(), "(304 for " + nm.etag() + ")");
+      }
       metrics.revalidatedUnchanged.increment();
       ObjectMeta confirmed =
           stale.validated(nm.headers(), nm.receivedAt(), io.ispcache.freshness.Freshness.initialAge(nm.headers(), nm.receivedAt()));
+      if (!confirmed.headers().storable()) {
+        // The confirmation made it private, no-store, or varying on what the node cannot match.
+        store.forget(address.key());
+        throw new io.ispcache.origin.UncacheableException(address.key());
+      }
       store.revalidated(confirmed);
       return confirmed;
     }
     if (reply instanceof OriginReply.Uncacheable u) {
-      if (u.response().status().intValue() < 500) {
-        store.forget(address.key()); // gone, moved, or no longer storable: nothing stored answers for it
+      int status = u.response().status().intValue();
+      if (status == 404 || status == 410 || status >= 300 && status < 400) {
+        store.forget(address.key()); // gone or moved: nothing stored answers for it any more
         answers.offer(address.key(), address.origin(), u.response(), System.currentTimeMillis());
       }
+      // Anything else (403, 429, 5xx) says nothing of the object: it stays, and is relayed.
       throw new RelayException(u.response());
     }
     if (reply instanceof OriginReply.BeyondEnd) {
@@ -349,15 +383,20 @@ public final class ChunkSupply {
     OriginReply.Bytes bytes = (OriginReply.Bytes) reply;
     OriginObject o = bytes.object();
     ObjectMeta answered = metaOf(address, o);
-    if (answered.version().equals(stale.version())) {
+    boolean validators = stale.etag() != null || stale.lastModified() != null;
+    if (validators && answered.version().equals(stale.version())) {
       // The origin ignored the condition but has the same revision: a confirmation with bytes.
       discard(bytes);
       ObjectMeta confirmed = stale.validated(o.headers(), o.validatedAt(), o.initialAge());
       store.revalidated(confirmed);
       return confirmed;
     }
-    // Another revision: it replaces the stored one (never spliced with its chunks), starting with
-    // this chunk.
+    // Another revision (or one nothing can tell apart from the stored one: without validators,
+    // the same length proves nothing): it replaces the stored one, never spliced with its chunks,
+    // starting with this chunk.
+    if (!validators) {
+      store.forget(address.key());
+    }
     return begin(entity, address, null, 0, reply, started, metrics.originBytes);
   }
 

@@ -61,9 +61,11 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   /**
    * {@code node} holds {@code version}, last validated at {@code validatedAt}, and finds it stale:
    * who asks the origin? Answered once the cluster's one conditional request for the object is
-   * done (or at once, with a validation newer than the asker's).
+   * done, or at once with a validation newer than the asker's made at {@code notBefore} or later
+   * (the oldest validation the asker's request may still use).
    */
-  public record Revalidate(String version, long validatedAt, String node, ActorRef<Revalidation> replyTo) implements Command {}
+  public record Revalidate(String version, long validatedAt, long notBefore, String node, ActorRef<Revalidation> replyTo)
+      implements Command {}
 
   /**
    * The revalidation {@code node} was granted has ended: {@code meta} is the object as the origin
@@ -309,7 +311,7 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
   }
 
   private Behavior<Command> onRevalidate(Revalidate r) {
-    if (validated != null && validated.validatedAtMillis() > r.validatedAt()) {
+    if (validated != null && validated.validatedAtMillis() > r.validatedAt() && validated.validatedAtMillis() >= r.notBefore()) {
       // Validated since the asker's copy was: that answer is as new as a request now would get.
       r.replyTo().tell(new Validated(validated));
       return this;

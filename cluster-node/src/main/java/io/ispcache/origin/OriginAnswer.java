@@ -72,7 +72,8 @@ final class OriginAnswer {
     }
     if (status == 304 && request.conditional()) {
       body.discard();
-      return done(new OriginReply.NotModified(ResponseHeaders.fromOrigin(h), System.currentTimeMillis()));
+      long now = System.currentTimeMillis();
+      return done(new OriginReply.NotModified(ResponseHeaders.fromOrigin(h, now), h.get("ETag"), now));
     }
     if (status == 200 && length >= 0 && object(h, length).headers().storable()) {
       if (request.first() >= length && length > 0) {
@@ -187,8 +188,8 @@ final class OriginAnswer {
   /** The object an answer describes, with the header fields a cache keeps of it. */
   private static OriginObject object(HttpHeaders h, long length) {
     String type = h.get("Content-Type");
-    ResponseHeaders kept = ResponseHeaders.fromOrigin(h);
     long now = System.currentTimeMillis();
+    ResponseHeaders kept = ResponseHeaders.fromOrigin(h, now);
     return new OriginObject(
         length, h.get("ETag"), h.get("Last-Modified"), type == null ? "none/none" : type, kept, now, Freshness.initialAge(kept, now));
   }

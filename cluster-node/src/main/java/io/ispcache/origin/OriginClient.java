@@ -5,6 +5,7 @@ import akka.actor.typed.ActorSystem;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -68,7 +69,10 @@ public final class OriginClient implements AutoCloseable {
           }
           r.headers()
               .set(HttpHeaderNames.HOST, request.host())
-              .set(HttpHeaderNames.RANGE, "bytes=" + request.first() + "-" + request.last());
+              .set(HttpHeaderNames.RANGE, "bytes=" + request.first() + "-" + request.last())
+              // The stored copy serves every client, whatever codings it accepts (RFC 9110 §12.5.3:
+              // no Accept-Encoding would let the origin choose any coding).
+              .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
           if (!r.headers().contains(HttpHeaderNames.USER_AGENT)) {
             r.headers().set(HttpHeaderNames.USER_AGENT, USER_AGENT);
           }
@@ -94,7 +98,10 @@ public final class OriginClient implements AutoCloseable {
     Supplier<HttpRequest> http =
         () -> {
           HttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, pathAndQuery, Unpooled.EMPTY_BUFFER);
-          r.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+          r.headers()
+              .set(HttpHeaderNames.HOST, host)
+              .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
+              .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
           return r;
         };
     return send(Upstreams.destination(origin, host), http, settings.exchangeTimeout().toNanos(), 0)

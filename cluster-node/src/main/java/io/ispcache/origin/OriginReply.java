@@ -25,7 +25,7 @@ public sealed interface OriginReply {
    * The origin confirmed the stored revision a conditional request named ({@code 304}); its header
    * fields update the stored ones (RFC 9111 §4.3.4).
    */
-  record NotModified(io.ispcache.freshness.ResponseHeaders headers, long receivedAt) implements OriginReply {}
+  record NotModified(io.ispcache.freshness.ResponseHeaders headers, String etag, long receivedAt) implements OriginReply {}
 
   /** The requested start lies beyond the object's end; the object has {@code length} bytes. */
   record BeyondEnd(long length) implements OriginReply {}

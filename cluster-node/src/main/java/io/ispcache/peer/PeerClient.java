@@ -41,7 +41,11 @@ public final class PeerClient {
             .withConnectionSettings(
                 ClientConnectionSettings.create(system.classicSystem())
                     .withConnectingTimeout(finite(connectTimeout))
-                    .withIdleTimeout(finite(idleTimeout)))
+                    .withIdleTimeout(finite(idleTimeout))
+                    // An object's stored header fields travel in one header (base64): up to
+                    // ResponseHeaders' 16 KiB of fields, a third more once encoded.
+                    .withParserSettings(
+                        ClientConnectionSettings.create(system.classicSystem()).getParserSettings().withMaxHeaderValueLength(32 * 1024)))
             .withMaxConnections(16)
             .withMaxOpenRequests(1024)
             .withMaxRetries(0);

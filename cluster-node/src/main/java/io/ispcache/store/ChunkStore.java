@@ -148,14 +148,20 @@ public final class ChunkStore implements AutoCloseable {
   /**
    * The same revision confirmed by its origin (new header fields, new validation time): kept in
    * memory, and its meta files rewritten on the drives that hold chunks of it so a restart keeps
-   * the confirmation. Writes files: call it off the request threads. A meta of another revision is
-   * stored as {@link #putMeta} does.
+   * the confirmation. Writes files: call it off the request threads. Nothing changes (false) when
+   * the node no longer holds that revision or holds a newer confirmation of it.
    */
-  public void revalidated(ObjectMeta meta) {
-    ObjectMeta old = metas.put(meta.key(), meta);
-    if (old != null && !old.version().equals(meta.version())) {
-      dropVersion(old);
-      return;
+  public boolean revalidated(ObjectMeta meta) {
+    boolean[] taken = {false};
+    metas.computeIfPresent(meta.key(), (k, current) -> {
+      if (!current.version().equals(meta.version()) || current.validatedAtMillis() > meta.validatedAtMillis()) {
+        return current; // a fill moved on to another revision, or a newer confirmation is in
+      }
+      taken[0] = true;
+      return meta;
+    });
+    if (!taken[0]) {
+      return false; // purged, invalidated or replaced meanwhile: a late confirmation revives nothing
     }
     for (Drive d : drives) {
       String written = d.number + "/" + meta.key() + "/" + meta.version();
@@ -163,6 +169,21 @@ public final class ChunkStore implements AutoCloseable {
         writeMetaFile(d, meta);
       }
     }
+    return true;
+  }
+
+  /**
+   * Revision {@code next} in place of {@code expected}, whose chunks are dropped, if this node
+   * still holds {@code expected} (another node's validation found the origin's new revision).
+   */
+  public boolean replaced(ObjectMeta expected, ObjectMeta next) {
+    ObjectMeta current = metas.get(expected.key());
+    if (current == null || !current.version().equals(expected.version()) || !metas.replace(expected.key(), current, next)) {
+      return false;
+    }
+    log.info("object {} changed (version {} -> {}); dropping the old chunks", next.key(), current.version(), next.version());
+    dropVersion(current);
+    return true;
   }
 
   /** Drops the object entirely. */

@@ -337,15 +337,69 @@ class RevalidationTest {
   }
 
   @Test
-  void aMissSendsTheClientsEndToEndFieldsUpstreamButNotItsEncodingsRangesOrConditions() throws Exception {
+  void aMissSendsTheClientsUserAgentUpstreamAndNothingElseAClientCouldChooseOthersBytesWith() throws Exception {
     String path = put("/fresh/forwarded.bin", 100, 19, "\"f\"", "Cache-Control: max-age=600");
 
-    get(path, "User-Agent", "Windows-Update-Agent/10.0", "Accept-Language", "de-DE", "Accept-Encoding", "gzip", "If-None-Match", "\"zz\"");
+    get(path, "User-Agent", "Windows-Update-Agent/10.0", "X-Forwarded-Host", "evil.example", "Accept-Language", "de-DE",
+        "Accept-Encoding", "gzip", "If-None-Match", "\"zz\"", "Cookie", "a=b");
 
     java.util.List<String> upstream = origin.lastRequest(path);
     assertTrue(upstream.contains("User-Agent: Windows-Update-Agent/10.0"), upstream.toString());
-    assertTrue(upstream.contains("Accept-Language: de-DE"), upstream.toString());
-    assertFalse(upstream.stream().anyMatch(l -> l.startsWith("Accept-Encoding") || l.startsWith("If-None-Match")), upstream.toString());
+    assertTrue(upstream.stream().anyMatch(l -> l.equalsIgnoreCase("Accept-Encoding: identity")), "the node asks for the identity coding: " + upstream);
+    assertFalse(
+        upstream.stream().anyMatch(l -> l.startsWith("X-Forwarded-Host") || l.startsWith("Accept-Language")
+            || l.startsWith("If-None-Match") || l.startsWith("Cookie")),
+        upstream.toString());
+  }
+
+  @Test
+  void aCookieOnACdnDownloadNeitherBypassesTheCacheNorGoesUpstream() throws Exception {
+    String path = put("/fresh/cookie-client.bin", 100, 22, "\"k\"", "Cache-Control: max-age=600");
+    get(path);
+
+    HttpResponse<byte[]> withCookie = get(path, "Cookie", "analytics=1");
+
+    assertEquals("HIT", cache(withCookie));
+    assertEquals(1, origin.requestCount(path));
+  }
+
+  @Test
+  void aConfirmationThatMakesTheObjectPrivateDropsItAndTheClientGetsTheOriginsAnswer() throws Exception {
+    String path = put("/fresh/turns-private.bin", 100, 23, "\"t\"", "Cache-Control: max-age=0");
+    get(path);
+
+    origin.headers(path, "Cache-Control: max-age=0, private");
+    HttpResponse<byte[]> relayed = get(path);
+    int afterRelay = origin.requestCount(path);
+    HttpResponse<byte[]> again = get(path);
+
+    assertArrayEquals(TestContent.bytes(23, 0, 100), relayed.body());
+    assertEquals("MISS", cache(again));
+    assertTrue(origin.requestCount(path) > afterRelay, "no longer stored");
+  }
+
+  @Test
+  void anObjectWithoutValidatorsThatChangedAtTheSameLengthIsServedNew() throws Exception {
+    String path = "/fresh/no-validators.bin";
+    origin.put(path, 1000, 24, "application/octet-stream", null, null);
+    origin.headers(path, "Cache-Control: max-age=0");
+    assertArrayEquals(TestContent.bytes(24, 0, 1000), get(path).body());
+
+    origin.replace(path, 1000, 25, "application/octet-stream", null, null);
+    HttpResponse<byte[]> changed = get(path);
+
+    assertArrayEquals(TestContent.bytes(25, 0, 1000), changed.body(), "the same length proves nothing without validators");
+  }
+
+  @Test
+  void anEmptyLengthLearntByHeadIsNotKeptForTheGetThatFollows() throws Exception {
+    String path = put("/fresh/head-empty.bin", 0, 26, "\"h0\"", "Cache-Control: max-age=600");
+    assertEquals(200, send("HEAD", node.url(path)).statusCode());
+
+    origin.replace(path, 500, 27, "application/octet-stream", "\"h1\"", LAST_MODIFIED);
+    HttpResponse<byte[]> got = get(path);
+
+    assertArrayEquals(TestContent.bytes(27, 0, 500), got.body());
   }
 
   @Test

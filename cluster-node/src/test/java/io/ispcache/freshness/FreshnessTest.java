@@ -61,6 +61,8 @@ class FreshnessTest {
     assertFalse(Freshness.mayServeStaleOnError(of("Cache-Control: max-age=60"), day.toMillis() + 1, day));
     assertFalse(Freshness.mayServeStaleOnError(of("Cache-Control: max-age=60, must-revalidate"), 1_000, day));
     assertFalse(Freshness.mayServeStaleOnError(of("Cache-Control: s-maxage=60"), 1_000, day));
+    assertTrue(Freshness.mayServeStaleOnError(of("Cache-Control: s-maxage=60, stale-if-error=600"), 1_000, day),
+        "an explicit stale-if-error permits what s-maxage alone forbids");
     assertTrue(Freshness.mayServeStaleOnError(of("Cache-Control: max-age=60, stale-if-error=5"), 5_000, Duration.ZERO));
     assertFalse(Freshness.mayServeStaleOnError(of("Cache-Control: max-age=60, stale-if-error=5"), 5_001, day));
     assertTrue(Freshness.mayServeWhileRevalidating(of("Cache-Control: max-age=1, stale-while-revalidate=30"), 30_000));
@@ -76,5 +78,14 @@ class FreshnessTest {
     assertEquals(HttpDate.INVALID, HttpDate.millis("yesterday"));
     assertEquals(HttpDate.INVALID, HttpDate.millis("0"));
     assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", HttpDate.format(t));
+  }
+
+  @Test
+  void withoutADateExpiresCountsFromWhenTheAnswerArrived() {
+    long received = HttpDate.millis("Tue, 03 Nov 2026 10:00:00 GMT");
+    ResponseHeaders h =
+        ResponseHeaders.fromOrigin(java.util.List.of(java.util.Map.entry("Expires", "Tue, 03 Nov 2026 10:10:00 GMT")), received);
+
+    assertEquals(600_000, lifetime(h, null));
   }
 }

@@ -102,4 +102,20 @@ class ResponseHeadersTest {
     assertEquals(h.date(), back.date());
     assertEquals(ResponseHeaders.EMPTY, ResponseHeaders.decode(null));
   }
+
+  @Test
+  void confirmationsCannotGrowTheStoredFieldsPastTheLimit() {
+    ResponseHeaders stored = of("Cache-Control: max-age=0");
+    String[] many = new String[ResponseHeaders.MAX_FIELDS];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = "X-New" + i + ": v";
+    }
+
+    assertFalse(stored.updatedBy(of(many)).storable());
+  }
+
+  @Test
+  void digestsOfOneMessagesContentAreNotStored() {
+    assertEquals(List.of("X-Kept"), names(of("Content-MD5: abc", "Content-Digest: sha-256=:x:", "Digest: SHA-256=x", "X-Kept: 1")));
+  }
 }

@@ -227,4 +227,40 @@ class ContentObjectTest {
     assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, self), "not the peer's copy of the old bytes");
     assertEquals(new ContentObject.FromOrigin(), ask(entity, 1, other), "nor a fill begun before the change");
   }
+
+  static ContentObject.Revalidation revalidate(ActorRef<ContentObject.Command> entity, String version, long validatedAt, long notBefore, String node) {
+    TestProbe<ContentObject.Revalidation> probe = testKit.createTestProbe();
+    entity.tell(new ContentObject.Revalidate(version, validatedAt, notBefore, node, probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  @Test
+  void oneNodeRevalidatesAtATimeAndTheOthersGetItsAnswer() {
+    var entity = testKit.spawn(ContentObject.create("k-revalidate", Duration.ofMinutes(1)));
+    String other = self.replace("7001", "7005");
+    io.ispcache.store.ObjectMeta stale = new io.ispcache.store.ObjectMeta("k-revalidate", 10, "\"e\"", null, null, 1_000);
+    TestProbe<ContentObject.Revalidation> waiting = testKit.createTestProbe();
+
+    assertEquals(new ContentObject.YouRevalidate(), revalidate(entity, stale.version(), 1_000, 0, self));
+    entity.tell(new ContentObject.Revalidate(stale.version(), 1_000, 0, other, waiting.getRef()));
+    waiting.expectNoMessage(Duration.ofMillis(100));
+    io.ispcache.store.ObjectMeta confirmed = stale.validated(io.ispcache.freshness.ResponseHeaders.EMPTY, 5_000, 0);
+    entity.tell(new ContentObject.RevalidationDone(self, confirmed));
+
+    assertEquals(new ContentObject.Validated(confirmed), waiting.receiveMessage());
+  }
+
+  @Test
+  void aNewerValidationIsHandedOutOnlyWhileTheAskerMayStillUseIt() {
+    var entity = testKit.spawn(ContentObject.create("k-not-before", Duration.ofMinutes(1)));
+    io.ispcache.store.ObjectMeta stale = new io.ispcache.store.ObjectMeta("k-not-before", 10, "\"e\"", null, null, 1_000);
+    assertEquals(new ContentObject.YouRevalidate(), revalidate(entity, stale.version(), 1_000, 0, self));
+    io.ispcache.store.ObjectMeta confirmed = stale.validated(io.ispcache.freshness.ResponseHeaders.EMPTY, 5_000, 0);
+    entity.tell(new ContentObject.RevalidationDone(self, confirmed));
+
+    assertEquals(new ContentObject.Validated(confirmed), revalidate(entity, stale.version(), 1_000, 4_000, self),
+        "validated at 5000, usable from 4000 on: handed out");
+    assertEquals(new ContentObject.YouRevalidate(), revalidate(entity, stale.version(), 1_000, 6_000, self),
+        "too old for this request: the asker validates itself");
+  }
 }

@@ -715,4 +715,31 @@ class ChunkStoreTest extends StoreTestBase {
     assertTrue(failure(fill.committed()).getMessage().contains("store closing"));
     assertEquals(List.of(), filesOf(meta));
   }
+
+  @Test
+  void aLateConfirmationRevivesNothingAndNeverDropsANewerRevision() {
+    store.putMeta(meta);
+    ObjectMeta confirmed = meta.validated(io.ispcache.freshness.ResponseHeaders.EMPTY, meta.validatedAtMillis() + 1_000, 0);
+    ObjectMeta newer = meta("http://origin/video.mp4", 20_000, "\"v2\"");
+
+    assertTrue(store.revalidated(confirmed));
+    assertFalse(store.revalidated(meta), "an older confirmation does not replace a newer one");
+    store.putMeta(newer);
+    assertFalse(store.revalidated(confirmed), "a confirmation of v1 does not bring v1 back over v2");
+    assertEquals(newer.version(), store.meta(meta.key()).orElseThrow().version());
+    store.forget(meta.key());
+    assertFalse(store.revalidated(newer.validated(io.ispcache.freshness.ResponseHeaders.EMPTY, Long.MAX_VALUE / 2, 0)));
+    assertTrue(store.meta(meta.key()).isEmpty(), "a purged object stays purged");
+  }
+
+  @Test
+  void anotherNodesRevisionReplacesOnlyTheRevisionItWasFoundFor() {
+    ObjectMeta v2 = meta("http://origin/video.mp4", 20_000, "\"v2\"");
+    ObjectMeta v3 = meta("http://origin/video.mp4", 30_000, "\"v3\"");
+    store.putMeta(meta);
+
+    assertFalse(store.replaced(v2, v3), "this node does not hold v2");
+    assertTrue(store.replaced(meta, v2));
+    assertEquals(v2.version(), store.meta(meta.key()).orElseThrow().version());
+  }
 }
