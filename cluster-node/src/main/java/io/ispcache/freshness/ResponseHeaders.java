@@ -116,9 +116,37 @@ public final class ResponseHeaders {
         break;
       }
     }
-    return new ResponseHeaders(
-        List.copyOf(fields), date, expiresValue == null ? HttpDate.INVALID : HttpDate.millis(expiresValue), expiresValue != null, age);
+    return intern(new ResponseHeaders(
+        List.copyOf(fields), date, expiresValue == null ? HttpDate.INVALID : HttpDate.millis(expiresValue), expiresValue != null, age));
   }
+
+  /**
+   * One instance per distinct block: every object's meta holds its fields in memory, and the
+   * objects of one origin mostly share them (the same Cache-Control, the same Date of one release),
+   * so a node with millions of objects keeps each distinct block once. Bounded: past
+   * {@link #INTERNED} distinct blocks, new ones are kept per object.
+   */
+  private static ResponseHeaders intern(ResponseHeaders h) {
+    if (h.fields.isEmpty() && h.date == HttpDate.INVALID && h.age < 0) {
+      return EMPTY;
+    }
+    String key = h.encode();
+    ResponseHeaders known = INTERN.get(key);
+    if (known != null) {
+      return known;
+    }
+    if (INTERN.size() < INTERNED) {
+      ResponseHeaders raced = INTERN.putIfAbsent(key, h);
+      return raced == null ? h : raced;
+    }
+    return h;
+  }
+
+  /** Distinct header blocks shared at most. */
+  static final int INTERNED = 100_000;
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, ResponseHeaders> INTERN =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The stored fields, in the origin's order. */
   public List<Field> fields() {

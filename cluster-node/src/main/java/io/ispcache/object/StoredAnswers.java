@@ -38,8 +38,13 @@ final class StoredAnswers {
   /** One stored answer. */
   record Answer(
       akka.http.javadsl.model.StatusCode status, ResponseHeaders headers, List<HttpHeader> relayed, HttpEntity.Strict entity, long validatedAt, long lifetime, long initialAge) {
+    /** What it holds: its body, both forms of its header fields, and the bookkeeping. */
     long size() {
-      return entity.getData().size() + 512L;
+      long fields = 0;
+      for (ResponseHeaders.Field f : headers.fields()) {
+        fields += 2L * (f.name().length() + f.value().length()) + 64;
+      }
+      return entity.getData().size() + 2 * fields + 256L;
     }
   }
 
