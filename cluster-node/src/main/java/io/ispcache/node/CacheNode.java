@@ -29,6 +29,7 @@ import io.ispcache.peer.PeerClient;
 import io.ispcache.peer.PeerNode;
 import io.ispcache.peer.PeerRoutes;
 import io.ispcache.peer.PeerSettings;
+import io.ispcache.peer.PeerTimeouts;
 import io.ispcache.store.ChunkStore;
 import io.ispcache.store.StoreSettings;
 import java.io.IOException;
@@ -72,6 +73,7 @@ public final class CacheNode {
     ObjectSettings objectSettings = ObjectSettings.fromConfig(config);
     StoreSettings storeSettings = StoreSettings.fromConfig(config);
     PeerSettings peerSettings = PeerSettings.fromConfig(config);
+    PeerTimeouts peerTimeouts = PeerTimeouts.fromConfig(config);
     Optional<AgentSettings> agentSettings = AgentSettings.fromConfig(config);
     PurgeSettings purgeSettings = PurgeSettings.fromConfig(config);
 
@@ -149,8 +151,7 @@ public final class CacheNode {
         ContentObject.init(system, objectSettings.leaseTimeout());
         OriginClient origins = new OriginClient(system, originSettings, blockingIo);
         metrics.upstream(origins.figures());
-        PeerClient peers =
-            new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout());
+        PeerClient peers = new PeerClient(system, peerTimeouts);
         ChunkSupply supply =
             new ChunkSupply(
                 system,
