@@ -63,6 +63,8 @@ public final class ChunkSupply {
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
+  /** The peer each fill in progress pulls from; fills from the origin are not in it. */
+  private final ConcurrentHashMap<ChunkId, String> fromPeers = new ConcurrentHashMap<>();
   private final ReadAhead interest = new ReadAhead();
   /** Small non-content answers (redirects, 404s) kept while their origin says they are fresh. */
   private final StoredAnswers answers = new StoredAnswers(16L << 20, 10_000);
@@ -314,7 +316,7 @@ public final class ChunkSupply {
     }
     // Another revision: it replaces the stored one (never spliced with its chunks), starting with
     // this chunk.
-    return begin(entity, address, null, 0, reply, started, metrics.originBytes);
+    return begin(entity, address, null, 0, reply, started, null);
   }
 
   private static ObjectMeta metaOf(ObjectAddress address, OriginObject o) {
@@ -354,6 +356,11 @@ public final class ChunkSupply {
   /** The committed chunk's bytes from memory (filled moments ago), or null. */
   public PieceReader memoryPieces(ObjectMeta meta, long chunk, long from, long to) {
     return store.memoryPieces(new ChunkId(meta.key(), meta.version(), chunk), from, to);
+  }
+
+  /** Whether the chunk is being filled now with bytes pulled from a peer node. */
+  public boolean fillingFromPeer(ObjectMeta meta, long chunk) {
+    return fromPeers.containsKey(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
   /** Whether this node has every byte of the chunk (committed, or only its commit left). */
@@ -621,7 +628,7 @@ public final class ChunkSupply {
                           chunk,
                           new OriginReply.Bytes(pulled.object(), first, last, pulled.body()),
                           started,
-                          metrics.peerBytes));
+                          peerId));
                 } catch (RuntimeException e) {
                   error = e;
                 }
@@ -653,7 +660,7 @@ public final class ChunkSupply {
                 throw new CompletionException(unwrap(error));
               }
               try {
-                return begin(entity, address, known, chunk, reply, started, metrics.originBytes);
+                return begin(entity, address, known, chunk, reply, started, null);
               } catch (RuntimeException e) {
                 release(entity, chunk);
                 throw e;
@@ -669,7 +676,8 @@ public final class ChunkSupply {
       long chunk,
       OriginReply reply,
       long started,
-      java.util.concurrent.atomic.LongAdder received) {
+      String peer) {
+    java.util.concurrent.atomic.LongAdder received = peer == null ? metrics.originBytes : metrics.peerBytes;
     if (reply instanceof OriginReply.BeyondEnd b) {
       throw new BeyondEndException(b.length());
     }
@@ -727,6 +735,9 @@ public final class ChunkSupply {
         discard(bytes);
         throw new CompletionException(e);
       }
+      if (peer != null) {
+        fromPeers.put(id, peer);
+      }
     }
     String version = meta.version();
     CompletionStage<Done> done =
@@ -738,11 +749,20 @@ public final class ChunkSupply {
             }).runWith(fill.sink(), materializer);
     done.whenComplete(
         (d, e) -> {
+          if (peer != null) {
+            fromPeers.remove(id, peer);
+          }
           if (e == null) {
             metrics.fillLatency.record(System.nanoTime() - started);
             entity.tell(new ContentObject.Filled(chunk, version, selfNode));
           } else if (unwrap(e) instanceof ReadAheadAbandonedException) {
             release(entity, chunk); // no failure: nobody waits for it any more
+          } else if (peer != null) {
+            // The peer died or stalled mid-body: the next ask must not be sent back to it. Readers
+            // of this fill take the rest of the chunk from a new one (see ChunkPart).
+            metrics.peerFetchFailures.increment();
+            entity.tell(new ContentObject.PeerFailed(chunk, peer));
+            log.warn("fill of chunk {} of {} from peer {} failed: {}", chunk, address.key(), peer, unwrap(e).getMessage());
           } else {
             metrics.originFetchFailures.increment();
             release(entity, chunk);
