@@ -63,8 +63,8 @@ public final class ChunkSupply {
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
-  /** The peer each fill in progress pulls from; fills from the origin are not in it. */
-  private final ConcurrentHashMap<ChunkId, String> fromPeers = new ConcurrentHashMap<>();
+  /** The chunks last filled here from a peer (in progress or committed), newest last; bounded. */
+  private final PulledChunks pulled = new PulledChunks(4096);
   private final ReadAhead interest = new ReadAhead();
   /** Small non-content answers (redirects, 404s) kept while their origin says they are fresh. */
   private final StoredAnswers answers = new StoredAnswers(16L << 20, 10_000);
@@ -358,9 +358,12 @@ public final class ChunkSupply {
     return store.memoryPieces(new ChunkId(meta.key(), meta.version(), chunk), from, to);
   }
 
-  /** Whether the chunk is being filled now with bytes pulled from a peer node. */
-  public boolean fillingFromPeer(ObjectMeta meta, long chunk) {
-    return fromPeers.containsKey(new ChunkId(meta.key(), meta.version(), chunk));
+  /**
+   * Whether the chunk's latest fill on this node pulls (or pulled) its bytes from a peer node
+   * rather than the origin: for a chunk the caller found missing, where its bytes come from.
+   */
+  public boolean pulledFromPeer(ObjectMeta meta, long chunk) {
+    return pulled.fromPeer(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
   /** Whether this node has every byte of the chunk (committed, or only its commit left). */
@@ -735,9 +738,7 @@ public final class ChunkSupply {
         discard(bytes);
         throw new CompletionException(e);
       }
-      if (peer != null) {
-        fromPeers.put(id, peer);
-      }
+      pulled.began(id, peer != null);
     }
     String version = meta.version();
     CompletionStage<Done> done =
@@ -749,8 +750,8 @@ public final class ChunkSupply {
             }).runWith(fill.sink(), materializer);
     done.whenComplete(
         (d, e) -> {
-          if (peer != null) {
-            fromPeers.remove(id, peer);
+          if (e != null) {
+            pulled.began(id, false); // what a reader gets now comes from the next fill
           }
           if (e == null) {
             metrics.fillLatency.record(System.nanoTime() - started);
