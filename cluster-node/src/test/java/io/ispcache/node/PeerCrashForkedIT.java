@@ -160,7 +160,7 @@ class PeerCrashForkedIT {
       survivor.get(4, TimeUnit.MINUTES);
       long gapMillis = meter[0].longestNanos / 1_000_000;
       System.out.println("peer crash: B's client had " + atKill / MIB + " MiB at the kill; longest wait for bytes "
-          + gapMillis + " ms; B " + metricsLine("ispcache_peer_fetch"));
+          + gapMillis + " ms; B: " + metricsLine("ispcache_peer") + " " + metricsLine("ispcache_uncoordinated"));
       assertTrue(gapMillis < GAP_BOUND.toMillis(), "B's client waited " + gapMillis + " ms for bytes\n" + b.logTail());
     } finally {
       clients.shutdownNow();
@@ -169,7 +169,7 @@ class PeerCrashForkedIT {
 
   static long peerFetches() {
     String line = metricsLine("ispcache_peer_fetches_total ");
-    return line.isEmpty() ? 0 : Long.parseLong(line.substring(line.lastIndexOf(' ') + 1).trim());
+    return !line.startsWith("ispcache") ? 0 : Long.parseLong(line.substring(line.lastIndexOf(' ') + 1).trim());
   }
 
   /** B's /metrics lines that start with {@code prefix}, joined. */
@@ -184,7 +184,7 @@ class PeerCrashForkedIT {
       }
       return out.toString().trim();
     } catch (IOException e) {
-      return "";
+      return "(" + e + ")";
     }
   }
 
