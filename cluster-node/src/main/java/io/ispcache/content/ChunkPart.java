@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * it there: its file was written past the page cache, so sending the file would read the disk.
  */
 final class ChunkPart implements FilePart {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChunkPart.class);
   /** Times a chunk evicted before its reader opened it is fetched again for that reader. */
   private static final int REFILLS = 2;
 
@@ -126,6 +127,8 @@ final class ChunkPart implements FilePart {
                   return CompletableFuture.<Optional<ByteBuffer>>failedFuture(cause);
                 }
                 resumes--;
+                log.info("chunk {} of {} failed at byte {} for a response; going on from a new fill: {}",
+                    slice.index(), meta.key(), position, cause.getMessage());
                 synchronized (this) {
                   reader = null; // closed here, not again by close()
                 }

@@ -439,21 +439,57 @@ public final class ChunkSupply {
 
   private Source<ByteString, NotUsed> fillSource(
       ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills) {
+    return fillSource(address, meta, chunk, from, to, lastWanted, refills, FILL_RESUMES);
+  }
+
+  /**
+   * Times a fill that failed mid-chunk (the peer it pulled from died or stalled) is replaced for
+   * one reader: the reader goes on from the byte it reached, in a new fill from another holder or
+   * the origin, rather than cutting its response.
+   */
+  private static final int FILL_RESUMES = 2;
+
+  private Source<ByteString, NotUsed> fillSource(
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills, int resumes) {
     Source<ByteString, NotUsed> filled = Source.lazySource(
             () -> Source.completionStageSource(
                 onItsWay(address, meta, chunk, lastWanted).thenApply(id -> store.read(id, from, to))))
         .map(this::countMiss)
         .mapMaterializedValue(m -> NotUsed.getInstance());
-    if (refills == 0) {
+    if (refills > 0) {
+      // On a drive too small for the working set the chunk can be evicted before this reader
+      // opens it; nothing was sent yet, so fetch it again.
+      filled = filled.recoverWithRetries(
+          1,
+          new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
+              .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, refills - 1, resumes))
+              .build());
+    }
+    if (resumes == 0) {
       return filled;
     }
-    // On a drive too small for the working set the chunk can be evicted before this reader opens
-    // it; nothing was sent yet, so fetch it again.
-    return filled.recoverWithRetries(
-        1,
-        new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
-            .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, refills - 1))
-            .build());
+    Source<ByteString, NotUsed> once = filled;
+    return Source.lazySource(
+            () -> {
+              long[] sent = {0}; // per materialization: this reader's progress in the chunk
+              return once.map(b -> {
+                    sent[0] += b.size();
+                    return b;
+                  })
+                  .recoverWithRetries(
+                      1,
+                      new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
+                          .match(
+                              java.io.IOException.class,
+                              e -> from + sent[0] < to,
+                              e -> {
+                                log.info("chunk {} of {} failed after {} bytes for a reader; going on from a new fill: {}",
+                                    chunk, address.key(), sent[0], e.getMessage());
+                                return fillSource(address, meta, chunk, from + sent[0], to, lastWanted, refills, resumes - 1);
+                              })
+                          .build());
+            })
+        .mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
   private ByteString countHit(ByteString bytes) {
