@@ -63,6 +63,8 @@ public final class ChunkSupply {
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
+  /** Objects whose entity just failed to answer: their fills skip it for one ask timeout. */
+  private final SilentEntities silentEntities;
   /** The chunks last filled here from a peer (in progress or committed), newest last; bounded. */
   private final PulledChunks pulled = new PulledChunks(4096);
   private final ReadAhead interest = new ReadAhead();
@@ -85,6 +87,7 @@ public final class ChunkSupply {
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.silentEntities = new SilentEntities(askTimeout);
     this.readAhead = readAhead;
     this.selfNode = selfNode;
     this.materializer = Materializer.matFromSystem(system);
@@ -615,12 +618,18 @@ public final class ChunkSupply {
       ObjectAddress address, ObjectMeta known, long chunk, int peerFailures) {
     EntityRef<ContentObject.Command> entity =
         sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
+    if (silentEntities.silent(address.key(), System.nanoTime())) {
+      // Its last ask timed out moments ago: the next would too, and the reader would wait for it.
+      metrics.uncoordinatedFills.increment();
+      return fillFromOrigin(entity, address, known, chunk);
+    }
     // On the dispatcher: a timed-out ask fails on the scheduler's thread, which must not go on to
     // start fills (when an entity's node crashes, hundreds of asks time out at once).
     return Stages.plain(entity.<ContentObject.Grant>ask(
             reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout), dispatcher)
         .thenCompose(
             grant -> {
+              silentEntities.answered(address.key());
               if (grant instanceof ContentObject.FromPeer p && peerFailures < PEER_ATTEMPTS) {
                 return fillFromPeer(entity, address, known, chunk, p.node(), peerFailures);
               }
@@ -633,6 +642,7 @@ public final class ChunkSupply {
                 // The entity is unreachable (its node crashed and is not yet downed, or shards are
                 // moving): serving this client matters more than cluster-wide coalescing.
                 log.warn("object entity for {} did not answer; fetching chunk {} from the origin without it", address.key(), chunk);
+                silentEntities.timedOut(address.key(), System.nanoTime());
                 metrics.uncoordinatedFills.increment();
                 return fillFromOrigin(entity, address, known, chunk);
               }

@@ -132,7 +132,7 @@ class PeerCrashForkedIT {
     // 1 MiB/s per chunk request, about 8 MiB/s per node with its read-ahead: A is still filling
     // when it dies, and B pulls chunks A is filling.
     origin.fault(path, TestOrigin.Fault.throttle(MIB));
-    ExecutorService clients = Executors.newFixedThreadPool(2);
+    ExecutorService clients = Executors.newFixedThreadPool(3);
     try {
       clients.submit(() -> {
         HttpURLConnection c = (HttpURLConnection) url(contentA, path).toURL().openConnection();
@@ -153,11 +153,33 @@ class PeerCrashForkedIT {
         }
         return null;
       });
+      // A second client of B asks for two ranges: its multipart body is streamed through Akka,
+      // the other way a response reads its fills.
+      long tail = 2 * MIB;
+      Future<Object> multipart = clients.submit(() -> {
+        HttpURLConnection c = (HttpURLConnection) url(contentB, path).toURL().openConnection();
+        c.setReadTimeout(60_000);
+        c.setRequestProperty("Range", "bytes=0-99," + tail + "-" + (length - 1));
+        assertEquals(206, c.getResponseCode());
+        byte[] body;
+        try (InputStream in = c.getInputStream()) {
+          body = in.readAllBytes();
+        }
+        assertEquals(c.getContentLengthLong(), body.length, "the multipart body was cut");
+        byte[] header = ("Content-Range: bytes " + tail + "-" + (length - 1) + "/" + length + "\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = indexOf(body, header);
+        assertTrue(at > 0, "no second part");
+        TestContent.assertSameBytes(
+            new java.io.ByteArrayInputStream(body, at + header.length, (int) (length - tail)), 1601, tail, length - tail);
+        return null;
+      });
       awaitUntil(() -> meter[0] != null && meter[0].received >= 6 * MIB && peerFetches() > 0, Duration.ofSeconds(60),
           "B's client did not get its first bytes from A");
       long atKill = meter[0].received;
       a.kill9();
       survivor.get(4, TimeUnit.MINUTES);
+      multipart.get(4, TimeUnit.MINUTES);
       long gapMillis = meter[0].longestNanos / 1_000_000;
       System.out.println("peer crash: B's client had " + atKill / MIB + " MiB at the kill; longest wait for bytes "
           + gapMillis + " ms; B: " + metricsLine("ispcache_peer") + " " + metricsLine("ispcache_uncoordinated"));
@@ -165,6 +187,19 @@ class PeerCrashForkedIT {
     } finally {
       clients.shutdownNow();
     }
+  }
+
+  static int indexOf(byte[] in, byte[] what) {
+    outer:
+    for (int i = 0; i + what.length <= in.length; i++) {
+      for (int j = 0; j < what.length; j++) {
+        if (in[i + j] != what[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   static long peerFetches() {
