@@ -797,7 +797,7 @@ public final class ChunkSupply {
     done.whenComplete(
         (d, e) -> {
           if (e != null) {
-            pulled.began(id, false); // what a reader gets now comes from the next fill
+            pulled.failed(id);
           }
           if (e == null) {
             metrics.fillLatency.record(System.nanoTime() - started);

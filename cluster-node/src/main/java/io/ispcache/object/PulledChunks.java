@@ -22,13 +22,18 @@ final class PulledChunks {
         };
   }
 
-  /** A fill of {@code id} began (or failed, {@code fromPeer} false): its bytes' source. */
+  /** A fill of {@code id} began, its bytes from a peer or (not {@code fromPeer}) the origin. */
   synchronized void began(ChunkId id, boolean fromPeer) {
     if (fromPeer) {
       recent.put(id, Boolean.TRUE);
     } else {
       recent.remove(id);
     }
+  }
+
+  /** The fill of {@code id} failed: what a reader gets now comes from the next one. */
+  synchronized void failed(ChunkId id) {
+    recent.remove(id);
   }
 
   synchronized boolean fromPeer(ChunkId id) {

@@ -18,8 +18,11 @@ class PulledChunksTest {
     pulled.began(chunk(0), true);
     assertTrue(pulled.fromPeer(chunk(0)));
     assertFalse(pulled.fromPeer(new ChunkId("origin/o.bin", "v2", 0)), "another revision's chunk");
+    pulled.failed(chunk(0));
+    assertFalse(pulled.fromPeer(chunk(0)), "its next fill is another");
+    pulled.began(chunk(0), true);
     pulled.began(chunk(0), false);
-    assertFalse(pulled.fromPeer(chunk(0)));
+    assertFalse(pulled.fromPeer(chunk(0)), "filled again from the origin");
   }
 
   @Test
