@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * it there: its file was written past the page cache, so sending the file would read the disk.
  */
 final class ChunkPart implements FilePart {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChunkPart.class);
   /** Times a chunk evicted before its reader opened it is fetched again for that reader. */
   private static final int REFILLS = 2;
 
@@ -68,7 +69,7 @@ final class ChunkPart implements FilePart {
     }
     return supply
         .pieces(address, meta, slice.index(), slice.from(), slice.toExclusive(), lastWanted)
-        .<Body>thenApply(Pieces::new)
+        .<Body>thenApply(reader -> new Resuming(reader, slice.from()))
         .exceptionallyCompose(
             e -> {
               Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -83,6 +84,85 @@ final class ChunkPart implements FilePart {
   @Override
   public void sent(long bytes) {
     counted.add(bytes);
+  }
+
+  /** Times a fill that failed mid-chunk (its peer died or stalled) is replaced for one reader. */
+  static final int RESUMES = 2;
+
+  /**
+   * The pieces of a fill, which goes on from a new fill where the one it reads fails: when the
+   * peer a chunk is pulled from dies or goes silent mid-body, the fill aborts, and the client gets
+   * the rest of the chunk from wherever the object's entity sends this node next (another holder,
+   * or the origin) instead of a cut response. The client waits at most the peer's deadline plus
+   * the new fill's first bytes.
+   */
+  private final class Resuming implements FilePart.Pieces {
+    private PieceReader reader;
+    /** Offset within the chunk of the next byte this reader hands out. */
+    private long position;
+    private int resumes = RESUMES;
+    private boolean closed;
+
+    Resuming(PieceReader reader, long position) {
+      this.reader = reader;
+      this.position = position;
+    }
+
+    @Override
+    public CompletionStage<Optional<ByteBuffer>> next() {
+      PieceReader current;
+      synchronized (this) {
+        current = reader;
+      }
+      return current
+          .next()
+          .handle(
+              (piece, e) -> {
+                if (e == null) {
+                  piece.ifPresent(b -> position += b.remaining());
+                  return CompletableFuture.completedFuture(piece);
+                }
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (resumes == 0 || !(cause instanceof java.io.IOException) || position >= slice.toExclusive()) {
+                  return CompletableFuture.<Optional<ByteBuffer>>failedFuture(cause);
+                }
+                resumes--;
+                log.info("chunk {} of {} failed at byte {} for a response; going on from a new fill: {}",
+                    slice.index(), meta.key(), position, cause.getMessage());
+                synchronized (this) {
+                  reader = null; // closed here, not again by close()
+                }
+                current.close();
+                return supply
+                    .pieces(address, meta, slice.index(), position, slice.toExclusive(), lastWanted)
+                    .thenCompose(
+                        fresh -> {
+                          synchronized (this) {
+                            if (closed) {
+                              fresh.close();
+                              return CompletableFuture.<Optional<ByteBuffer>>failedFuture(
+                                  new java.io.IOException("response closed while its chunk was fetched again"));
+                            }
+                            reader = fresh;
+                          }
+                          return next();
+                        });
+              })
+          .thenCompose(next -> next);
+    }
+
+    @Override
+    public void close() {
+      PieceReader current;
+      synchronized (this) {
+        closed = true;
+        current = reader;
+        reader = null;
+      }
+      if (current != null) {
+        current.close();
+      }
+    }
   }
 
   private record Pieces(PieceReader reader) implements FilePart.Pieces {

@@ -454,20 +454,27 @@ public final class ContentService {
     }
     List<ByteRange> planned = plan(meta, ranges, ifRange);
     String counted = cacheStatus(meta, planned, discovered);
-    String status = found != null ? found : counted;
-    if (planned.isEmpty() || headOnly || supply.isLocal(meta, planned.get(0).first() / supply.chunkSize())) {
+    long first = planned.isEmpty() ? 0 : planned.get(0).first() / supply.chunkSize();
+    if (planned.isEmpty() || headOnly || supply.isLocal(meta, first)) {
       // A HEAD needs no bytes: it is answered from the meta, without a fill.
-      return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, status, headOnly));
+      String filled = planned.isEmpty() ? counted : pulled(counted, meta, first);
+      count(filled);
+      return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, found != null ? found : filled, headOnly));
     }
-    long first = planned.get(0).first() / supply.chunkSize();
     return supply
         .prepare(address, meta, first)
         .handle(
             (m, e) -> {
               if (e == null) {
-                return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, status, false));
+                String filled = pulled(counted, meta, first);
+                count(filled);
+                return CompletableFuture.completedFuture(
+                    respond(address, meta, ranges, ifRange, found != null ? found : filled, false));
               }
               Throwable cause = unwrap(e);
+              if (!(cause instanceof ObjectChangedException && mayRetry)) {
+                count(counted); // the retry below counts the request once
+              }
               if (cause instanceof ObjectChangedException && mayRetry) {
                 // The origin has a new revision: answer with it, never a mix of both.
                 return supply
@@ -609,6 +616,7 @@ public final class ContentService {
 
   /**
    * HIT, MISS or PARTIAL over the chunks the response needs; {@code discovered} counts as missed.
+   * Not counted here: the caller counts the status it answers with ({@link #count}).
    * A response over more than {@link #STATUS_CHUNKS} chunks is judged by a sample of that many
    * spread evenly over them (and the discovered chunk): each look is a lookup on the thread that
    * answers, and a whole-object request for a huge object must not cost one per chunk. The usual
@@ -644,15 +652,30 @@ public final class ContentService {
       total++;
     }
     if (local == total && total > 0) {
-      metrics.hitRequests.increment();
       return "HIT";
     }
-    if (local == 0) {
-      metrics.missRequests.increment();
-      return "MISS";
+    return local == 0 ? "MISS" : "PARTIAL";
+  }
+
+  /** X-Cache of a response whose bytes are pulled from a peer node (its first chunk's are). */
+  static final String PEER = "PEER";
+
+  /**
+   * PEER for a miss whose first chunk's bytes this node pulls (or just pulled) from another node of
+   * the cluster rather than the origin; else {@code counted}.
+   */
+  private String pulled(String counted, ObjectMeta meta, long first) {
+    return counted.equals("MISS") && supply.pulledFromPeer(meta, first) ? PEER : counted;
+  }
+
+  /** Counts a response by the X-Cache its chunks gave it. */
+  private void count(String status) {
+    switch (status) {
+      case "HIT" -> metrics.hitRequests.increment();
+      case PEER -> metrics.peerRequests.increment();
+      case "PARTIAL" -> metrics.partialRequests.increment();
+      default -> metrics.missRequests.increment();
     }
-    metrics.partialRequests.increment();
-    return "PARTIAL";
   }
 
   private static HttpResponse withValidators(HttpResponse response, ObjectMeta meta) {

@@ -8,6 +8,8 @@ public final class NodeMetrics {
   public final LongAdder hitRequests = new LongAdder();
   public final LongAdder missRequests = new LongAdder();
   public final LongAdder partialRequests = new LongAdder();
+  /** Responses whose missing bytes were pulled from a peer node (X-Cache: PEER). */
+  public final LongAdder peerRequests = new LongAdder();
   public final LongAdder relayedRequests = new LongAdder();
   public final LongAdder errorResponses = new LongAdder();
   /** Bytes sent to clients from chunks that were on disk when asked for. */
@@ -19,7 +21,9 @@ public final class NodeMetrics {
   public final LongAdder originFetches = new LongAdder();
   public final LongAdder originFetchFailures = new LongAdder();
   public final LongAdder originBytes = new LongAdder();
+  /** Chunk pulls from peer nodes the object's entity sent this node to. */
   public final LongAdder peerFetches = new LongAdder();
+  /** Of those, the ones that failed (peer unreachable, silent, without the chunk, or cut mid-body). */
   public final LongAdder peerFetchFailures = new LongAdder();
   /** Bytes received from peer nodes. */
   public final LongAdder peerBytes = new LongAdder();

@@ -30,6 +30,7 @@ import io.ispcache.peer.PeerClient;
 import io.ispcache.peer.PeerNode;
 import io.ispcache.peer.PeerRoutes;
 import io.ispcache.peer.PeerSettings;
+import io.ispcache.peer.PeerTimeouts;
 import io.ispcache.store.ChunkStore;
 import io.ispcache.store.StoreSettings;
 import java.io.IOException;
@@ -76,6 +77,7 @@ public final class CacheNode {
     ObjectSettings objectSettings = ObjectSettings.fromConfig(config);
     StoreSettings storeSettings = StoreSettings.fromConfig(config);
     PeerSettings peerSettings = PeerSettings.fromConfig(config);
+    PeerTimeouts peerTimeouts = PeerTimeouts.fromConfig(config);
     Optional<AgentSettings> agentSettings = AgentSettings.fromConfig(config);
     PurgeSettings purgeSettings = PurgeSettings.fromConfig(config);
 
@@ -156,8 +158,7 @@ public final class CacheNode {
         ContentObject.init(system, objectSettings.leaseTimeout());
         OriginClient origins = new OriginClient(system, originSettings, blockingIo);
         metrics.upstream(origins.figures());
-        PeerClient peers =
-            new PeerClient(system, originSettings.connectTimeout(), originSettings.idleTimeout(), peerSettings.secret());
+        PeerClient peers = new PeerClient(system, peerTimeouts, peerSettings.secret());
         akka.actor.typed.ActorRef<Invalidations.Command> invalidations =
             system.systemActorOf(Invalidations.create(opened, metrics, selfNode, blockingIo), "invalidations", akka.actor.typed.Props.empty());
         ChunkSupply supply =

@@ -17,6 +17,7 @@ final class PrometheusText {
     sample(out, "ispcache_responses_total{cache=\"hit\"}", m.hitRequests.sum());
     sample(out, "ispcache_responses_total{cache=\"miss\"}", m.missRequests.sum());
     sample(out, "ispcache_responses_total{cache=\"partial\"}", m.partialRequests.sum());
+    sample(out, "ispcache_responses_total{cache=\"peer\"}", m.peerRequests.sum());
     sample(out, "ispcache_responses_total{cache=\"relay\"}", m.relayedRequests.sum());
     sample(out, "ispcache_responses_total{cache=\"error\"}", m.errorResponses.sum());
     out.append("# HELP ispcache_egress_bytes_total Bytes sent to clients by source.\n");
@@ -28,6 +29,9 @@ final class PrometheusText {
     counter(out, "ispcache_origin_fetch_failures_total", "Chunk fetches that failed.", m.originFetchFailures.sum());
     counter(out, "ispcache_origin_bytes_total", "Bytes received from origins.", m.originBytes.sum());
     counter(out, "ispcache_peer_fetches_total", "Chunk fetches from peer nodes.", m.peerFetches.sum());
+    counter(out, "ispcache_peer_fetch_failures_total", "Chunk fetches from peer nodes that failed (unreachable, silent, not held, cut mid-body).", m.peerFetchFailures.sum());
+    counter(out, "ispcache_peer_bytes_total", "Bytes received from peer nodes.", m.peerBytes.sum());
+    counter(out, "ispcache_peer_served_bytes_total", "Bytes sent to peer nodes from this node's chunks.", m.peerServedBytes.sum());
     counter(out, "ispcache_coalesced_waits_total", "Requests that joined a fill already running.", m.coalescedWaits.sum());
     counter(out, "ispcache_revalidations_total", "Conditional requests sent to an origin to validate a stale object.", m.revalidations.sum());
     counter(out, "ispcache_revalidated_unchanged_total", "Revalidations the origin answered 304: the stored object was kept.", m.revalidatedUnchanged.sum());

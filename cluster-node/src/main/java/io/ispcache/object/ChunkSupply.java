@@ -63,6 +63,10 @@ public final class ChunkSupply {
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
+  /** Objects whose entity just failed to answer: their fills skip it for one ask timeout. */
+  private final SilentEntities silentEntities;
+  /** The chunks last filled here from a peer (in progress or committed), newest last; bounded. */
+  private final PulledChunks pulled = new PulledChunks(4096);
   private final ReadAhead interest = new ReadAhead();
   /** Small non-content answers (redirects, 404s) kept while their origin says they are fresh. */
   private final StoredAnswers answers = new StoredAnswers(16L << 20, 10_000);
@@ -86,6 +90,7 @@ public final class ChunkSupply {
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.silentEntities = new SilentEntities(askTimeout);
     this.readAhead = readAhead;
     this.selfNode = selfNode;
     this.materializer = Materializer.matFromSystem(system);
@@ -397,7 +402,7 @@ public final class ChunkSupply {
     if (!validators) {
       store.forget(address.key());
     }
-    return begin(entity, address, null, 0, reply, started, metrics.originBytes);
+    return begin(entity, address, null, 0, reply, started, null);
   }
 
   private static ObjectMeta metaOf(ObjectAddress address, OriginObject o) {
@@ -437,6 +442,14 @@ public final class ChunkSupply {
   /** The committed chunk's bytes from memory (filled moments ago), or null. */
   public PieceReader memoryPieces(ObjectMeta meta, long chunk, long from, long to) {
     return store.memoryPieces(new ChunkId(meta.key(), meta.version(), chunk), from, to);
+  }
+
+  /**
+   * Whether the chunk's latest fill on this node pulls (or pulled) its bytes from a peer node
+   * rather than the origin: for a chunk the caller found missing, where its bytes come from.
+   */
+  public boolean pulledFromPeer(ObjectMeta meta, long chunk) {
+    return pulled.fromPeer(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
   /** Whether this node has every byte of the chunk (committed, or only its commit left). */
@@ -512,21 +525,57 @@ public final class ChunkSupply {
 
   private Source<ByteString, NotUsed> fillSource(
       ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills) {
+    return fillSource(address, meta, chunk, from, to, lastWanted, refills, FILL_RESUMES);
+  }
+
+  /**
+   * Times a fill that failed mid-chunk (the peer it pulled from died or stalled) is replaced for
+   * one reader: the reader goes on from the byte it reached, in a new fill from another holder or
+   * the origin, rather than cutting its response.
+   */
+  private static final int FILL_RESUMES = 2;
+
+  private Source<ByteString, NotUsed> fillSource(
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills, int resumes) {
     Source<ByteString, NotUsed> filled = Source.lazySource(
             () -> Source.completionStageSource(
                 onItsWay(address, meta, chunk, lastWanted).thenApply(id -> store.read(id, from, to))))
         .map(this::countMiss)
         .mapMaterializedValue(m -> NotUsed.getInstance());
-    if (refills == 0) {
+    if (refills > 0) {
+      // On a drive too small for the working set the chunk can be evicted before this reader
+      // opens it; nothing was sent yet, so fetch it again.
+      filled = filled.recoverWithRetries(
+          1,
+          new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
+              .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, refills - 1, resumes))
+              .build());
+    }
+    if (resumes == 0) {
       return filled;
     }
-    // On a drive too small for the working set the chunk can be evicted before this reader opens
-    // it; nothing was sent yet, so fetch it again.
-    return filled.recoverWithRetries(
-        1,
-        new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
-            .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, refills - 1))
-            .build());
+    Source<ByteString, NotUsed> once = filled;
+    return Source.lazySource(
+            () -> {
+              long[] sent = {0}; // per materialization: this reader's progress in the chunk
+              return once.map(b -> {
+                    sent[0] += b.size();
+                    return b;
+                  })
+                  .recoverWithRetries(
+                      1,
+                      new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
+                          .match(
+                              java.io.IOException.class,
+                              e -> from + sent[0] < to,
+                              e -> {
+                                log.info("chunk {} of {} failed after {} bytes for a reader; going on from a new fill: {}",
+                                    chunk, address.key(), sent[0], e.getMessage());
+                                return fillSource(address, meta, chunk, from + sent[0], to, lastWanted, refills, resumes - 1);
+                              })
+                          .build());
+            })
+        .mapMaterializedValue(m -> NotUsed.getInstance());
   }
 
   private ByteString countHit(ByteString bytes) {
@@ -652,12 +701,18 @@ public final class ChunkSupply {
       ObjectAddress address, ObjectMeta known, long chunk, int peerFailures) {
     EntityRef<ContentObject.Command> entity =
         sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
+    if (silentEntities.silent(address.key(), System.nanoTime())) {
+      // Its last ask timed out moments ago: the next would too, and the reader would wait for it.
+      metrics.uncoordinatedFills.increment();
+      return fillFromOrigin(entity, address, known, chunk);
+    }
     // On the dispatcher: a timed-out ask fails on the scheduler's thread, which must not go on to
     // start fills (when an entity's node crashes, hundreds of asks time out at once).
     return Stages.plain(entity.<ContentObject.Grant>ask(
             reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout), dispatcher)
         .thenCompose(
             grant -> {
+              silentEntities.answered(address.key());
               if (grant instanceof ContentObject.FromPeer p && peerFailures < PEER_ATTEMPTS) {
                 return fillFromPeer(entity, address, known, chunk, p.node(), peerFailures);
               }
@@ -670,6 +725,7 @@ public final class ChunkSupply {
                 // The entity is unreachable (its node crashed and is not yet downed, or shards are
                 // moving): serving this client matters more than cluster-wide coalescing.
                 log.warn("object entity for {} did not answer; fetching chunk {} from the origin without it", address.key(), chunk);
+                silentEntities.timedOut(address.key(), System.nanoTime());
                 metrics.uncoordinatedFills.increment();
                 return fillFromOrigin(entity, address, known, chunk);
               }
@@ -704,7 +760,7 @@ public final class ChunkSupply {
                           chunk,
                           new OriginReply.Bytes(pulled.object(), first, last, pulled.body()),
                           started,
-                          metrics.peerBytes));
+                          peerId));
                 } catch (RuntimeException e) {
                   error = e;
                 }
@@ -736,7 +792,7 @@ public final class ChunkSupply {
                 throw new CompletionException(unwrap(error));
               }
               try {
-                return begin(entity, address, known, chunk, reply, started, metrics.originBytes);
+                return begin(entity, address, known, chunk, reply, started, null);
               } catch (RuntimeException e) {
                 release(entity, chunk);
                 throw e;
@@ -752,7 +808,8 @@ public final class ChunkSupply {
       long chunk,
       OriginReply reply,
       long started,
-      java.util.concurrent.atomic.LongAdder received) {
+      String peer) {
+    java.util.concurrent.atomic.LongAdder received = peer == null ? metrics.originBytes : metrics.peerBytes;
     if (reply instanceof OriginReply.BeyondEnd b) {
       throw new BeyondEndException(b.length());
     }
@@ -810,6 +867,7 @@ public final class ChunkSupply {
         discard(bytes);
         throw new CompletionException(e);
       }
+      pulled.began(id, peer != null);
     }
     String version = meta.version();
     CompletionStage<Done> done =
@@ -821,11 +879,20 @@ public final class ChunkSupply {
             }).runWith(fill.sink(), materializer);
     done.whenComplete(
         (d, e) -> {
+          if (e != null) {
+            pulled.failed(id);
+          }
           if (e == null) {
             metrics.fillLatency.record(System.nanoTime() - started);
             entity.tell(new ContentObject.Filled(chunk, version, selfNode));
           } else if (unwrap(e) instanceof ReadAheadAbandonedException) {
             release(entity, chunk); // no failure: nobody waits for it any more
+          } else if (peer != null) {
+            // The peer died or stalled mid-body: the next ask must not be sent back to it. Readers
+            // of this fill take the rest of the chunk from a new one (see ChunkPart).
+            metrics.peerFetchFailures.increment();
+            entity.tell(new ContentObject.PeerFailed(chunk, peer));
+            log.warn("fill of chunk {} of {} from peer {} failed: {}", chunk, address.key(), peer, unwrap(e).getMessage());
           } else {
             metrics.originFetchFailures.increment();
             release(entity, chunk);

@@ -281,7 +281,9 @@ public final class ContentObject extends AbstractBehavior<ContentObject.Command>
       held.remove(a.node());
       held.removeIf(n -> !live.contains(PeerNode.akkaAddressOf(n)));
       if (!held.isEmpty()) {
-        a.replyTo().tell(new FromPeer(held.iterator().next()));
+        // Spread over the holders, not always the first: a popular object's first holder
+        // would otherwise serve every other node of the cluster.
+        a.replyTo().tell(new FromPeer(HolderChoice.of(held, a.chunk(), a.node())));
         return this;
       }
     }

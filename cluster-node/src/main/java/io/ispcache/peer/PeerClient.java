@@ -1,6 +1,7 @@
 package io.ispcache.peer;
 
 import akka.NotUsed;
+import akka.actor.Cancellable;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.model.HttpHeader;
@@ -16,42 +17,61 @@ import io.ispcache.concurrent.Stages;
 import io.ispcache.freshness.ResponseHeaders;
 import io.ispcache.origin.OriginObject;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import scala.concurrent.duration.FiniteDuration;
 
-/** Pulls chunks from other cache nodes' transfer ports over pooled keep-alive connections. */
+/**
+ * Pulls chunks from other cache nodes' transfer ports over pooled keep-alive connections. Every
+ * step of a pull has a deadline ({@link PeerTimeouts}): a dead peer fails its pulls at once (its
+ * connections are refused, and the pool does not back off for longer than {@link #MAX_BACKOFF}), a
+ * silent one within the response or idle timeout; the caller then takes the chunk elsewhere.
+ */
 public final class PeerClient {
+  /**
+   * Longest the pool waits between connection attempts to a peer that refused one. Akka HTTP's
+   * default doubles up to 2 min, and a pull queued behind that wait stalled its client for as long;
+   * a refused peer is tried again within this, and each pull still ends within its deadline.
+   */
+  static final Duration MAX_BACKOFF = Duration.ofMillis(200);
+
   private final ActorSystem<?> system;
   private final Http http;
   private final Materializer materializer;
   private final ConnectionPoolSettings pool;
-  private final Duration idleTimeout;
+  private final PeerTimeouts timeouts;
   private final PeerSecret secret;
 
   /** {@code secret}: the cluster's, sent with every request (none: peers on loopback). */
-  public PeerClient(ActorSystem<?> system, Duration connectTimeout, Duration idleTimeout, PeerSecret secret) {
+  public PeerClient(ActorSystem<?> system, PeerTimeouts timeouts, PeerSecret secret) {
     this.system = system;
     this.secret = secret;
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
-    this.idleTimeout = idleTimeout;
+    this.timeouts = timeouts;
     this.pool =
         ConnectionPoolSettings.create(system.classicSystem())
             .withConnectionSettings(
                 ClientConnectionSettings.create(system.classicSystem())
-                    .withConnectingTimeout(finite(connectTimeout))
-                    .withIdleTimeout(finite(idleTimeout))
+                    .withConnectingTimeout(finite(timeouts.connect()))
+                    .withIdleTimeout(finite(timeouts.idle()))
                     // An object's stored header fields travel in one header (base64): up to
                     // ResponseHeaders' 16 KiB of fields, a third more once encoded.
                     .withParserSettings(
                         ClientConnectionSettings.create(system.classicSystem()).getParserSettings().withMaxHeaderValueLength(32 * 1024)))
+            .withBaseConnectionBackoff(finite(MAX_BACKOFF.dividedBy(4)))
+            .withMaxConnectionBackoff(finite(MAX_BACKOFF))
             .withMaxConnections(16)
             .withMaxOpenRequests(1024)
             .withMaxRetries(0);
   }
 
-  /** Chunk {@code index} of {@code key} from {@code peer}; {@code version} null accepts any. */
+  /**
+   * Chunk {@code index} of {@code key} from {@code peer}; {@code version} null accepts any. Fails
+   * with {@link PeerException} when the peer cannot be reached or has not answered within the
+   * response timeout; the body fails when it stalls for the idle timeout.
+   */
   public CompletionStage<PeerChunk> fetch(PeerNode peer, String key, long index, String version) {
     String uri =
         "http://" + peer.host() + ":" + peer.port() + PeerProtocol.path(key, index)
@@ -60,15 +80,44 @@ public final class PeerClient {
     if (!secret.isNone()) {
       request = request.addHeader(RawHeader.create(PeerProtocol.SECRET, secret.value()));
     }
-    return Stages.plain(http.singleRequest(
+    return answered(peer, http.singleRequest(
             request, http.defaultClientHttpsContext(), pool, system.classicSystem().log()))
-        .handle(
+        .handleAsync(
             (response, error) -> {
               if (error != null) {
-                throw new PeerException("peer " + peer.id() + " unreachable: " + error.getMessage(), error);
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+                if (cause instanceof PeerException p) {
+                  throw p;
+                }
+                throw new PeerException("peer " + peer.id() + " unreachable: " + cause.getMessage(), cause);
               }
               return interpret(peer, response);
-            });
+            },
+            system.executionContext());
+  }
+
+  /**
+   * The response, or a failure once the response timeout passed without one. A response that comes
+   * after that is drained, so its connection goes back to the pool.
+   */
+  private CompletableFuture<HttpResponse> answered(PeerNode peer, CompletionStage<HttpResponse> sent) {
+    CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
+    Cancellable deadline =
+        system.scheduler().scheduleOnce(
+            timeouts.response(),
+            () -> answer.completeExceptionally(
+                new PeerException("peer " + peer.id() + " did not answer within " + timeouts.response().toMillis() + " ms")),
+            system.executionContext());
+    Stages.plain(sent).whenComplete((response, error) -> {
+      deadline.cancel();
+      if (error != null) {
+        answer.completeExceptionally(error);
+      } else if (!answer.complete(response)) {
+        response.discardEntityBytes(materializer);
+      }
+    });
+    return answer;
   }
 
   private PeerChunk interpret(PeerNode peer, HttpResponse response) {
@@ -108,7 +157,7 @@ public final class PeerClient {
         response
             .entity()
             .getDataBytes()
-            .idleTimeout(idleTimeout)
+            .idleTimeout(timeouts.idle())
             .mapMaterializedValue(m -> NotUsed.getInstance());
     return new PeerChunk(object, body);
   }

@@ -190,4 +190,48 @@ class ClusterFillTest {
     assertEquals(bytesBefore, origin.bytesSent(path), "no body bytes: every chunk was kept");
     assertTrue(statuses.contains("REVALIDATED"), statuses.toString());
   }
+
+  /** A node's figure from /metrics (a sample line's value), or from /summary (a JSON field). */
+  static long figure(InProcessNode node, String endpoint, String name) throws Exception {
+    String body = http.send(HttpRequest.newBuilder(node.health(endpoint)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                endpoint.equals("/metrics")
+                    ? "(?m)^" + java.util.regex.Pattern.quote(name) + " (\\d+)$"
+                    : "\"" + java.util.regex.Pattern.quote(name) + "\":(\\d+)")
+            .matcher(body);
+    assertTrue(m.find(), name + " not in " + endpoint + ":\n" + body);
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void aResponseFilledFromAPeerSaysPeerAndBothNodesCountThePeerBytes() throws Exception {
+    String path = "/cluster/from-peer.bin";
+    int length = 3 * CHUNK + 5;
+    origin.put(path, length, 44, "application/octet-stream", "\"c4\"", null);
+    origin.headers(path, "Cache-Control: max-age=3600"); // fresh: this test is not about revalidation
+    InProcessNode holder = nodes.get(0);
+    InProcessNode puller = nodes.get(1);
+    long servedBefore = figure(holder, "/metrics", "ispcache_peer_served_bytes_total");
+    long pulledBefore = figure(puller, "/metrics", "ispcache_peer_bytes_total");
+    long peerResponsesBefore = figure(puller, "/metrics", "ispcache_responses_total{cache=\"peer\"}");
+    long peerRequestsBefore = figure(puller, "/summary", "peerRequests");
+
+    HttpResponse<byte[]> first = http.send(HttpRequest.newBuilder(holder.url(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("MISS", first.headers().firstValue("X-Cache").orElse(""));
+    HttpResponse<byte[]> pulled = http.send(HttpRequest.newBuilder(puller.url(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertArrayEquals(expected(44, length), pulled.body());
+    assertEquals("PEER", pulled.headers().firstValue("X-Cache").orElse(""), "every byte came from node 0");
+    HttpResponse<byte[]> again = http.send(HttpRequest.newBuilder(puller.url(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("HIT", again.headers().firstValue("X-Cache").orElse(""), "kept where it was served");
+    assertEquals(length, origin.bytesSent(path), "the origin sent the object once");
+
+    assertEquals(length, figure(holder, "/metrics", "ispcache_peer_served_bytes_total") - servedBefore);
+    assertEquals(length, figure(puller, "/metrics", "ispcache_peer_bytes_total") - pulledBefore);
+    assertEquals(1, figure(puller, "/metrics", "ispcache_responses_total{cache=\"peer\"}") - peerResponsesBefore);
+    assertEquals(1, figure(puller, "/summary", "peerRequests") - peerRequestsBefore);
+    assertTrue(figure(puller, "/summary", "peerBytes") >= length);
+    assertTrue(figure(holder, "/summary", "peerServedBytes") >= length);
+    assertEquals(0, figure(puller, "/metrics", "ispcache_peer_fetch_failures_total"));
+  }
 }

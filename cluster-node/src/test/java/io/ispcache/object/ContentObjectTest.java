@@ -263,4 +263,26 @@ class ContentObjectTest {
     assertEquals(new ContentObject.YouRevalidate(), revalidate(entity, stale.version(), 1_000, 6_000, self),
         "too old for this request: the asker validates itself");
   }
+
+  @Test
+  void aPopularChunksAskersAreSpreadOverItsHoldersNotAllSentToTheFirst() {
+    var entity = testKit.spawn(ContentObject.create("k-spread", Duration.ofMinutes(1)));
+    List<String> holders = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      holders.add(self.replace("7001", Integer.toString(7100 + i)));
+    }
+    assertEquals(new ContentObject.FromOrigin(), ask(entity, 0, holders.get(0)));
+    for (String h : holders) {
+      entity.tell(new ContentObject.Filled(0, "v1", h));
+    }
+    java.util.Map<String, Integer> served = new java.util.HashMap<>();
+    for (int asker = 0; asker < 400; asker++) {
+      ContentObject.Grant g = ask(entity, 0, self.replace("7001", Integer.toString(8000 + asker)));
+      served.merge(((ContentObject.FromPeer) g).node(), 1, Integer::sum);
+    }
+    assertEquals(java.util.Set.copyOf(holders), served.keySet(), "every holder serves some: " + served);
+    for (int n : served.values()) {
+      org.junit.jupiter.api.Assertions.assertTrue(n >= 60 && n <= 140, "about 100 askers each: " + served);
+    }
+  }
 }

@@ -39,7 +39,7 @@ class PeerClientTest {
                 })
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
-    client = new PeerClient(kit.system(), Duration.ofSeconds(5), Duration.ofSeconds(5), PeerSecret.NONE);
+    client = new PeerClient(kit.system(), new PeerTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5)), PeerSecret.NONE);
   }
 
   @AfterAll
@@ -76,5 +76,72 @@ class PeerClientTest {
     Exception e = assertThrows(Exception.class, () -> fetchStating(null));
     assertInstanceOf(PeerException.class, e.getCause());
     assertTrue(e.getCause().getMessage().contains("no object length"), e.getCause().getMessage());
+  }
+
+  /** A client with short deadlines, as an operator might set them. */
+  private static PeerClient quick() {
+    return new PeerClient(kit.system(), new PeerTimeouts(Duration.ofSeconds(1), Duration.ofMillis(800), Duration.ofMillis(800)), PeerSecret.NONE);
+  }
+
+  private static PeerNode peerAt(int port) {
+    return new PeerNode("akka://ispcache@127.0.0.1:2552", "127.0.0.1", port);
+  }
+
+  /** How long the pull took to fail, in milliseconds; the failure must be a {@link PeerException}. */
+  private static long millisToFail(java.util.concurrent.CompletionStage<?> pull) {
+    long started = System.nanoTime();
+    Exception e = assertThrows(Exception.class, () -> pull.toCompletableFuture().get(30, TimeUnit.SECONDS));
+    assertInstanceOf(PeerException.class, e.getCause(), e.toString());
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  @Test
+  void pullsFromAPeerThatRefusesConnectionsFailAtOnceEveryTime() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    PeerClient c = quick();
+    // The pool's backoff between attempts to a refusing host doubled up to 2 min by default: the
+    // tenth pull waited tens of seconds. Every pull now fails within the backoff's bound and a
+    // loaded machine's scheduling slack.
+    for (int i = 0; i < 10; i++) {
+      long took = millisToFail(c.fetch(peerAt(closed), "origin/dead", i, null));
+      assertTrue(took < 700, "pull " + i + " took " + took + " ms to fail");
+    }
+  }
+
+  @Test
+  void aPeerThatAcceptsButNeverAnswersFailsThePullWithinTheResponseTimeout() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      long took = millisToFail(quick().fetch(peerAt(silent.getLocalPort()), "origin/silent", 0, null));
+      assertTrue(took >= 700 && took < 3000, "took " + took + " ms; the response timeout is 800 ms");
+    }
+  }
+
+  @Test
+  void aPeerBodyThatStallsFailsWithinTheIdleTimeout() throws Exception {
+    try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread peer = new Thread(() -> {
+        try (java.net.Socket s = stalling.accept()) {
+          s.getInputStream().read(new byte[4096]);
+          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n" + PeerProtocol.LENGTH + ": 1000\r\n\r\n0123456789")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          s.getInputStream().read(); // holds the connection open, silent, until the client gives up
+        } catch (java.io.IOException ignored) {
+          // the client closed it
+        }
+      });
+      peer.start();
+      PeerChunk chunk = quick().fetch(peerAt(stalling.getLocalPort()), "origin/stalls", 0, null)
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      long started = System.nanoTime();
+      Exception e = assertThrows(Exception.class, () -> chunk.body()
+          .runWith(akka.stream.javadsl.Sink.ignore(), kit.system()).toCompletableFuture().get(30, TimeUnit.SECONDS));
+      long took = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(took < 3000, "the stalled body failed after " + took + " ms: " + e);
+      peer.join(10_000);
+    }
   }
 }

@@ -104,6 +104,17 @@ public final class NodeProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * SIGSTOP: a node that hangs (a frozen VM, a stalled disk, a long pause) with its connections
+   * open and silent. {@link #close()} still ends it.
+   */
+  public void freeze() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -STOP " + process.pid() + " failed");
+    }
+  }
+
   /** SIGTERM, then the exit code (within {@code deadline}). */
   public int terminate(Duration deadline) throws InterruptedException {
     process.destroy();
