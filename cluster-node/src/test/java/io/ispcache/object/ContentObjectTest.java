@@ -34,6 +34,10 @@ class ContentObjectTest {
                 .withFallback(ConfigFactory.load()));
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    // Grants go only to live members: the tests start once this node is one.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> cluster.selfMember().status() == akka.cluster.MemberStatus.up());
     self = new PeerNode(cluster.selfMember().address().toString(), "127.0.0.1", 7001).id();
     // Same address family, but a member this cluster never had.
     departed = new PeerNode("akka://" + testKit.system().name() + "@127.0.0.1:1", "127.0.0.1", 7002).id();
