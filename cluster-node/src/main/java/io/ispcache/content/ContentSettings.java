@@ -2,9 +2,16 @@ package io.ispcache.content;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import io.ispcache.settings.InvalidSettingException;
 
-/** The content port, read once from {@code ispcache.content}. */
+/**
+ * The content port, read once from {@code ispcache.content}.
+ *
+ * @param maxConnectionsPerClient connections one client (an IPv4 address, an IPv6 /64) may hold at
+ *     once; 0: no limit
+ */
 public record ContentSettings(
     String iface,
     int port,
@@ -13,7 +20,8 @@ public record ContentSettings(
     java.time.Duration idleTimeout,
     java.time.Duration requestTimeout,
     int maxConnections,
-    long maxRequestBody) {
+    long maxRequestBody,
+    int maxConnectionsPerClient) {
 
   public static ContentSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.content");
@@ -53,7 +61,36 @@ public record ContentSettings(
       // Held in memory whole while it is forwarded: a gibibyte per connection is already a lot.
       throw new InvalidSettingException("ispcache.content.max-request-body", maxRequestBody, "must be 0 to 1GiB");
     }
-    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections, maxRequestBody);
+    return new ContentSettings(
+        iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections, maxRequestBody, maxConnectionsPerClient(c));
+  }
+
+  /** A whole number 1 to 1000000, or off (0). */
+  private static int maxConnectionsPerClient(Config c) {
+    String setting = "ispcache.content.max-connections-per-client";
+    String key = "max-connections-per-client";
+    ConfigValue v = c.getValue(key);
+    if (v.valueType() != ConfigValueType.NUMBER) {
+      boolean on;
+      try {
+        on = c.getBoolean(key);
+      } catch (ConfigException e) {
+        on = true;
+      }
+      if (!on) {
+        return 0;
+      }
+      throw new InvalidSettingException(setting, v.unwrapped(), "must be a whole number, or off");
+    }
+    if (!(v.unwrapped() instanceof Integer)) {
+      // 2.5 would be read as 2, a number beyond int wrapped round.
+      throw new InvalidSettingException(setting, v.unwrapped(), "must be 1 to 1000000, or off");
+    }
+    int limit = (Integer) v.unwrapped();
+    if (limit < 1 || limit > 1_000_000) {
+      throw new InvalidSettingException(setting, limit, "must be 1 to 1000000, or off");
+    }
+    return limit;
   }
 
   /** A timeout of 1 second to 1 hour. */

@@ -202,7 +202,8 @@ public final class CacheNode {
                       contentSettings.requestTimeout(),
                       contentSettings.maxConnections(),
                       "ispcache",
-                      contentSettings.maxRequestBody()));
+                      contentSettings.maxRequestBody(),
+                      contentSettings.maxConnectionsPerClient()));
         } catch (IOException e) {
           throw new UncheckedIOException(
               "cannot listen on " + contentSettings.iface() + ":" + contentSettings.port() + " (ispcache.content): " + e.getMessage(), e);
