@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContentServer {
   private static final Logger log = LoggerFactory.getLogger(ContentServer.class);
+  /** Warnings a client can cause again and again (a refusal, a pause) are logged once a minute. */
+  private static final long LOG_EVERY_NANOS = 60_000_000_000L;
 
   /**
    * The kernel's queue of connections not yet accepted. While {@code maxConnections} are open the
@@ -79,9 +81,9 @@ public final class ContentServer {
   private SelectionKey acceptKey;
   private final LongAdder refused = new LongAdder();
   private final LongAdder acceptPauses = new LongAdder();
-  private static final long PAUSE_LOG_NANOS = 60_000_000_000L;
-  /** When the last pause was logged; first loop only. */
-  private long lastPauseLog = System.nanoTime() - PAUSE_LOG_NANOS;
+  /** When the last pause and the last refusal were logged; first loop only. */
+  private long lastPauseLog = System.nanoTime() - LOG_EVERY_NANOS;
+  private long lastRefusalLog = System.nanoTime() - LOG_EVERY_NANOS;
   private final CompletableFuture<Void> unbound = new CompletableFuture<>();
   private volatile boolean draining;
   /** Completed when the last connection closes during a graceful end. */
@@ -161,6 +163,13 @@ public final class ContentServer {
         // destroyed by the reset its request then meets. Its other connections go on being served.
         refused.increment();
         closeQuietly(client);
+        long now = System.nanoTime();
+        if (now - lastRefusalLog >= LOG_EVERY_NANOS) {
+          lastRefusalLog = now;
+          log.warn(
+              "closing new content connections of {}: it holds {} (ispcache.content.max-connections-per-client); {} closed so far",
+              remote.getAddress().getHostAddress(), limits.maxConnectionsPerClient(), refused.sum());
+        }
         continue;
       }
       open.incrementAndGet();
@@ -193,8 +202,8 @@ public final class ContentServer {
       acceptPauses.increment();
     }
     long now = System.nanoTime();
-    if (!acceptPaused && now - lastPauseLog >= PAUSE_LOG_NANOS) {
-      // At the limit a pause begins again with every connection that closes: warn once a minute.
+    if (!acceptPaused && now - lastPauseLog >= LOG_EVERY_NANOS) {
+      // At the limit a pause begins again with every connection that closes.
       lastPauseLog = now;
       log.warn("{} content connections are open (ispcache.content.max-connections): new ones wait until one closes", limits.maxConnections());
     }
