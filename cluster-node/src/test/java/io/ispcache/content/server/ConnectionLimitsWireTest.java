@@ -14,11 +14,13 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,6 +103,35 @@ class ConnectionLimitsWireTest {
       assertEquals(200, again.send(GET).read().status());
     }
     assertEquals(1, server.refusedConnections());
+  }
+
+  @Test
+  void oneAddressHoldingSlowConnectionsCannotKeepAnotherFromBeingServed() throws Exception {
+    // Issue 17 in small: one address opens more connections than the server takes, each sending a
+    // first header byte and no more. It gets its share; another address is served at once.
+    bind(8, 4);
+    List<RawHttp> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        RawHttp c = new RawHttp("127.0.0.1", port());
+        slow.add(c);
+        try {
+          c.send("G");
+        } catch (SocketException e) {
+          // already closed by the server
+        }
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.refusedConnections() == 16);
+      assertEquals(4, server.connections());
+      try (RawHttp other = new RawHttp("127.0.0.2", port())) {
+        assertEquals("hello", other.send(GET).read().text());
+      }
+      assertEquals(0, server.acceptPauses(), "max-connections was never reached");
+    } finally {
+      for (RawHttp c : slow) {
+        c.close();
+      }
+    }
   }
 
   @Test
