@@ -2,8 +2,6 @@ package io.ispcache.content;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import io.ispcache.settings.InvalidSettingException;
 
 /**
@@ -69,28 +67,28 @@ public record ContentSettings(
   private static int maxConnectionsPerClient(Config c) {
     String setting = "ispcache.content.max-connections-per-client";
     String key = "max-connections-per-client";
-    ConfigValue v = c.getValue(key);
-    if (v.valueType() != ConfigValueType.NUMBER) {
-      boolean on;
-      try {
-        on = c.getBoolean(key);
-      } catch (ConfigException e) {
-        on = true;
+    Object raw = c.getValue(key).unwrapped();
+    if (raw instanceof String text && text.trim().matches("[+-]?[0-9]{1,12}")) {
+      raw = Long.parseLong(text.trim()); // from an environment variable, say
+    }
+    if (raw instanceof Integer || raw instanceof Long) {
+      long limit = ((Number) raw).longValue();
+      if (limit < 1 || limit > 1_000_000) {
+        throw new InvalidSettingException(setting, limit, "must be 1 to 1000000, or off");
       }
-      if (!on) {
-        return 0;
-      }
-      throw new InvalidSettingException(setting, v.unwrapped(), "must be a whole number, or off");
+      return (int) limit;
     }
-    if (!(v.unwrapped() instanceof Integer)) {
-      // 2.5 would be read as 2, a number beyond int wrapped round.
-      throw new InvalidSettingException(setting, v.unwrapped(), "must be 1 to 1000000, or off");
+    boolean off;
+    try {
+      off = !c.getBoolean(key);
+    } catch (ConfigException e) {
+      off = false;
     }
-    int limit = (Integer) v.unwrapped();
-    if (limit < 1 || limit > 1_000_000) {
-      throw new InvalidSettingException(setting, limit, "must be 1 to 1000000, or off");
+    if (!off) {
+      // on, a fraction, a word: no number of connections.
+      throw new InvalidSettingException(setting, raw, "must be a whole number, or off");
     }
-    return limit;
+    return 0;
   }
 
   /** A timeout of 1 second to 1 hour. */
