@@ -4,7 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.ispcache.settings.InvalidSettingException;
 
-/** The content port, read once from {@code ispcache.content}. */
+/**
+ * The content port, read once from {@code ispcache.content}.
+ *
+ * @param maxConnectionsPerClient connections one client (an IPv4 address, an IPv6 /64) may hold at
+ *     once; 0: no limit
+ */
 public record ContentSettings(
     String iface,
     int port,
@@ -13,7 +18,8 @@ public record ContentSettings(
     java.time.Duration idleTimeout,
     java.time.Duration requestTimeout,
     int maxConnections,
-    long maxRequestBody) {
+    long maxRequestBody,
+    int maxConnectionsPerClient) {
 
   public static ContentSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.content");
@@ -53,7 +59,36 @@ public record ContentSettings(
       // Held in memory whole while it is forwarded: a gibibyte per connection is already a lot.
       throw new InvalidSettingException("ispcache.content.max-request-body", maxRequestBody, "must be 0 to 1GiB");
     }
-    return new ContentSettings(iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections, maxRequestBody);
+    return new ContentSettings(
+        iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections, maxRequestBody, maxConnectionsPerClient(c));
+  }
+
+  /** A whole number 1 to 1000000, or off (0). */
+  private static int maxConnectionsPerClient(Config c) {
+    String setting = "ispcache.content.max-connections-per-client";
+    String key = "max-connections-per-client";
+    Object raw = c.getValue(key).unwrapped();
+    if (raw instanceof String text && text.trim().matches("[+-]?[0-9]{1,12}")) {
+      raw = Long.parseLong(text.trim()); // from an environment variable, say
+    }
+    if (raw instanceof Integer || raw instanceof Long) {
+      long limit = ((Number) raw).longValue();
+      if (limit < 1 || limit > 1_000_000) {
+        throw new InvalidSettingException(setting, limit, "must be 1 to 1000000, or off");
+      }
+      return (int) limit;
+    }
+    boolean off;
+    try {
+      off = !c.getBoolean(key);
+    } catch (ConfigException e) {
+      off = false;
+    }
+    if (!off) {
+      // on, a fraction, a word: no number of connections.
+      throw new InvalidSettingException(setting, raw, "must be a whole number, or off");
+    }
+    return 0;
   }
 
   /** A timeout of 1 second to 1 hour. */

@@ -57,6 +57,8 @@ public final class NodeMetrics {
   public final LongAdder invalidatedObjects = new LongAdder();
   /** The origin client's figures (connections open, destinations pooled), once it exists. */
   private volatile Upstream upstream = new Upstream() {};
+  /** The content port's connection figures, once it listens. */
+  private volatile ContentPort contentPort = new ContentPort() {};
 
   /** What the origin client reports of its bounded resources. */
   public interface Upstream {
@@ -67,6 +69,31 @@ public final class NodeMetrics {
     default int pools() {
       return 0;
     }
+  }
+
+  /** What the content port reports of its connections. */
+  public interface ContentPort {
+    default int openConnections() {
+      return 0;
+    }
+
+    /** Connections closed as they arrived: their client held max-connections-per-client. */
+    default long refusedConnections() {
+      return 0;
+    }
+
+    /** Times max-connections were open, so that new connections waited in the listen backlog. */
+    default long acceptPauses() {
+      return 0;
+    }
+  }
+
+  public void contentPort(ContentPort c) {
+    contentPort = c;
+  }
+
+  public ContentPort contentPort() {
+    return contentPort;
   }
 
   public void upstream(Upstream u) {

@@ -202,11 +202,30 @@ public final class CacheNode {
                       contentSettings.requestTimeout(),
                       contentSettings.maxConnections(),
                       "ispcache",
-                      contentSettings.maxRequestBody()));
+                      contentSettings.maxRequestBody(),
+                      contentSettings.maxConnectionsPerClient()));
         } catch (IOException e) {
           throw new UncheckedIOException(
               "cannot listen on " + contentSettings.iface() + ":" + contentSettings.port() + " (ispcache.content): " + e.getMessage(), e);
         }
+        ContentServer listening = server;
+        metrics.contentPort(
+            new NodeMetrics.ContentPort() {
+              @Override
+              public int openConnections() {
+                return listening.connections();
+              }
+
+              @Override
+              public long refusedConnections() {
+                return listening.refusedConnections();
+              }
+
+              @Override
+              public long acceptPauses() {
+                return listening.acceptPauses();
+              }
+            });
         status.contentServing.set(true);
         log.info("content server listening on {}, peer transfer on {}", server.localAddress(), peerBinding.localAddress());
         drainOnLeave(system, server, service, status);

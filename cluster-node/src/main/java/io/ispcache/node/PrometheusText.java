@@ -45,6 +45,9 @@ final class PrometheusText {
     counter(out, "ispcache_purges_applied_total", "Operators' purges applied to this node's store.", m.purgesApplied.sum());
     counter(out, "ispcache_purged_objects_total", "Objects dropped by purges.", m.purgedObjects.sum());
     counter(out, "ispcache_purged_bytes_total", "Bytes of chunks dropped by purges.", m.purgedBytes.sum());
+    gauge(out, "ispcache_content_connections", "Client connections open on the content port now (bounded by max-connections).", m.contentPort().openConnections());
+    counter(out, "ispcache_content_connections_refused_total", "Content connections closed as they arrived, unread: their client (an IPv4 address, an IPv6 /64) held max-connections-per-client.", m.contentPort().refusedConnections());
+    counter(out, "ispcache_content_accept_pauses_total", "Times max-connections were open on the content port: new connections waited in the listen backlog until one closed.", m.contentPort().acceptPauses());
     gauge(out, "ispcache_origin_connections", "Connections to origins open now (bounded per destination by max-connections-per-host).", m.upstream().openConnections());
     gauge(out, "ispcache_origin_pools", "Origin destinations with a connection pool now (idle ones are dropped).", m.upstream().pools());
     histogram(out, "ispcache_fill_seconds", "Time from origin request to chunk committed.", m.fillLatency);

@@ -29,4 +29,25 @@ class ContentSettingsTest {
     assertTrue(
         assertThrows(InvalidSettingException.class, () -> with("max-request-body = 2GiB")).getMessage().contains("0 to 1GiB"));
   }
+
+  @Test
+  void theLimitPerClientIsOnByDefaultAndMayBeSetOrTurnedOff() {
+    assertEquals(512, with("").maxConnectionsPerClient());
+    assertEquals(16, with("max-connections-per-client = 16").maxConnectionsPerClient());
+    assertEquals(1000, with("max-connections-per-client = \" 1000\"").maxConnectionsPerClient(), "as an environment variable gives it");
+    assertEquals(0, with("max-connections-per-client = off").maxConnectionsPerClient(), "0: no limit");
+  }
+
+  @Test
+  void aLimitPerClientThatIsNotAPositiveWholeNumberOrOffIsRefused() {
+    for (String bad : new String[] {"0", "-1", "1000001", "9999999999", "\"0\""}) {
+      InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> with("max-connections-per-client = " + bad));
+      assertEquals("ispcache.content.max-connections-per-client", e.setting());
+      assertTrue(e.getMessage().contains("must be 1 to 1000000, or off"), e.getMessage());
+    }
+    for (String bad : new String[] {"on", "lots", "2.5", "\"\""}) {
+      InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> with("max-connections-per-client = " + bad));
+      assertTrue(e.getMessage().contains("must be a whole number, or off"), bad + ": " + e.getMessage());
+    }
+  }
 }

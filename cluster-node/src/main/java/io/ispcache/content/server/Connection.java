@@ -690,7 +690,7 @@ final class Connection implements EventLoop.Ready {
       log.debug("closing connection", e);
     }
     loop.remove(this);
-    server.closed();
+    server.closed(remote);
   }
 
   /** A piece of a response waiting to be written. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +27,43 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContentServer {
   private static final Logger log = LoggerFactory.getLogger(ContentServer.class);
+  /** Warnings a client can cause again and again (a refusal, a pause) are logged once a minute. */
+  private static final long LOG_EVERY_NANOS = 60_000_000_000L;
+
+  /**
+   * The kernel's queue of connections not yet accepted. While {@code maxConnections} are open the
+   * server stops accepting and new connections wait here, handshake done, rather than being reset
+   * (as nginx). Linux caps it at {@code net.core.somaxconn} (4096 since 5.4); beyond it SYNs are
+   * dropped and the clients' retransmissions try again, nothing is reset.
+   */
+  static final int BACKLOG = 4096;
 
   /**
    * The limits a content server runs with.
    *
+   * @param maxConnections connections open at once; further ones wait in the listen backlog
    * @param maxRequestBody the longest request body read (held in memory whole while it is
    *     forwarded); a longer one is answered 413
+   * @param maxConnectionsPerClient connections one client (an IPv4 address, an IPv6 /64) may hold;
+   *     a further one is closed as it is accepted, unread. 0: no limit
    */
-  public record Limits(Duration idleTimeout, Duration requestTimeout, int maxConnections, String serverHeader, long maxRequestBody) {
+  public record Limits(
+      Duration idleTimeout, Duration requestTimeout, int maxConnections, String serverHeader, long maxRequestBody, int maxConnectionsPerClient) {
     /** The default request body limit: nginx's {@code client_max_body_size}. */
     public static final long DEFAULT_MAX_REQUEST_BODY = 1 << 20;
 
+    public Limits {
+      if (maxConnections < 1 || maxConnectionsPerClient < 0) {
+        throw new IllegalArgumentException("maxConnections " + maxConnections + ", maxConnectionsPerClient " + maxConnectionsPerClient);
+      }
+    }
+
+    /** No limit per client. */
+    public Limits(Duration idleTimeout, Duration requestTimeout, int maxConnections, String serverHeader, long maxRequestBody) {
+      this(idleTimeout, requestTimeout, maxConnections, serverHeader, maxRequestBody, 0);
+    }
+
+    /** No limit per client, nginx's request body limit. */
     public Limits(Duration idleTimeout, Duration requestTimeout, int maxConnections, String serverHeader) {
       this(idleTimeout, requestTimeout, maxConnections, serverHeader, DEFAULT_MAX_REQUEST_BODY);
     }
@@ -48,6 +75,15 @@ public final class ContentServer {
   private final ServerSocketChannel listener;
   private final EventLoop[] loops;
   private final AtomicInteger open = new AtomicInteger();
+  private final ClientConnections perClient;
+  /** The listener is out of the selector's interest: {@code maxConnections} are open. */
+  private volatile boolean acceptPaused;
+  private SelectionKey acceptKey;
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder acceptPauses = new LongAdder();
+  /** When the last pause and the last refusal were logged; first loop only. */
+  private long lastPauseLog = System.nanoTime() - LOG_EVERY_NANOS;
+  private long lastRefusalLog = System.nanoTime() - LOG_EVERY_NANOS;
   private final CompletableFuture<Void> unbound = new CompletableFuture<>();
   private volatile boolean draining;
   /** Completed when the last connection closes during a graceful end. */
@@ -60,6 +96,7 @@ public final class ContentServer {
     this.materializer = materializer;
     this.limits = limits;
     this.listener = listener;
+    this.perClient = new ClientConnections(limits.maxConnectionsPerClient());
     this.loops = new EventLoop[threads];
     for (int i = 0; i < threads; i++) {
       loops[i] = new EventLoop("ispcache-content-" + (i + 1));
@@ -76,7 +113,7 @@ public final class ContentServer {
     ServerSocketChannel listener = ServerSocketChannel.open();
     try {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      listener.bind(new InetSocketAddress(iface, port), 1024);
+      listener.bind(new InetSocketAddress(iface, port), BACKLOG);
       listener.configureBlocking(false);
       ContentServer server =
           new ContentServer(handler, materializer, limits, listener, Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -90,14 +127,19 @@ public final class ContentServer {
 
   private void start() throws IOException {
     EventLoop first = loops[0];
-    listener.register(first.selector, SelectionKey.OP_ACCEPT, (EventLoop.Ready) k -> accept());
+    acceptKey = listener.register(first.selector, SelectionKey.OP_ACCEPT, (EventLoop.Ready) k -> accept());
     for (EventLoop loop : loops) {
       loop.start();
     }
   }
 
+  /** Accepts what waits, up to {@code maxConnections} open. Runs on the first loop. */
   private void accept() {
     while (true) {
+      if (open.get() >= limits.maxConnections()) {
+        pauseAccepting();
+        return;
+      }
       SocketChannel client;
       try {
         client = listener.accept();
@@ -108,17 +150,33 @@ public final class ContentServer {
       if (client == null) {
         return;
       }
-      if (open.incrementAndGet() > limits.maxConnections()) {
-        open.decrementAndGet();
-        log.warn("refusing a content connection: {} are open (ispcache.content.max-connections)", limits.maxConnections());
+      InetSocketAddress remote;
+      try {
+        remote = (InetSocketAddress) client.getRemoteAddress();
+      } catch (IOException e) {
         closeQuietly(client);
         continue;
       }
+      if (!perClient.take(remote.getAddress())) {
+        // Closed unread: reading the request to answer 503 would let a slow client hold the very
+        // socket the limit is about for up to request-timeout, and a 503 written unasked can be
+        // destroyed by the reset its request then meets. Its other connections go on being served.
+        refused.increment();
+        closeQuietly(client);
+        long now = System.nanoTime();
+        if (now - lastRefusalLog >= LOG_EVERY_NANOS) {
+          lastRefusalLog = now;
+          log.warn(
+              "closing new content connections of {}: it holds {} (ispcache.content.max-connections-per-client); {} closed so far",
+              remote.getAddress().getHostAddress(), limits.maxConnectionsPerClient(), refused.sum());
+        }
+        continue;
+      }
+      open.incrementAndGet();
       EventLoop loop = loops[Math.floorMod(next++, loops.length)];
       try {
         client.configureBlocking(false);
         client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        InetSocketAddress remote = (InetSocketAddress) client.getRemoteAddress();
         Connection c = new Connection(this, loop, client, remote);
         loop.execute(
             () -> {
@@ -129,10 +187,42 @@ public final class ContentServer {
               }
             });
       } catch (IOException e) {
-        open.decrementAndGet();
         closeQuietly(client);
+        closed(remote);
       }
     }
+  }
+
+  /**
+   * Stops accepting until a connection closes: further connections wait in the kernel's backlog
+   * (handshake done, request buffered) instead of being accepted only to be reset.
+   */
+  private void pauseAccepting() {
+    if (!acceptPaused) {
+      acceptPauses.increment();
+    }
+    long now = System.nanoTime();
+    if (!acceptPaused && now - lastPauseLog >= LOG_EVERY_NANOS) {
+      // At the limit a pause begins again with every connection that closes.
+      lastPauseLog = now;
+      log.warn("{} content connections are open (ispcache.content.max-connections): new ones wait until one closes", limits.maxConnections());
+    }
+    acceptKey.interestOps(0);
+    acceptPaused = true;
+    // A connection that closed before the flag was set saw no pause to end: look again.
+    if (open.get() < limits.maxConnections()) {
+      resumeAccepting();
+    }
+  }
+
+  /** Runs on the first loop. */
+  private void resumeAccepting() {
+    if (!acceptPaused || open.get() >= limits.maxConnections() || !acceptKey.isValid()) {
+      return;
+    }
+    acceptPaused = false;
+    acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+    // Whatever waits in the backlog is taken at the next selection.
   }
 
   private static void closeQuietly(SocketChannel c) {
@@ -171,15 +261,31 @@ public final class ContentServer {
     return limits.serverHeader();
   }
 
-  void closed() {
-    if (open.decrementAndGet() == 0 && drained != null) {
+  /** A connection {@link #accept} counted has closed. Any thread. */
+  void closed(InetSocketAddress remote) {
+    perClient.release(remote.getAddress());
+    int now = open.decrementAndGet();
+    if (now == 0 && drained != null) {
       drained.complete(null);
+    }
+    if (acceptPaused && now < limits.maxConnections()) {
+      loops[0].execute(this::resumeAccepting);
     }
   }
 
   /** Open client connections. */
   public int connections() {
     return open.get();
+  }
+
+  /** Connections closed as they were accepted: their client held maxConnectionsPerClient already. */
+  public long refusedConnections() {
+    return refused.sum();
+  }
+
+  /** Times maxConnections were open and accepting stopped until one closed. */
+  public long acceptPauses() {
+    return acceptPauses.sum();
   }
 
   public InetSocketAddress localAddress() {

@@ -25,7 +25,12 @@ public final class RawHttp implements AutoCloseable {
   private final InputStream in;
 
   public RawHttp(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this("127.0.0.1", port);
+  }
+
+  /** A connection from {@code source}, a loopback address (127.0.0.2 is a second client). */
+  public RawHttp(String source, int port) throws IOException {
+    socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(source), 0);
     socket.setSoTimeout(20_000);
     in = socket.getInputStream();
   }
