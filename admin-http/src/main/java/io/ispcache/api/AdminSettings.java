@@ -16,7 +16,8 @@ public record AdminSettings(
     Duration heartbeatTimeout,
     Duration askTimeout,
     int contentPort,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    Duration heartbeatSaveInterval) {
 
   public static AdminSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.admin");
@@ -38,7 +39,8 @@ public record AdminSettings(
         duration(c, "heartbeat-timeout"),
         duration(c, "ask-timeout"),
         port(c, "steer-content-port"),
-        c.getBytes("max-body-size"));
+        c.getBytes("max-body-size"),
+        duration(c, "heartbeat-save-interval"));
   }
 
   private static int port(Config c, String key) {
