@@ -3,6 +3,7 @@ package io.ispcache.report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,8 @@ public final class HealthBoard {
       if (previous != null) {
         carried = counters.anyBelow(previous.reported()) ? previous.carried().plus(previous.reported()) : previous.carried();
       }
-      return new Report(id, customerId, clock.instant(), healthy, counters, carried, diskUsedBytes, diskCapacityBytes);
+      // Milliseconds, as stored: every admin node shows the same time, before and after a restart.
+      return new Report(id, customerId, clock.instant().truncatedTo(ChronoUnit.MILLIS), healthy, counters, carried, diskUsedBytes, diskCapacityBytes);
     });
   }
 
