@@ -37,8 +37,6 @@ public final class AdminPlane {
   private static final Logger log = LoggerFactory.getLogger(AdminPlane.class);
 
   static final String BLOCKING_DISPATCHER = "ispcache.admin-blocking-dispatcher";
-  /** Longest wait for the registry's first routing table before the API answers anyway. */
-  private static final Duration FIRST_TABLE_WAIT = Duration.ofSeconds(30);
 
   private AdminPlane() {}
 
@@ -79,10 +77,10 @@ public final class AdminPlane {
     // the registry's routing table has arrived (bounded: a registry that cannot answer yet must not
     // keep the API down; steering then answers useCdn until the table comes).
     CompletionStage<HealthSync> synced = HealthSync.start(system, health, heartbeats, settings.heartbeatSaveInterval(), BLOCKING_DISPATCHER);
-    CompletableFuture<Void> routed = firstTable.completeOnTimeout(null, FIRST_TABLE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+    CompletableFuture<Void> routed = firstTable.completeOnTimeout(null, settings.firstTableWait().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .thenRun(() -> {
           if (routing.current().version() == 0) {
-            log.warn("no routing table from the registry within {}s: the API starts, and steering answers useCdn until one arrives", FIRST_TABLE_WAIT.toSeconds());
+            log.warn("no routing table from the registry within {}s: the API starts, and steering answers useCdn until one arrives", settings.firstTableWait().toSeconds());
           }
         });
     return synced.thenCombine(routed, (sync, ignored) -> sync).thenCompose(sync -> Http.get(system)
@@ -117,6 +115,6 @@ public final class AdminPlane {
       log.warn("no ispcache.admin.operator-key configured: generated one in {}", s.operatorKeyFile());
     }
     return new AdminSettings(
-        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(), s.heartbeatSaveInterval());
+        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(), s.heartbeatSaveInterval(), s.firstTableWait());
   }
 }

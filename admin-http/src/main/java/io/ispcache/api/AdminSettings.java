@@ -17,7 +17,8 @@ public record AdminSettings(
     Duration askTimeout,
     int contentPort,
     long maxBodyBytes,
-    Duration heartbeatSaveInterval) {
+    Duration heartbeatSaveInterval,
+    Duration firstTableWait) {
 
   public static AdminSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.admin");
@@ -40,7 +41,8 @@ public record AdminSettings(
         duration(c, "ask-timeout"),
         port(c, "steer-content-port"),
         c.getBytes("max-body-size"),
-        duration(c, "heartbeat-save-interval"));
+        duration(c, "heartbeat-save-interval"),
+        duration(c, "first-table-wait"));
   }
 
   private static int port(Config c, String key) {
