@@ -138,6 +138,11 @@ class HeartbeatApiTest {
       JsonNode view = restarted.call("GET", "/api/v1/nodes/" + nodeId, OP, null).body();
       assertTrue(view.get("healthy").asBoolean());
       assertEquals(usageBefore, view.get("usage"));
+
+      // A deleted node's heartbeat is forgotten in the table too.
+      assertEquals(204, restarted.call("DELETE", "/api/v1/nodes/" + nodeId, OP, null).status());
+      HeartbeatTable table = new HeartbeatTable(RegistryDatabase.fromConfig(restarted.system.settings().config()));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> table.loadAll().stream().noneMatch(r -> r.nodeId().equals(nodeId)));
     }
   }
 
