@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.concurrent.ExecutionContextExecutor;
@@ -40,6 +41,7 @@ public final class HealthSync {
   private final HeartbeatTable table;
   private final Executor blocking;
   private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
+  private final AtomicLong failedWrites = new AtomicLong();
   private boolean failing;
 
   private HealthSync(HealthBoard board, HeartbeatTable table, Executor blocking) {
@@ -104,11 +106,15 @@ public final class HealthSync {
       unsaved.remove(id);
       board.last(id).ifPresent(batch::add);
     }
+    if (batch.isEmpty()) {
+      return;
+    }
     try {
       table.save(batch);
       recovered();
     } catch (SQLException e) {
       batch.forEach(r -> unsaved.add(r.nodeId()));
+      failedWrites.incrementAndGet();
       failed("write", e);
     }
   }
@@ -120,6 +126,11 @@ public final class HealthSync {
     } catch (SQLException e) {
       failed("read", e);
     }
+  }
+
+  /** Batches that could not be written (and were kept for a later tick). */
+  long failedWrites() {
+    return failedWrites.get();
   }
 
   private void failed(String what, SQLException e) {
