@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * JSON in and out of the API: unknown fields, wrong types, fractions for whole numbers and
- * {@link PlainText forbidden characters} are refused with the field named.
+ * JSON in and out of the API: unknown fields, wrong types, fractions for whole numbers, numbers
+ * beyond 64 bits and {@link PlainText forbidden characters} are refused with the field named.
  */
 final class Json {
   static final ObjectMapper MAPPER =
@@ -74,7 +74,7 @@ final class Json {
       if (field != null && e.getCause() instanceof InputCoercionException) {
         throw ApiException.badRequest(field, "field '" + field + "' is too large a number");
       }
-      throw ApiException.badRequest(field, "the body is not the expected JSON object" + (field == null ? "" : " (field '" + field + "')"));
+      throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (InputCoercionException e) {
       // A number beyond 64 bits: the parser, not the mapper, refuses it, so the field is the parser's.
       String field = currentName(e.getProcessor());
