@@ -4,8 +4,10 @@ import io.ispcache.report.Counters;
 
 /**
  * The figures of a heartbeat, checked before the board takes them: none negative, none beyond what
- * a cache node can count, and no more disk used than there is. A counter below the previous
- * heartbeat's is not refused: the node restarted ({@link io.ispcache.report.HealthBoard#record}).
+ * a cache node can count. A counter below the previous heartbeat's is not refused: the node
+ * restarted ({@link io.ispcache.report.HealthBoard#record}). Disk used above capacity is not
+ * refused either: a drive may be over its size until eviction catches up, and refusing the
+ * heartbeat would steer clients away from a node that serves.
  */
 final class HeartbeatCheck {
   /** 1 EiB: more bytes than a cache node serves or stores in its lifetime; a larger figure is a bug or garbage. */
@@ -23,9 +25,6 @@ final class HeartbeatCheck {
     bounded("requests", b.requests(), MAX_REQUESTS);
     bounded("diskUsedBytes", b.diskUsedBytes(), MAX_BYTES);
     bounded("diskCapacityBytes", b.diskCapacityBytes(), MAX_BYTES);
-    if (b.diskUsedBytes() > b.diskCapacityBytes()) {
-      throw ApiException.badRequest("diskUsedBytes", "field 'diskUsedBytes' must not exceed diskCapacityBytes (" + b.diskCapacityBytes() + ")");
-    }
     return new Counters(b.hitBytes(), b.missBytes(), b.egressBytes(), b.requests());
   }
 
