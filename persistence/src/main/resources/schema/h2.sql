@@ -35,3 +35,21 @@ CREATE TABLE IF NOT EXISTS "snapshot" (
   "meta_payload" BLOB,
   PRIMARY KEY("persistence_id","sequence_number")
 );
+-- Each cache node's last heartbeat, shared by every admin node (steering and the summary report
+-- read it at start). Counters: as last reported, and carried over from before the node's restarts.
+CREATE TABLE IF NOT EXISTS node_heartbeats (
+  node_id VARCHAR(255) PRIMARY KEY,
+  customer_id VARCHAR(255) NOT NULL,
+  received_at_ms BIGINT NOT NULL,
+  healthy BOOLEAN NOT NULL,
+  hit_bytes BIGINT NOT NULL,
+  miss_bytes BIGINT NOT NULL,
+  egress_bytes BIGINT NOT NULL,
+  requests BIGINT NOT NULL,
+  carried_hit_bytes BIGINT NOT NULL,
+  carried_miss_bytes BIGINT NOT NULL,
+  carried_egress_bytes BIGINT NOT NULL,
+  carried_requests BIGINT NOT NULL,
+  disk_used_bytes BIGINT NOT NULL,
+  disk_capacity_bytes BIGINT NOT NULL
+);

@@ -16,6 +16,8 @@ import io.ispcache.purge.PurgeFeed;
 import io.ispcache.registry.IpSpaceCeiling;
 import io.ispcache.registry.Registry;
 import io.ispcache.report.HealthBoard;
+import io.ispcache.report.HealthSync;
+import io.ispcache.report.HeartbeatTable;
 import io.ispcache.routing.RoutingTables;
 import io.ispcache.routing.RoutingUpdate;
 import java.io.IOException;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 /** Starts the admin plane on a process with the {@code admin} role: tables, registry singleton, API and portal. */
 public final class AdminPlane {
   private static final Logger log = LoggerFactory.getLogger(AdminPlane.class);
+
+  static final String BLOCKING_DISPATCHER = "ispcache.admin-blocking-dispatcher";
 
   private AdminPlane() {}
 
@@ -64,13 +68,26 @@ public final class AdminPlane {
                             IpSpaceCeiling.fromConfig(system.settings().config())),
                         "registry")
                     .withSettings(ClusterSingletonSettings.create(system).withRole("admin")));
-    RoutingTables.View routing = RoutingTables.subscribe(system);
+    CompletableFuture<Void> firstTable = new CompletableFuture<>();
+    RoutingTables.View routing = RoutingTables.subscribe(system, firstTable);
     ActorRef<PurgeFeed.Command> purgeFeed = system.systemActorOf(PurgeFeed.create(registry), "purge-feed", Props.empty());
     HealthBoard health = new HealthBoard(settings.heartbeatTimeout(), Clock.systemUTC());
-    AdminRoutes api = new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, routing, new ClusterOperations(system), purgeTargets, purgeFeed);
-    return Http.get(system)
+    HeartbeatTable heartbeats = new HeartbeatTable(RegistryDatabase.fromConfig(system.settings().config()));
+    // The API answers once it steers as before a restart: the stored heartbeats are on the board and
+    // the registry's routing table has arrived (bounded: a registry that cannot answer yet must not
+    // keep the API down; steering then answers useCdn until the table comes).
+    CompletionStage<HealthSync> synced = HealthSync.start(system, health, heartbeats, settings.heartbeatSaveInterval(), BLOCKING_DISPATCHER);
+    CompletableFuture<Void> routed = firstTable.completeOnTimeout(null, settings.firstTableWait().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .thenRun(() -> {
+          if (routing.current().version() == 0) {
+            log.warn("no routing table from the registry within {}s: the API starts, and steering answers useCdn until one arrives", settings.firstTableWait().toSeconds());
+          }
+        });
+    return synced.thenCombine(routed, (sync, ignored) -> sync).thenCompose(sync -> Http.get(system)
         .newServerAt(settings.iface(), settings.port())
-        .bind(concat(new PortalRoutes().route(), api.route()))
+        .bind(concat(new PortalRoutes().route(),
+            new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, sync, routing,
+                new ClusterOperations(system), purgeTargets, purgeFeed).route())))
         .thenApply(
             b -> {
               log.info("admin API and portal listening on {}", b.localAddress());
@@ -98,6 +115,6 @@ public final class AdminPlane {
       log.warn("no ispcache.admin.operator-key configured: generated one in {}", s.operatorKeyFile());
     }
     return new AdminSettings(
-        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes());
+        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(), s.heartbeatSaveInterval(), s.firstTableWait());
   }
 }

@@ -42,8 +42,8 @@ import io.ispcache.registry.Registry;
 import io.ispcache.registry.RegistryState;
 import io.ispcache.registry.Resource;
 import io.ispcache.report.HealthBoard;
+import io.ispcache.report.HealthSync;
 import io.ispcache.routing.RoutingTables;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +61,9 @@ final class AdminRoutes {
   private final RegistryClient registry;
   private final AdminSettings settings;
   private final HealthBoard health;
+  private final HealthSync healthSync;
   private final RoutingTables.View routing;
   private final Steering steering;
-  private final Clock clock = Clock.systemUTC();
   private final ClusterOperations cluster;
   private final PurgeTargets purgeTargets;
   private final ActorRef<PurgeFeed.Command> purgeFeed;
@@ -72,6 +72,7 @@ final class AdminRoutes {
       RegistryClient registry,
       AdminSettings settings,
       HealthBoard health,
+      HealthSync healthSync,
       RoutingTables.View routing,
       ClusterOperations cluster,
       PurgeTargets purgeTargets,
@@ -82,6 +83,7 @@ final class AdminRoutes {
     this.registry = registry;
     this.settings = settings;
     this.health = health;
+    this.healthSync = healthSync;
     this.routing = routing;
     this.steering = new Steering(health, settings.contentPort());
   }
@@ -340,10 +342,7 @@ final class AdminRoutes {
 
   private CompletionStage<?> deleteNode(Caller c, String id) {
     return owned(c, id).thenCompose(n -> registry.<Done>ask(r -> new Registry.DeleteCacheNode(id, c.actor(), r)))
-        .thenApply(d -> {
-          health.forget(id);
-          return d;
-        });
+        .thenCompose(d -> healthSync.forget(id).thenApply(v -> d));
   }
 
   private CompletionStage<?> rotateNodeKey(Caller c, String id) {
@@ -454,8 +453,7 @@ final class AdminRoutes {
             verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> json(200, view(n, null, false))).exceptionally(AdminRoutes::problem))))),
         path("heartbeat", () -> post(() -> body(ApiTypes.Heartbeat.class, b -> completeWithFuture(
             verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> {
-              health.record(new HealthBoard.Report(n.id(), n.customerId(), clock.instant(), b.healthy(), b.hitBytes(), b.missBytes(),
-                  b.egressBytes(), b.requests(), b.diskUsedBytes(), b.diskCapacityBytes()));
+              healthSync.heartbeat(n.id(), n.customerId(), b.healthy(), HeartbeatCheck.counters(b), b.diskUsedBytes(), b.diskCapacityBytes());
               return json(200, Map.of("accepted", true, "routable", n.routable(), "ipSpaceStatus", n.status().name()));
             }).exceptionally(AdminRoutes::problem))))));
   }

@@ -16,7 +16,9 @@ public record AdminSettings(
     Duration heartbeatTimeout,
     Duration askTimeout,
     int contentPort,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    Duration heartbeatSaveInterval,
+    Duration firstTableWait) {
 
   public static AdminSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.admin");
@@ -38,7 +40,9 @@ public record AdminSettings(
         duration(c, "heartbeat-timeout"),
         duration(c, "ask-timeout"),
         port(c, "steer-content-port"),
-        c.getBytes("max-body-size"));
+        c.getBytes("max-body-size"),
+        duration(c, "heartbeat-save-interval"),
+        duration(c, "first-table-wait"));
   }
 
   private static int port(Config c, String key) {

@@ -1,15 +1,18 @@
 package io.ispcache.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * JSON in and out of the API: unknown fields, wrong types, fractions for whole numbers and
- * {@link PlainText forbidden characters} are refused with the field named.
+ * JSON in and out of the API: unknown fields, wrong types, fractions for whole numbers, numbers
+ * beyond 64 bits and {@link PlainText forbidden characters} are refused with the field named.
  */
 final class Json {
   static final ObjectMapper MAPPER =
@@ -30,6 +33,14 @@ final class Json {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static String currentName(JsonParser p) {
+    try {
+      return p == null ? null : p.currentName();
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 
@@ -58,6 +69,16 @@ final class Json {
         throw ApiException.badRequest(field, "field '" + field + "' must be a whole number");
       }
       throw ApiException.badRequest(field, "field '" + field + "' has the wrong type");
+    } catch (JsonMappingException e) {
+      String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+      if (field != null && e.getCause() instanceof InputCoercionException) {
+        throw ApiException.badRequest(field, "field '" + field + "' is too large a number");
+      }
+      throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (InputCoercionException e) {
+      // A number beyond 64 bits: the parser, not the mapper, refuses it, so the field is the parser's.
+      String field = currentName(e.getProcessor());
+      throw ApiException.badRequest(field, field == null ? "a number in the body is too large" : "field '" + field + "' is too large a number");
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
     }

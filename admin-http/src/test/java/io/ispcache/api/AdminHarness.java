@@ -27,8 +27,16 @@ public final class AdminHarness implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   public AdminHarness(Path dataDir) {
+    this(dataDir, ConfigFactory.empty(), null);
+  }
+
+  /**
+   * An admin plane with {@code overrides} over the defaults (another database, say) that joins the
+   * cluster at {@code joinTo}, or forms its own when null.
+   */
+  public AdminHarness(Path dataDir, Config overrides, akka.actor.Address joinTo) {
     Config config =
-        ConfigFactory.parseString(
+        overrides.withFallback(ConfigFactory.parseString(
                 String.join(
                     "\n",
                     "ispcache.data-dir = \"" + dataDir + "\"",
@@ -37,13 +45,13 @@ public final class AdminHarness implements AutoCloseable {
                     "akka.remote.artery.canonical { hostname = \"127.0.0.1\", port = 0 }",
                     "akka.cluster.roles = [\"admin\"]",
                     "akka.cluster.jmx.multi-mbeans-in-same-jvm = on",
-                    "akka.loglevel = WARNING"))
+                    "akka.loglevel = WARNING")))
             .withFallback(ConfigFactory.parseResources("ispcache-persistence.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
     system = ActorSystem.create(Behaviors.empty(), "admin-test", config);
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    cluster.manager().tell(Join.create(joinTo == null ? cluster.selfMember().address() : joinTo));
     ServerBinding binding = AdminPlane.start(system, AdminHarness::cacheKey).toCompletableFuture().orTimeout(60, TimeUnit.SECONDS).join();
     port = binding.localAddress().getPort();
   }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inet.ipaddr.IPAddressString;
+import io.ispcache.report.Counters;
 import io.ispcache.report.HealthBoard;
 import io.ispcache.routing.NodeRoute;
 import io.ispcache.routing.RoutingTable;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class SteeringTest {
   final Steering steering = new Steering(health, 80);
 
   NodeRoute route(String id, String serverIp) {
-    health.record(new HealthBoard.Report(id, "c", Instant.now(), true, 0, 0, 0, 0, 0, 0));
+    health.record(id, "c", true, Counters.ZERO, 0, 0);
     return new NodeRoute(id, "c", id, serverIp, 1000);
   }
 

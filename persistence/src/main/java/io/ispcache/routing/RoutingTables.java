@@ -25,6 +25,11 @@ public final class RoutingTables {
 
   /** Subscribes this member; returns immediately. */
   public static View subscribe(ActorSystem<?> system) {
+    return subscribe(system, new java.util.concurrent.CompletableFuture<>());
+  }
+
+  /** Subscribes this member; {@code first} completes when the first table has arrived. */
+  public static View subscribe(ActorSystem<?> system, java.util.concurrent.CompletableFuture<Void> first) {
     AtomicReference<RoutingTable> latest = new AtomicReference<>(RoutingTable.empty());
     ActorRef<Topic.Command<RoutingUpdate>> topic = system.systemActorOf(Topic.create(RoutingUpdate.class, TOPIC), "routing-topic-sub", akka.actor.typed.Props.empty());
     Behavior<RoutingUpdate> subscriber =
@@ -36,6 +41,7 @@ public final class RoutingTables {
                     if (u.version() > latest.get().version() || latest.get().version() == 0) {
                       latest.set(u.table());
                     }
+                    first.complete(null);
                     return Behaviors.same();
                   });
             });

@@ -1,0 +1,36 @@
+package io.ispcache.api;
+
+import io.ispcache.report.Counters;
+
+/**
+ * The figures of a heartbeat, checked before the board takes them: none negative, none beyond what
+ * a cache node can count. A counter below the previous heartbeat's is not refused: the node
+ * restarted ({@link io.ispcache.report.HealthBoard#record}). Disk used above capacity is not
+ * refused either: a drive may be over its size until eviction catches up, and refusing the
+ * heartbeat would steer clients away from a node that serves.
+ */
+final class HeartbeatCheck {
+  /** 1 EiB: more bytes than a cache node serves or stores in its lifetime; a larger figure is a bug or garbage. */
+  static final long MAX_BYTES = 1L << 60;
+  /** 2^50 (about 10^15) requests: a million a second for 35 years. */
+  static final long MAX_REQUESTS = 1L << 50;
+
+  private HeartbeatCheck() {}
+
+  /** The heartbeat's counters; a 400 naming the first figure out of bounds otherwise. */
+  static Counters counters(ApiTypes.Heartbeat b) {
+    bounded("hitBytes", b.hitBytes(), MAX_BYTES);
+    bounded("missBytes", b.missBytes(), MAX_BYTES);
+    bounded("egressBytes", b.egressBytes(), MAX_BYTES);
+    bounded("requests", b.requests(), MAX_REQUESTS);
+    bounded("diskUsedBytes", b.diskUsedBytes(), MAX_BYTES);
+    bounded("diskCapacityBytes", b.diskCapacityBytes(), MAX_BYTES);
+    return new Counters(b.hitBytes(), b.missBytes(), b.egressBytes(), b.requests());
+  }
+
+  private static void bounded(String field, long value, long max) {
+    if (value < 0 || value > max) {
+      throw ApiException.badRequest(field, "field '" + field + "' must be a whole number from 0 to " + max + ", not " + value);
+    }
+  }
+}
