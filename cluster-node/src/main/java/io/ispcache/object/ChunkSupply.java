@@ -388,20 +388,18 @@ public final class ChunkSupply {
     OriginReply.Bytes bytes = (OriginReply.Bytes) reply;
     OriginObject o = bytes.object();
     ObjectMeta answered = metaOf(address, o);
-    boolean validators = stale.etag() != null || stale.lastModified() != null;
-    if (validators && answered.version().equals(stale.version())) {
+    if (answered.version().equals(stale.version())) {
       // The origin ignored the condition but has the same revision: a confirmation with bytes.
       discard(bytes);
       ObjectMeta confirmed = stale.validated(o.headers(), o.validatedAt(), o.initialAge());
       store.revalidated(confirmed);
       return confirmed;
     }
-    // Another revision (or one nothing can tell apart from the stored one: without validators,
-    // the same length proves nothing): it replaces the stored one, never spliced with its chunks,
-    // starting with this chunk.
-    if (!validators) {
-      store.forget(address.key());
-    }
+    // Another revision: it replaces the stored one (never spliced with its chunks), starting with
+    // this chunk. An object without validators whose bytes changed at the same length cannot be
+    // told apart from the stored one (its chunks carry the same revision name, so replacing them
+    // in place could splice old and new bytes): it is taken as confirmed, as nginx and Varnish
+    // without validators would also keep it.
     return begin(entity, address, null, 0, reply, started, null);
   }
 
