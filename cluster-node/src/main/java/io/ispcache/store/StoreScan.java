@@ -152,6 +152,12 @@ final class StoreScan {
             }
           }
         }
+        try {
+          // Emptied by the scan or before: the drive counts a shard directory while it exists.
+          Files.deleteIfExists(prefix);
+        } catch (DirectoryNotEmptyException e) {
+          // holds objects: stays
+        }
       }
     }
     return content;
