@@ -242,12 +242,16 @@ public final class ChunkStore implements AutoCloseable {
     }
     for (Drive d : drives) {
       String written = d.number + "/" + meta.key() + "/" + meta.version();
+      boolean over = false;
       // Under the drive's lock: the object's last chunk there cannot go (and its directory with
       // it) while its meta file is rewritten.
       synchronized (d) {
         if (d.holds(meta.key()) && metaFilesWritten.remove(written)) {
-          writeMetaFile(d, meta);
+          over = writeMetaFile(d, meta);
         }
+      }
+      if (over) {
+        shed(d); // outside the lock: evicting takes the metas' locks, which are taken before drives'
       }
     }
     return true;
@@ -750,8 +754,8 @@ public final class ChunkStore implements AutoCloseable {
    */
   void beforeRename(ChunkFill fill) {
     ObjectMeta current = metas.get(fill.id().key());
-    if (current != null && current.version().equals(fill.id().version())) {
-      writeMetaFile(fill.drive(), current);
+    if (current != null && current.version().equals(fill.id().version()) && writeMetaFile(fill.drive(), current)) {
+      shed(fill.drive());
     }
   }
 
@@ -817,17 +821,23 @@ public final class ChunkStore implements AutoCloseable {
     evicted(drive, victims);
   }
 
-  private void writeMetaFile(Drive drive, ObjectMeta meta) {
+  /**
+   * Writes the meta file unless written already; true when its size took the drive over its
+   * limit, and the caller must {@link #shed} the drive once it holds no lock.
+   */
+  private boolean writeMetaFile(Drive drive, ObjectMeta meta) {
     String written = drive.number + "/" + meta.key() + "/" + meta.version();
     if (!metaFilesWritten.add(written)) {
-      return;
+      return false;
     }
     Path dir = objectDir(drive, meta.key());
     try {
-      MetaFile.write(dir.resolve(meta.version() + ".meta"), meta);
+      int size = MetaFile.write(dir.resolve(meta.version() + ".meta"), meta);
+      return drive.metaWritten(meta.key(), size);
     } catch (IOException e) {
       metaFilesWritten.remove(written);
       log.warn("cannot write meta of {} on {}: {}", meta.key(), drive.root, e.toString());
+      return false;
     }
   }
 

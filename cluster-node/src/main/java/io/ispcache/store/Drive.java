@@ -38,7 +38,7 @@ final class Drive {
   private static final class Held {
     int chunks;
     int filling;
-    final long overhead;
+    long overhead;
 
     Held(long overhead) {
       this.overhead = overhead;
@@ -146,6 +146,24 @@ final class Drive {
     if (held.pinned() != wasPinned) {
       pinnedOverhead += held.pinned() ? held.overhead : -held.overhead;
     }
+  }
+
+  /**
+   * The object's meta file here was written with {@code metaBytes} (its revision confirmed with
+   * other header fields, or a meta other than the one its first fill was counted by): its share
+   * is counted anew. True when that took the drive over its limit, to be {@link #shed}.
+   */
+  synchronized boolean metaWritten(String key, long metaBytes) {
+    Held held = objects.get(key);
+    if (held != null) {
+      long now = usage.object(metaBytes);
+      overhead += now - held.overhead;
+      if (held.pinned()) {
+        pinnedOverhead += now - held.overhead;
+      }
+      held.overhead = now;
+    }
+    return used() > maxBytes;
   }
 
   /** Whether the drive holds a chunk of the object, or a fill of one is in progress here. */

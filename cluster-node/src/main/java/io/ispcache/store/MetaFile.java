@@ -17,7 +17,8 @@ import java.util.Properties;
 final class MetaFile {
   private MetaFile() {}
 
-  static void write(Path file, ObjectMeta meta) throws IOException {
+  /** Writes the meta; answers the file's size. */
+  static int write(Path file, ObjectMeta meta) throws IOException {
     byte[] bytes = encode(meta);
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.createDirectories(file.getParent());
@@ -27,6 +28,7 @@ final class MetaFile {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
     }
+    return bytes.length;
   }
 
   /** The file's bytes: the same for the same meta (no time stamp), so its size can be counted first. */

@@ -204,6 +204,32 @@ class DriveUsageTest extends StoreTestBase {
   }
 
   @Test
+  void aMetaRewrittenLargerIsCountedAndTheDriveShedsToStayWithinItsLimit() throws Exception {
+    int chunk = 4096;
+    Path root = dir.resolve("d");
+    long limit = 4L * chunk + StoreHarness.room(1);
+    try (ChunkStore store = h.open(chunk, drive(root, limit))) {
+      ObjectMeta m = meta("http://o/m", 4L * chunk, "\"m\"");
+      store.putMeta(m);
+      for (int i = 0; i < 4; i++) {
+        h.fill(store, chunk(m, i), content(i, chunk));
+      }
+      assertEquals(limit, store.stats().drives().get(0).usedBytes());
+      List<java.util.Map.Entry<String, String>> block = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        block.add(java.util.Map.entry("X-Pad-" + i, "p".repeat(1200)));
+      }
+      ObjectMeta confirmed = new ObjectMeta(m.key(), m.length(), m.etag(), m.lastModified(), m.contentType(),
+          m.storedAtEpochMillis(), m.version(), io.ispcache.freshness.ResponseHeaders.fromOrigin(block, m.validatedAtMillis() + 1),
+          m.validatedAtMillis() + 1, 0);
+      assertTrue(store.revalidated(confirmed));
+      assertTrue(store.stats().drives().get(0).usedBytes() <= limit);
+      assertTrue(allocated(root) <= limit, "the drive takes " + allocated(root) + " of " + limit);
+      assertTrue(store.stats().drives().get(0).chunkCount() < 4, "chunks went to make room for the larger meta");
+    }
+  }
+
+  @Test
   void blocksRoundUpEveryFileAndDirectory() {
     DriveUsage usage = new DriveUsage(4096);
     assertEquals(4096, usage.chunk(1));
