@@ -38,10 +38,14 @@ final class Drive {
   private static final class Held {
     int chunks;
     int filling;
+    long metaBytes;
+    /** The most its directory took while held: a directory does not shrink. */
+    long directoryBytes;
+    /** Its directory and meta file, as counted in {@link Drive#overhead}. */
     long overhead;
 
-    Held(long overhead) {
-      this.overhead = overhead;
+    Held(long metaBytes) {
+      this.metaBytes = metaBytes;
     }
 
     /** A fill here: its directory and meta file stay until it ends, whatever is evicted. */
@@ -80,12 +84,13 @@ final class Drive {
       String key, int shard, long bytes, java.util.function.LongSupplier metaBytes, java.util.function.ToLongFunction<ChunkId> sizeOf)
       throws StoreFullException {
     Held held = objects.get(key);
-    long objectCost = held == null ? usage.object(metaBytes.getAsLong()) : 0;
+    long meta = held == null ? metaBytes.getAsLong() : held.metaBytes;
+    long entries = held == null ? 0 : held.chunks + held.filling;
+    long objectAfter = Math.max(held == null ? 0 : held.directoryBytes, usage.directory(entries + 2)) + usage.meta(meta);
     long shardCost = shards.get(shard) ? 0 : usage.shard();
-    long need = usage.chunk(bytes) + objectCost + shardCost;
-    // An object here with chunks but no fill is pinned once this fill begins.
-    long pinning = held != null && !held.pinned() ? held.overhead : 0;
-    if (reserved + pinnedOverhead + pinning + fixed + need > maxBytes) {
+    // The object is pinned once this fill begins, whatever is evicted.
+    long pinnedAfter = pinnedOverhead - (held != null && held.pinned() ? held.overhead : 0) + objectAfter;
+    if (reserved + usage.chunk(bytes) + pinnedAfter + fixed + shardCost > maxBytes) {
       throw new StoreFullException(
           "drive " + root + " has no room for " + bytes + " more bytes: " + reserved + " of " + maxBytes + " are being filled");
     }
@@ -94,13 +99,13 @@ final class Drive {
       fixed += shardCost;
     }
     if (held == null) {
-      held = new Held(objectCost);
+      held = new Held(meta);
       objects.put(key, held);
-      overhead += objectCost;
     }
     boolean pinned = held.pinned();
     held.filling++;
     repin(held, pinned);
+    recount(held);
     reserved += usage.chunk(bytes);
     // Everything stored is evictable and the reservations fit: this brings the drive within its limit.
     return shed(sizeOf);
@@ -141,6 +146,18 @@ final class Drive {
     }
   }
 
+  /** Counts the object's directory (grown with its files) and meta file anew. */
+  private void recount(Held held) {
+    long directory = Math.max(held.directoryBytes, usage.directory(held.chunks + held.filling + 1));
+    long now = directory + usage.meta(held.metaBytes);
+    overhead += now - held.overhead;
+    if (held.pinned()) {
+      pinnedOverhead += now - held.overhead;
+    }
+    held.directoryBytes = directory;
+    held.overhead = now;
+  }
+
   /** Keeps {@link #pinnedOverhead} right after the object's counts changed. */
   private void repin(Held held, boolean wasPinned) {
     if (held.pinned() != wasPinned) {
@@ -156,12 +173,8 @@ final class Drive {
   synchronized boolean metaWritten(String key, long metaBytes) {
     Held held = objects.get(key);
     if (held != null) {
-      long now = usage.object(metaBytes);
-      overhead += now - held.overhead;
-      if (held.pinned()) {
-        pinnedOverhead += now - held.overhead;
-      }
-      held.overhead = now;
+      held.metaBytes = metaBytes;
+      recount(held);
     }
     return used() > maxBytes;
   }
@@ -201,11 +214,11 @@ final class Drive {
     order.add(id, bytes);
     Held held = objects.get(id.key());
     if (held == null) {
-      held = new Held(usage.object(metaBytes));
+      held = new Held(metaBytes);
       objects.put(id.key(), held);
-      overhead += held.overhead;
     }
     held.chunks++;
+    recount(held);
   }
 
   /** A read of the chunk; true if it had been read before (a popular chunk). */

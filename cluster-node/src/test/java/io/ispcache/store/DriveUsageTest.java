@@ -230,6 +230,23 @@ class DriveUsageTest extends StoreTestBase {
   }
 
   @Test
+  void theDirectoryOfAnObjectOfManyChunksIsCountedAsItGrows() throws Exception {
+    int chunk = 4096;
+    Path root = dir.resolve("d");
+    long limit = 400L * chunk;
+    try (ChunkStore store = h.open(chunk, drive(root, limit))) {
+      ObjectMeta m = meta("http://o/many", 1000L * chunk, "\"many\"");
+      store.putMeta(m);
+      for (int i = 0; i < 1000; i++) {
+        h.fill(store, chunk(m, i), content(i, chunk));
+      }
+      long onDisk = allocated(root);
+      assertTrue(onDisk <= limit, "the drive takes " + onDisk + " of " + limit);
+      assertTrue(onDisk <= store.stats().drives().get(0).usedBytes(), "counted at least what it takes");
+    }
+  }
+
+  @Test
   void blocksRoundUpEveryFileAndDirectory() {
     DriveUsage usage = new DriveUsage(4096);
     assertEquals(4096, usage.chunk(1));
@@ -238,5 +255,7 @@ class DriveUsageTest extends StoreTestBase {
     assertEquals(2 * 4096, usage.object(300), "a directory and a meta file");
     assertEquals(3 * 4096, usage.object(4097));
     assertEquals(3 * 4096, usage.base());
+    assertEquals(4096, usage.directory(100));
+    assertEquals(4096 + 16 * 4096, usage.directory(1000), "an index block and half-full leaves of 64,000 bytes");
   }
 }
