@@ -803,10 +803,19 @@ public final class ChunkStore implements AutoCloseable {
     metas.putIfAbsent(meta.key(), meta);
     ChunkId id = new ChunkId(meta.key(), meta.version(), index);
     synchronized (drive) {
-      drive.adopt(id, shard(meta.key()), length, MetaFile.encode(meta).length);
+      // The file as it is (one written by an earlier version has a time stamp line more).
+      drive.adopt(id, shard(meta.key()), length, () -> metaFileSize(drive, meta));
       chunks.put(id, new Stored(drive, length));
     }
     metaFilesWritten.add(drive.number + "/" + meta.key() + "/" + meta.version());
+  }
+
+  private static long metaFileSize(Drive drive, ObjectMeta meta) {
+    try {
+      return Files.size(objectDir(drive, meta.key()).resolve(meta.version() + ".meta"));
+    } catch (IOException e) {
+      return MetaFile.encode(meta).length;
+    }
   }
 
   /** Evicts from {@code drive} until it is within its limit. */

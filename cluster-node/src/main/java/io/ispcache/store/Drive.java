@@ -204,7 +204,7 @@ final class Drive {
   }
 
   /** A chunk found on disk at start, of an object whose meta file has {@code metaBytes}. */
-  synchronized void adopt(ChunkId id, int shard, long bytes, long metaBytes) {
+  synchronized void adopt(ChunkId id, int shard, long bytes, java.util.function.LongSupplier metaBytes) {
     if (!shards.get(shard)) {
       shards.set(shard);
       fixed += usage.shard();
@@ -214,7 +214,7 @@ final class Drive {
     order.add(id, bytes);
     Held held = objects.get(id.key());
     if (held == null) {
-      held = new Held(metaBytes);
+      held = new Held(metaBytes.getAsLong());
       objects.put(id.key(), held);
     }
     held.chunks++;
