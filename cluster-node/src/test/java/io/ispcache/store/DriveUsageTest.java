@@ -167,6 +167,24 @@ class DriveUsageTest extends StoreTestBase {
   }
 
   @Test
+  void aTornChunkDroppedAtStartTakesItsMetaAndDirectoriesWithIt() throws Exception {
+    Path root = dir.resolve("d");
+    ObjectMeta m = meta("http://o/torn", 1000, "\"t\"");
+    try (ChunkStore store = h.open(CHUNK, drive(root, LIMIT))) {
+      fillAll(store, m);
+    }
+    Path chunkFile = files(root, "[0-9a-f]{16}\\.0").get(0);
+    Files.write(chunkFile, new byte[10]); // a crash left it short
+    try (ChunkStore store = h.open(CHUNK, drive(root, LIMIT))) {
+      assertFalse(store.meta(m.key()).isPresent());
+      assertEquals(List.of(), files(root, "[0-9a-f]{16}\\.meta"));
+      assertEquals(List.of(), emptyObjectDirectories(root));
+      long used = store.stats().drives().get(0).usedBytes();
+      assertTrue(allocated(root) <= used, "the drive takes " + allocated(root) + ", counted " + used);
+    }
+  }
+
+  @Test
   void metasInMemoryAreThoseOfObjectsWithChunks() throws Exception {
     List<ObjectMeta> objects = objects();
     try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), LIMIT))) {
