@@ -196,7 +196,7 @@ public final class ChunkStore implements AutoCloseable {
       chunkless.remove(meta.key()); // to the young end
       chunkless.put(meta.key(), meta.version());
       var it = chunkless.entrySet().iterator();
-      while (chunkless.size() - oldest.size() > CHUNKLESS_METAS) {
+      while (chunkless.size() > CHUNKLESS_METAS) {
         var e = it.next();
         oldest.add(java.util.Map.entry(e.getKey(), e.getValue()));
         it.remove();
@@ -824,9 +824,10 @@ public final class ChunkStore implements AutoCloseable {
     synchronized (drive) {
       victims = drive.shed(v -> chunks.get(v).length());
       for (ChunkId v : victims) {
-        chunks.remove(v);
+        evictedBytes.add(chunks.remove(v).length());
       }
     }
+    evictions.add(victims.size());
     evicted(drive, victims);
   }
 

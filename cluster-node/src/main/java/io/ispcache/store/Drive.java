@@ -247,11 +247,6 @@ final class Drive {
     return stored + reserved;
   }
 
-  /** The objects with a chunk or a fill here. */
-  synchronized int objectCount() {
-    return objects.size();
-  }
-
   synchronized long chunks() {
     return chunks;
   }
