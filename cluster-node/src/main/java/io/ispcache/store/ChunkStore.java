@@ -41,13 +41,8 @@ public final class ChunkStore implements AutoCloseable {
   private final ConcurrentHashMap<ChunkId, Stored> chunks = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ChunkId, ChunkFill> fills = new ConcurrentHashMap<>();
   private final Set<String> metaFilesWritten = ConcurrentHashMap.newKeySet();
-  /**
-   * Objects whose meta came without a chunk held (a fill about to begin, a HEAD, a revalidation),
-   * by key, oldest first, with the version: the oldest beyond {@link #CHUNKLESS_METAS} are
-   * forgotten unless a chunk or fill of them came meanwhile, so the metas in memory are those of
-   * objects with chunks plus at most that many. Guarded by itself.
-   */
-  private final java.util.LinkedHashMap<String, String> chunkless = new java.util.LinkedHashMap<>();
+  /** Metas taken without a chunk held, the oldest beyond the bound forgotten unless held by then. */
+  private final ChunklessMetas chunkless = new ChunklessMetas(CHUNKLESS_METAS);
   /** Told of every evicted chunk, so the object's entity learns this node lost it. */
   private volatile java.util.function.Consumer<ChunkId> evictionListener = id -> {};
   private final LongAdder evictions = new LongAdder();
@@ -191,19 +186,8 @@ public final class ChunkStore implements AutoCloseable {
     if (heldAnywhere(meta.key())) {
       return;
     }
-    List<java.util.Map.Entry<String, String>> oldest = new ArrayList<>();
-    synchronized (chunkless) {
-      chunkless.remove(meta.key()); // to the young end
-      chunkless.put(meta.key(), meta.version());
-      var it = chunkless.entrySet().iterator();
-      while (chunkless.size() > CHUNKLESS_METAS) {
-        var e = it.next();
-        oldest.add(java.util.Map.entry(e.getKey(), e.getValue()));
-        it.remove();
-      }
-    }
-    for (var e : oldest) {
-      forgetIfUnheld(e.getKey(), e.getValue());
+    for (var out : chunkless.note(meta.key(), meta.version())) {
+      forgetIfUnheld(out.getKey(), out.getValue());
     }
   }
 
