@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * The node's chunks on its cache drives, with an in-memory index so a hit needs no disk lookup.
  * Layout per drive: {@code objects/<h[0..2]>/<h>/<version>.meta} and {@code <version>.<index>},
  * where h is the SHA-256 of the cache key; fills write {@code <version>.<index>.tmp} first.
+ * An object's meta file and directory on a drive last as long as a chunk or fill of it there; its
+ * meta in memory as long as one on any drive, or briefly without (see {@link ChunklessMetas}).
  */
 public final class ChunkStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChunkStore.class);
