@@ -52,7 +52,7 @@ final class PrometheusText {
     gauge(out, "ispcache_origin_pools", "Origin destinations with a connection pool now (idle ones are dropped).", m.upstream().pools());
     histogram(out, "ispcache_fill_seconds", "Time from origin request to chunk committed.", m.fillLatency);
     status.storeStats().ifPresent(s -> {
-      out.append("# HELP ispcache_drive_used_bytes Bytes stored on each cache drive.\n");
+      out.append("# HELP ispcache_drive_used_bytes Bytes the cache takes on each cache drive as allocated (chunks, meta files, directories, fills in progress).\n");
       out.append("# TYPE ispcache_drive_used_bytes gauge\n");
       for (var d : s.drives()) {
         sample(out, "ispcache_drive_used_bytes{drive=\"" + escape(d.path().toString()) + "\"}", d.usedBytes());

@@ -96,6 +96,9 @@ public final class ChunkSupply {
     this.materializer = Materializer.matFromSystem(system);
     this.dispatcher = system.executionContext();
     this.blockingIo = blockingIo;
+    // An evicted chunk's entity must stop handing this node out as its holder.
+    store.onEvicted(
+        id -> sharding.entityRefFor(ContentObject.TYPE_KEY, id.key()).tell(new ContentObject.Dropped(id.index(), id.version(), selfNode)));
   }
 
   /** The objects this node's responses read, which read-ahead runs for. */

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * The node's chunks on its cache drives, with an in-memory index so a hit needs no disk lookup.
  * Layout per drive: {@code objects/<h[0..2]>/<h>/<version>.meta} and {@code <version>.<index>},
  * where h is the SHA-256 of the cache key; fills write {@code <version>.<index>.tmp} first.
+ * An object's meta file and directory on a drive last as long as a chunk or fill of it there; its
+ * meta in memory as long as one on any drive, or briefly without (see {@link ChunklessMetas}).
  */
 public final class ChunkStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChunkStore.class);
@@ -41,6 +43,10 @@ public final class ChunkStore implements AutoCloseable {
   private final ConcurrentHashMap<ChunkId, Stored> chunks = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ChunkId, ChunkFill> fills = new ConcurrentHashMap<>();
   private final Set<String> metaFilesWritten = ConcurrentHashMap.newKeySet();
+  /** Metas taken without a chunk held, the oldest beyond the bound forgotten unless held by then. */
+  private final ChunklessMetas chunkless = new ChunklessMetas(CHUNKLESS_METAS);
+  /** Told of every evicted chunk, so the object's entity learns this node lost it. */
+  private volatile java.util.function.Consumer<ChunkId> evictionListener = id -> {};
   private final LongAdder evictions = new LongAdder();
   private final LongAdder evictedBytes = new LongAdder();
   private final java.util.concurrent.atomic.AtomicLong tempCounter = new java.util.concurrent.atomic.AtomicLong();
@@ -90,13 +96,24 @@ public final class ChunkStore implements AutoCloseable {
     List<Drive> drives = new ArrayList<>();
     for (int i = 0; i < settings.drives().size(); i++) {
       DriveSettings d = settings.drives().get(i);
-      drives.add(new Drive(i, prepare("ispcache.store.drives[" + i + "].path", d.path()), d.maxBytes()));
+      Path root = prepare("ispcache.store.drives[" + i + "].path", d.path());
+      drives.add(new Drive(i, root, d.maxBytes(), new DriveUsage(blockSize(root))));
     }
     List<Path> real = drives.stream().map(d -> d.root).toList();
     DrivePathRules.checkDisjoint(real);
     ChunkStore store = new ChunkStore(settings, List.copyOf(drives), blockingIo);
     new StoreScan(store.settings.chunkSize(), maxObjectLength).run(drives, store);
     return store;
+  }
+
+  /** The drive's allocation unit as its file system reports it, at least {@link DriveUsage#BLOCK}. */
+  private static long blockSize(Path root) {
+    try {
+      long reported = Files.getFileStore(root).getBlockSize();
+      return Long.bitCount(reported) == 1 ? Math.max(DriveUsage.BLOCK, reported) : DriveUsage.BLOCK;
+    } catch (IOException | UnsupportedOperationException e) {
+      return DriveUsage.BLOCK;
+    }
   }
 
   private static Path prepare(String setting, Path path) throws IOException {
@@ -136,6 +153,12 @@ public final class ChunkStore implements AutoCloseable {
     return Optional.ofNullable(metas.get(key));
   }
 
+  /**
+   * Metas kept without a chunk held, for fills about to begin and objects known from a HEAD: a
+   * few seconds' worth of new objects on a busy node, a few megabytes of heap.
+   */
+  static final int CHUNKLESS_METAS = 4096;
+
   /** Records the object's current revision; chunks of any other revision are deleted. */
   public void putMeta(ObjectMeta meta) {
     ObjectMeta old = metas.put(meta.key(), meta);
@@ -143,6 +166,46 @@ public final class ChunkStore implements AutoCloseable {
       log.info("object {} changed (version {} -> {}); dropping the old chunks", meta.key(), old.version(), meta.version());
       dropVersion(old);
     }
+    noteIfChunkless(meta);
+  }
+
+  /** Tells {@code listener} of every chunk evicted from now on (on the thread that evicted it). */
+  public void onEvicted(java.util.function.Consumer<ChunkId> listener) {
+    this.evictionListener = listener;
+  }
+
+  /** Bytes of chunk files on all drives (stored and reserved), without directories and meta files. */
+  long chunkBytes() {
+    return drives.stream().mapToLong(Drive::chunkBytes).sum();
+  }
+
+  /** How many objects' metas are in memory. */
+  int metaCount() {
+    return metas.size();
+  }
+
+  private void noteIfChunkless(ObjectMeta meta) {
+    if (heldAnywhere(meta.key())) {
+      return;
+    }
+    for (var out : chunkless.note(meta.key(), meta.version())) {
+      forgetIfUnheld(out.getKey(), out.getValue());
+    }
+  }
+
+  /** Whether a drive holds a chunk of the object or has a fill of one in progress. */
+  private boolean heldAnywhere(String key) {
+    for (Drive d : drives) {
+      if (d.holds(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Forgets the object's meta of {@code version} if no drive holds or fills a chunk of it. */
+  private void forgetIfUnheld(String key, String version) {
+    metas.computeIfPresent(key, (k, m) -> m.version().equals(version) && !heldAnywhere(k) ? null : m);
   }
 
   /**
@@ -165,8 +228,16 @@ public final class ChunkStore implements AutoCloseable {
     }
     for (Drive d : drives) {
       String written = d.number + "/" + meta.key() + "/" + meta.version();
-      if (metaFilesWritten.remove(written)) {
-        writeMetaFile(d, meta);
+      boolean over = false;
+      // Under the drive's lock: the object's last chunk there cannot go (and its directory with
+      // it) while its meta file is rewritten.
+      synchronized (d) {
+        if (d.holds(meta.key()) && metaFilesWritten.remove(written)) {
+          over = writeMetaFile(d, meta);
+        }
+      }
+      if (over) {
+        shed(d); // outside the lock: evicting takes the metas' locks, which are taken before drives'
       }
     }
     return true;
@@ -183,6 +254,7 @@ public final class ChunkStore implements AutoCloseable {
     }
     log.info("object {} changed (version {} -> {}); dropping the old chunks", next.key(), current.version(), next.version());
     dropVersion(current);
+    noteIfChunkless(next);
     return true;
   }
 
@@ -244,8 +316,55 @@ public final class ChunkStore implements AutoCloseable {
       } catch (IOException e) {
         log.warn("cannot delete old meta of {}: {}", meta.key(), e.toString());
       }
+      settle(d, meta.key(), meta.version());
     }
     return bytes;
+  }
+
+  /**
+   * Once the drive holds no chunk of the object and fills none, deletes its meta file there and
+   * its directory. Under the drive's lock, so a fill of the object beginning meanwhile (which
+   * reserves under that lock before it makes the directory) finds its directory or makes it anew.
+   */
+  private void settle(Drive drive, String key, String version) {
+    synchronized (drive) {
+      if (drive.holds(key)) {
+        return;
+      }
+      metaFilesWritten.remove(drive.number + "/" + key + "/" + version);
+      Path dir = objectDir(drive, key);
+      try {
+        Files.deleteIfExists(dir.resolve(version + ".meta"));
+        Files.deleteIfExists(dir);
+      } catch (java.nio.file.DirectoryNotEmptyException e) {
+        // a file of another revision, or one the store did not write: the directory stays
+      } catch (IOException e) {
+        log.warn("cannot delete the meta of {} on {}: {}", key, drive.root, e.toString());
+      }
+    }
+  }
+
+  /** Deletes evicted chunks' files; an object whose last chunk went loses its meta and directory. */
+  private void evicted(Drive drive, List<ChunkId> victims) {
+    for (ChunkId v : victims) {
+      delete(drive, v);
+    }
+    java.util.Map<String, String> objects = new java.util.LinkedHashMap<>();
+    for (ChunkId v : victims) {
+      objects.put(v.key(), v.version());
+    }
+    for (var o : objects.entrySet()) {
+      settle(drive, o.getKey(), o.getValue());
+      forgetIfUnheld(o.getKey(), o.getValue());
+    }
+    java.util.function.Consumer<ChunkId> listener = evictionListener;
+    for (ChunkId v : victims) {
+      try {
+        listener.accept(v);
+      } catch (RuntimeException e) {
+        log.warn("eviction of chunk {} of {} not told: {}", v.index(), v.key(), e.toString());
+      }
+    }
   }
 
   /** Forgets and deletes a committed chunk; answers its length, 0 when it was not stored. */
@@ -261,6 +380,7 @@ public final class ChunkStore implements AutoCloseable {
       s.drive().removed(id, s.length());
     }
     delete(s.drive(), id);
+    settle(s.drive(), id.key(), id.version());
     return s.length();
   }
 
@@ -464,11 +584,16 @@ public final class ChunkStore implements AutoCloseable {
     Drive drive = null;
     List<ChunkId> victims = null;
     StoreFullException full = null;
+    int shard = shard(id.key());
+    java.util.function.LongSupplier metaBytes = () -> {
+      ObjectMeta m = metas.get(id.key());
+      return m == null ? 1 : MetaFile.encode(m).length;
+    };
     for (int d : DrivePlacement.ranked(id, driveSizes)) {
       Drive candidate = drives.get(d);
       try {
         synchronized (candidate) {
-          victims = candidate.reserve(expectedLength, v -> chunks.get(v).length());
+          victims = candidate.reserve(id.key(), shard, expectedLength, metaBytes, v -> chunks.get(v).length());
           for (ChunkId v : victims) {
             Stored s = chunks.remove(v);
             evictedBytes.add(s.length());
@@ -484,9 +609,7 @@ public final class ChunkStore implements AutoCloseable {
       throw drives.size() == 1 ? full : new StoreFullException("no drive has room for " + expectedLength + " more bytes: " + full.getMessage());
     }
     evictions.add(victims.size());
-    for (ChunkId v : victims) {
-      delete(drive, v);
-    }
+    evicted(drive, victims);
     Path dir = objectDir(drive, id.key());
     ChunkFill fill;
     try {
@@ -503,7 +626,8 @@ public final class ChunkStore implements AutoCloseable {
           if (holds) {
             releaseMemory(expectedLength);
           }
-          drive.release(expectedLength);
+          drive.release(id.key(), expectedLength);
+          settle(drive, id.key(), id.version());
         }
       }
     } catch (IOException e) {
@@ -616,8 +740,8 @@ public final class ChunkStore implements AutoCloseable {
    */
   void beforeRename(ChunkFill fill) {
     ObjectMeta current = metas.get(fill.id().key());
-    if (current != null && current.version().equals(fill.id().version())) {
-      writeMetaFile(fill.drive(), current);
+    if (current != null && current.version().equals(fill.id().version()) && writeMetaFile(fill.drive(), current)) {
+      shed(fill.drive());
     }
   }
 
@@ -636,6 +760,7 @@ public final class ChunkStore implements AutoCloseable {
       }
       if (previous.drive() != drive) {
         delete(previous.drive(), id);
+        settle(previous.drive(), id.key(), id.version());
       }
     }
     synchronized (drive) {
@@ -654,8 +779,9 @@ public final class ChunkStore implements AutoCloseable {
 
   /** Called by a fill that gave up. */
   void aborted(ChunkFill fill) {
-    fill.drive().release(fill.expectedLength());
+    fill.drive().release(fill.id().key(), fill.expectedLength());
     fills.remove(fill.id(), fill);
+    settle(fill.drive(), fill.id().key(), fill.id().version());
   }
 
   /** A chunk file found at start; the scan has checked its length against the meta. */
@@ -663,37 +789,51 @@ public final class ChunkStore implements AutoCloseable {
     metas.putIfAbsent(meta.key(), meta);
     ChunkId id = new ChunkId(meta.key(), meta.version(), index);
     synchronized (drive) {
-      drive.adopt(id, length);
+      // The file as it is (one written by an earlier version has a time stamp line more).
+      drive.adopt(id, shard(meta.key()), length, () -> metaFileSize(drive, meta));
       chunks.put(id, new Stored(drive, length));
     }
     metaFilesWritten.add(drive.number + "/" + meta.key() + "/" + meta.version());
   }
 
-  /** Evicts from {@code drive} until it is within its limit. */
-  void shed(Drive drive) throws StoreFullException {
-    List<ChunkId> victims;
-    synchronized (drive) {
-      victims = drive.reserve(0, v -> chunks.get(v).length());
-      for (ChunkId v : victims) {
-        chunks.remove(v);
-      }
-    }
-    for (ChunkId v : victims) {
-      delete(drive, v);
+  private static long metaFileSize(Drive drive, ObjectMeta meta) {
+    try {
+      return Files.size(objectDir(drive, meta.key()).resolve(meta.version() + ".meta"));
+    } catch (IOException e) {
+      return MetaFile.encode(meta).length;
     }
   }
 
-  private void writeMetaFile(Drive drive, ObjectMeta meta) {
+  /** Evicts from {@code drive} until it is within its limit. */
+  void shed(Drive drive) {
+    List<ChunkId> victims;
+    synchronized (drive) {
+      victims = drive.shed(v -> chunks.get(v).length());
+      for (ChunkId v : victims) {
+        evictedBytes.add(chunks.remove(v).length());
+      }
+    }
+    evictions.add(victims.size());
+    evicted(drive, victims);
+  }
+
+  /**
+   * Writes the meta file unless written already; true when its size took the drive over its
+   * limit, and the caller must {@link #shed} the drive once it holds no lock.
+   */
+  private boolean writeMetaFile(Drive drive, ObjectMeta meta) {
     String written = drive.number + "/" + meta.key() + "/" + meta.version();
     if (!metaFilesWritten.add(written)) {
-      return;
+      return false;
     }
     Path dir = objectDir(drive, meta.key());
     try {
-      MetaFile.write(dir.resolve(meta.version() + ".meta"), meta);
+      int size = MetaFile.write(dir.resolve(meta.version() + ".meta"), meta);
+      return drive.metaWritten(meta.key(), size);
     } catch (IOException e) {
       metaFilesWritten.remove(written);
       log.warn("cannot write meta of {} on {}: {}", meta.key(), drive.root, e.toString());
+      return false;
     }
   }
 
@@ -709,6 +849,11 @@ public final class ChunkStore implements AutoCloseable {
 
   static String keyHash(String key) {
     return ObjectMeta.hex(key);
+  }
+
+  /** The object's shard directory by number: the first byte of its key's hash. */
+  private static int shard(String key) {
+    return Integer.parseInt(keyHash(key).substring(0, 2), 16);
   }
 
   static Path objectDir(Drive drive, String key) {

@@ -3,7 +3,8 @@ package io.ispcache.store;
 import io.ispcache.freshness.ResponseHeaders;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -16,7 +17,22 @@ import java.util.Properties;
 final class MetaFile {
   private MetaFile() {}
 
-  static void write(Path file, ObjectMeta meta) throws IOException {
+  /** Writes the meta; answers the file's size. */
+  static int write(Path file, ObjectMeta meta) throws IOException {
+    byte[] bytes = encode(meta);
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.createDirectories(file.getParent());
+    Files.write(temp, bytes);
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return bytes.length;
+  }
+
+  /** The file's bytes: the same for the same meta (no time stamp), so its size can be counted first. */
+  static byte[] encode(ObjectMeta meta) {
     Properties p = new Properties();
     p.setProperty("key", meta.key());
     p.setProperty("length", Long.toString(meta.length()));
@@ -33,16 +49,18 @@ final class MetaFile {
     p.setProperty("validatedAt", Long.toString(meta.validatedAtMillis()));
     p.setProperty("initialAge", Long.toString(meta.initialAgeMillis()));
     p.setProperty("headers", meta.headers().encode());
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.createDirectories(file.getParent());
-    try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-      p.store(w, null);
-    }
+    StringWriter w = new StringWriter();
     try {
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      p.store(w, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
+    String text = w.toString();
+    // Properties.store begins with a comment line of the time; loading ignores it.
+    if (text.startsWith("#")) {
+      text = text.substring(text.indexOf('\n') + 1);
+    }
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The meta, or empty when the file is unreadable or not ours. */

@@ -78,7 +78,7 @@ final class StoreScan {
       ObjectMeta best = own == null ? null : newest.get(own.key());
       long expected = best == null ? -1 : Math.max(0, Math.min(chunkSize, best.length() - f.index() * (long) chunkSize));
       if (best == null || !best.version().equals(f.version()) || f.size() != expected || expected == 0) {
-        delete(f.path());
+        deleteAndTidy(f.path());
         continue;
       }
       store.adopt(f.drive(), best, f.index(), f.size());
@@ -88,7 +88,7 @@ final class StoreScan {
     for (DriveContent c : contents) {
       for (MetaFound m : c.metas()) {
         if (!used.contains(m.drive().number + "/" + m.meta().key() + "/" + m.meta().version())) {
-          delete(m.path());
+          deleteAndTidy(m.path());
         }
       }
     }
@@ -152,6 +152,12 @@ final class StoreScan {
             }
           }
         }
+        try {
+          // Emptied by the scan or before: the drive counts a shard directory while it exists.
+          Files.deleteIfExists(prefix);
+        } catch (DirectoryNotEmptyException e) {
+          // holds objects: stays
+        }
       }
     }
     return content;
@@ -204,6 +210,25 @@ final class StoreScan {
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
       content.chunks().add(
           new ChunkFile(drive, p, name.substring(0, dot), Long.parseLong(name.substring(dot + 1)), a.size(), a.lastModifiedTime().toMillis(), metas));
+    }
+  }
+
+  /**
+   * Deletes a chunk or meta file found wanting, then its object's and shard's directories if that
+   * left them empty: the drive counts only directories of objects it holds.
+   */
+  private void deleteAndTidy(Path p) {
+    delete(p);
+    Path dir = p.getParent();
+    for (int level = 0; level < 2 && dir != null; level++, dir = dir.getParent()) {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (DirectoryNotEmptyException e) {
+        return;
+      } catch (IOException e) {
+        log.warn("cannot remove {}: {}", dir, e.toString());
+        return;
+      }
     }
   }
 

@@ -6,7 +6,7 @@ import static io.ispcache.store.StoreHarness.content;
 import static io.ispcache.store.StoreHarness.drive;
 import static io.ispcache.store.StoreHarness.failure;
 import static io.ispcache.store.StoreHarness.meta;
-import static io.ispcache.store.StoreHarness.usedBytes;
+import static io.ispcache.store.StoreHarness.chunkBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -59,7 +59,7 @@ class AbandonedFillTest extends StoreTestBase {
     assertThrows(IllegalStateException.class, () -> fill.accept(bytes.slice(1000, 2000)), "the origin body breaks off at its next piece");
     assertFalse(store.has(chunk(meta, 0)));
     assertTrue(store.fillInProgress(chunk(meta, 0)).isEmpty());
-    assertEquals(0, usedBytes(store));
+    assertEquals(0, chunkBytes(store));
     assertEquals(0, tempFiles(), "its temp file deleted");
   }
 

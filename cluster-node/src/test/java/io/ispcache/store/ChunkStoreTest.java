@@ -7,7 +7,7 @@ import static io.ispcache.store.StoreHarness.drive;
 import static io.ispcache.store.StoreHarness.failure;
 import static io.ispcache.store.StoreHarness.meta;
 import static io.ispcache.store.StoreHarness.pieces;
-import static io.ispcache.store.StoreHarness.usedBytes;
+import static io.ispcache.store.StoreHarness.chunkBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -88,7 +88,7 @@ class ChunkStoreTest extends StoreTestBase {
   /** An aborted fill of chunk 0 left no trace: not stored, nothing reserved, no file. */
   private void assertNothingLeftOfChunkZero() throws IOException {
     assertFalse(store.has(chunk(meta, 0)));
-    assertEquals(0, usedBytes(store));
+    assertEquals(0, chunkBytes(store));
     assertEquals(List.of(), filesOf(meta));
   }
 
@@ -142,18 +142,18 @@ class ChunkStoreTest extends StoreTestBase {
   void fillOfImpossibleLengthIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> store.beginFill(chunk(meta, 0), 0));
     assertThrows(IllegalArgumentException.class, () -> store.beginFill(chunk(meta, 0), CHUNK + 1));
-    assertEquals(0, usedBytes(store));
+    assertEquals(0, chunkBytes(store));
   }
 
   @Test
   void tooFewBytesAbortTheFillAndLeaveNothingBehind() throws Exception {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
-    assertEquals(CHUNK, usedBytes(store));
+    assertEquals(CHUNK, chunkBytes(store));
     Throwable e = failure(Source.single(content(6, CHUNK - 1)).runWith(fill.sink(), h.mat));
     assertTrue(e.getMessage().contains("4095 of 4096 bytes"), e.getMessage());
     assertFalse(store.has(chunk(meta, 0)));
     assertTrue(store.fillInProgress(chunk(meta, 0)).isEmpty());
-    assertEquals(0, usedBytes(store));
+    assertEquals(0, chunkBytes(store));
     assertEquals(List.of(), filesOf(meta));
     assertInstanceOf(ChunkMissingException.class, failure(h.readStage(store, chunk(meta, 0), 0, 1)));
   }
@@ -576,7 +576,7 @@ class ChunkStoreTest extends StoreTestBase {
     ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
     fill.abort(new IOException("client asked to stop"));
     assertEquals("client asked to stop", failure(fill.committed()).getMessage());
-    assertEquals(0, usedBytes(store));
+    assertEquals(0, chunkBytes(store));
     assertTrue(store.fillInProgress(chunk(meta, 0)).isEmpty());
     assertEquals(List.of(), filesOf(meta));
   }
@@ -632,7 +632,7 @@ class ChunkStoreTest extends StoreTestBase {
     ByteString bytes = content(13, CHUNK);
     ChunkFill first = store.beginFill(chunk(meta, 0), CHUNK);
     assertThrows(IllegalStateException.class, () -> store.beginFill(chunk(meta, 0), CHUNK));
-    assertEquals(CHUNK, usedBytes(store));
+    assertEquals(CHUNK, chunkBytes(store));
     Source.single(bytes).runWith(first.sink(), h.mat).toCompletableFuture().get();
     assertEquals(bytes, h.read(store, chunk(meta, 0), 0, CHUNK));
   }
@@ -641,7 +641,7 @@ class ChunkStoreTest extends StoreTestBase {
   void chunkFilledAgainReplacesTheOldCopyWithoutCountingItTwice() throws Exception {
     h.fill(store, chunk(meta, 0), content(14, CHUNK));
     h.fill(store, chunk(meta, 0), content(14, CHUNK));
-    assertEquals(CHUNK, usedBytes(store));
+    assertEquals(CHUNK, chunkBytes(store));
     assertEquals(1, store.stats().drives().get(0).chunkCount());
     assertEquals(content(14, CHUNK), h.read(store, chunk(meta, 0), 0, CHUNK));
   }
@@ -658,7 +658,7 @@ class ChunkStoreTest extends StoreTestBase {
     assertFalse(store.has(chunk(meta, 1)));
     assertInstanceOf(ChunkMissingException.class, failure(h.readStage(store, chunk(meta, 0), 0, 1)));
     assertEquals(List.of(), filesOf(meta));
-    assertEquals(0, usedBytes(store));
+    assertEquals(0, chunkBytes(store));
 
     h.fill(store, chunk(changed, 0), content(17, CHUNK));
     assertEquals(content(17, CHUNK), h.read(store, chunk(changed, 0), 0, CHUNK));
@@ -691,7 +691,7 @@ class ChunkStoreTest extends StoreTestBase {
     assertTrue(store.meta(meta.key()).isEmpty());
     assertFalse(store.has(chunk(meta, 0)));
     assertEquals(List.of(), filesOf(meta));
-    assertEquals(0, usedBytes(store));
+    assertEquals(0, chunkBytes(store));
     store.forget("never-seen");
   }
 
@@ -702,7 +702,8 @@ class ChunkStoreTest extends StoreTestBase {
     StoreStats.DriveStats d = store.stats().drives().get(0);
     assertEquals(dir.resolve("d0").toRealPath(), d.path());
     assertEquals(1 << 20, d.maxBytes());
-    assertEquals(10_000 - CHUNK, d.usedBytes());
+    assertEquals(CHUNK + DriveUsage.BLOCK, chunkBytes(store), "chunk files count whole blocks");
+    assertEquals(chunkBytes(store) + StoreHarness.room(1), d.usedBytes(), "and so do the directories and the meta file");
     assertEquals(2, d.chunkCount());
     assertTrue(d.writable());
     assertTrue(store.healthy());

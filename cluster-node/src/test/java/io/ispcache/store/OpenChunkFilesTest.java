@@ -103,7 +103,7 @@ class OpenChunkFilesTest extends StoreTestBase {
 
   @Test
   void anEvictedChunksFileIsClosed() throws Exception {
-    try (ChunkStore store = open(16, 2L * CHUNK)) {
+    try (ChunkStore store = open(16, 2L * CHUNK + StoreHarness.room(1))) {
       ObjectMeta m = meta("http://o/evicted", 8L * CHUNK, "\"e\"");
       store.putMeta(m);
       for (int i = 0; i < 6; i++) {

@@ -5,7 +5,8 @@ import static io.ispcache.store.StoreHarness.content;
 import static io.ispcache.store.StoreHarness.drive;
 import static io.ispcache.store.StoreHarness.failure;
 import static io.ispcache.store.StoreHarness.meta;
-import static io.ispcache.store.StoreHarness.usedBytes;
+import static io.ispcache.store.StoreHarness.room;
+import static io.ispcache.store.StoreHarness.chunkBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -54,7 +55,7 @@ class StoreEvictionTest extends StoreTestBase {
 
   @Test
   void usageNeverExceedsTheLimitAndTheOldestChunksGo() throws Exception {
-    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), 8L * CHUNK))) {
+    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), 8L * CHUNK + room(1)))) {
       ObjectMeta m = object(1);
       store.putMeta(m);
       for (int i = 0; i < 50; i++) {
@@ -63,7 +64,8 @@ class StoreEvictionTest extends StoreTestBase {
       }
       StoreStats stats = store.stats();
       assertEquals(8, stats.drives().get(0).chunkCount());
-      assertEquals(8L * CHUNK, stats.drives().get(0).usedBytes());
+      assertEquals(8L * CHUNK + room(1), stats.drives().get(0).usedBytes());
+      assertEquals(8L * CHUNK, chunkBytes(store));
       assertEquals(42, stats.evictions());
       assertEquals(42L * CHUNK, stats.evictedBytes());
       assertEquals(8, chunkFiles().size());
@@ -77,7 +79,7 @@ class StoreEvictionTest extends StoreTestBase {
 
   @Test
   void chunkReadAgainSurvivesAScanOfColdChunks() throws Exception {
-    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), 8L * CHUNK))) {
+    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), 8L * CHUNK + room(2)))) {
       ObjectMeta hot = object(1);
       ObjectMeta cold = object(2);
       store.putMeta(hot);
@@ -94,7 +96,7 @@ class StoreEvictionTest extends StoreTestBase {
 
   @Test
   void fillsInProgressAreNeverEvictedAndAFullDriveSaysSo() throws Exception {
-    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), 4L * CHUNK))) {
+    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), 4L * CHUNK + room(1)))) {
       ObjectMeta m = object(1);
       store.putMeta(m);
       List<ChunkFill> fills = new ArrayList<>();
@@ -103,7 +105,7 @@ class StoreEvictionTest extends StoreTestBase {
       }
       StoreFullException e = assertThrows(StoreFullException.class, () -> store.beginFill(chunk(m, 4), CHUNK));
       assertTrue(e.getMessage().contains("no room"), e.getMessage());
-      assertEquals(4L * CHUNK, usedBytes(store));
+      assertEquals(4L * CHUNK, chunkBytes(store));
       fills.get(0).abort(new RuntimeException("gave up"));
       ChunkFill next = store.beginFill(chunk(m, 4), CHUNK);
       for (ChunkFill f : List.of(fills.get(1), fills.get(2), fills.get(3), next)) {
@@ -116,7 +118,7 @@ class StoreEvictionTest extends StoreTestBase {
 
   @Test
   void readerOfAnEvictedChunkStillGetsEveryByteItAskedFor() throws Exception {
-    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), CHUNK))) {
+    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("d"), CHUNK + room(1)))) {
       ObjectMeta m = object(1);
       store.putMeta(m);
       h.fill(store, chunk(m, 0), content(1, CHUNK));
@@ -154,7 +156,7 @@ class StoreEvictionTest extends StoreTestBase {
   @Test
   void concurrentFillsAndReadsStayWithinLimitsAndNeverReturnWrongBytes() throws Exception {
     ExecutorService workers = Executors.newFixedThreadPool(6);
-    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("a"), 10L * CHUNK), drive(dir.resolve("b"), 6L * CHUNK))) {
+    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("a"), 10L * CHUNK + room(4)), drive(dir.resolve("b"), 6L * CHUNK + room(4)))) {
       ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
       AtomicLong verifiedReads = new AtomicLong();
       List<CompletableFuture<Void>> tasks = new ArrayList<>();
@@ -205,7 +207,7 @@ class StoreEvictionTest extends StoreTestBase {
       for (Path p : chunkFiles()) {
         onDisk += Files.size(p);
       }
-      assertEquals(usedBytes(store), onDisk);
+      assertEquals(chunkBytes(store), onDisk);
     } finally {
       workers.shutdownNow();
     }
@@ -213,7 +215,7 @@ class StoreEvictionTest extends StoreTestBase {
 
   @Test
   void fillsInProgressSpillToAnotherDriveBeforeTheStoreIsFull() throws Exception {
-    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("a"), 2L * CHUNK), drive(dir.resolve("b"), 2L * CHUNK))) {
+    try (ChunkStore store = h.open(CHUNK, drive(dir.resolve("a"), 2L * CHUNK + room(1)), drive(dir.resolve("b"), 2L * CHUNK + room(1)))) {
       ObjectMeta m = object(1);
       store.putMeta(m);
       // Five chunks that all prefer drive a.
@@ -227,7 +229,7 @@ class StoreEvictionTest extends StoreTestBase {
       for (ChunkId id : preferA.subList(0, 4)) {
         fills.add(store.beginFill(id, CHUNK));
       }
-      assertEquals(List.of(2L * CHUNK, 2L * CHUNK), store.stats().drives().stream().map(StoreStats.DriveStats::usedBytes).toList());
+      assertEquals(List.of(2L * CHUNK + room(1), 2L * CHUNK + room(1)), store.stats().drives().stream().map(StoreStats.DriveStats::usedBytes).toList());
       StoreFullException e = assertThrows(StoreFullException.class, () -> store.beginFill(preferA.get(4), CHUNK));
       assertTrue(e.getMessage().startsWith("no drive has room"), e.getMessage());
       for (ChunkFill f : fills) {

@@ -100,6 +100,30 @@ final class StoreHarness implements AutoCloseable {
     return store.stats().drives().stream().mapToLong(StoreStats.DriveStats::usedBytes).sum();
   }
 
+  /** Bytes of chunk files the drives count (block-rounded), without directories and meta files. */
+  static long chunkBytes(ChunkStore store) {
+    return store.chunkBytes();
+  }
+
+  /** What the object's chunk files take, each in whole blocks. */
+  static long blocks(ObjectMeta m, int chunkSize) {
+    long total = 0;
+    for (long at = 0; at < m.length(); at += chunkSize) {
+      long length = Math.min(chunkSize, m.length() - at);
+      total += (length + DriveUsage.BLOCK - 1) / DriveUsage.BLOCK * DriveUsage.BLOCK;
+    }
+    return total;
+  }
+
+  /**
+   * What a drive counts besides chunk files for {@code objects} objects of small metas in as many
+   * shard directories: its own directories and marker, and per object a shard directory, its
+   * directory and its meta file. Add it to a drive's limit to hold the same chunks as before.
+   */
+  static long room(int objects) {
+    return 3L * DriveUsage.BLOCK + objects * 3L * DriveUsage.BLOCK;
+  }
+
   @Override
   public void close() {
     io.shutdownNow();
