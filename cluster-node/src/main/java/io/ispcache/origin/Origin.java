@@ -52,32 +52,10 @@ public record Origin(
     methods = methods == null ? CACHE_METHODS : List.copyOf(methods);
   }
 
-  /** An origin that serves GET and HEAD only. */
-  public Origin(
-      String name,
-      List<HostPattern> hosts,
-      Optional<InetSocketAddress> upstreamAddress,
-      Optional<InetSocketAddress> upstreamProxy,
-      boolean shareCacheKeys,
-      boolean queryInCacheKey,
-      long maxObjectSize,
-      Freshness.Policy freshness) {
-    this(name, hosts, upstreamAddress, upstreamProxy, shareCacheKeys, queryInCacheKey, maxObjectSize, freshness, CACHE_METHODS);
-  }
-
-  /** An origin whose objects are as fresh as their header fields say. */
-  public Origin(
-      String name,
-      List<HostPattern> hosts,
-      Optional<InetSocketAddress> upstreamAddress,
-      Optional<InetSocketAddress> upstreamProxy,
-      boolean shareCacheKeys,
-      boolean queryInCacheKey,
-      long maxObjectSize) {
-    this(name, hosts, upstreamAddress, upstreamProxy, shareCacheKeys, queryInCacheKey, maxObjectSize, Freshness.Policy.ORIGIN);
-  }
-
-  /** An origin with the default {@link #DEFAULT_MAX_OBJECT_SIZE}. */
+  /**
+   * A CDN origin with the defaults of an allowlist entry: {@link #DEFAULT_MAX_OBJECT_SIZE}, the
+   * freshness its header fields say, GET and HEAD only.
+   */
   public Origin(
       String name,
       List<HostPattern> hosts,
@@ -85,7 +63,9 @@ public record Origin(
       Optional<InetSocketAddress> upstreamProxy,
       boolean shareCacheKeys,
       boolean queryInCacheKey) {
-    this(name, hosts, upstreamAddress, upstreamProxy, shareCacheKeys, queryInCacheKey, DEFAULT_MAX_OBJECT_SIZE);
+    this(
+        name, hosts, upstreamAddress, upstreamProxy, shareCacheKeys, queryInCacheKey, DEFAULT_MAX_OBJECT_SIZE,
+        Freshness.Policy.ORIGIN, CACHE_METHODS);
   }
 
   public boolean matches(String host) {
