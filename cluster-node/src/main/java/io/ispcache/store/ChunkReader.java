@@ -174,13 +174,25 @@ final class ChunkReader implements PieceReader {
     return result;
   }
 
+  /**
+   * Bytes read from a file per call into a heap buffer. The JDK copies each such read through a
+   * temporary direct buffer of the read's size, cached per thread and counted against
+   * -XX:MaxDirectMemorySize: whole 512 KiB reads on every I/O thread took direct memory the
+   * chunk memory had left, and a response failed on "Cannot reserve … bytes of direct buffer
+   * memory". Steps of 64 KiB bound that to 64 KiB per thread.
+   */
+  static final int READ_STEP = 64 * 1024;
+
   private Optional<ByteBuffer> read(int want) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(want);
     while (buffer.hasRemaining()) {
-      int n = channel.read(buffer, position + buffer.position());
+      ByteBuffer step = buffer.duplicate();
+      step.limit(Math.min(buffer.limit(), buffer.position() + READ_STEP));
+      int n = channel.read(step, position + buffer.position());
       if (n < 0) {
         throw new IOException("chunk file ended early at " + (position + buffer.position()));
       }
+      buffer.position(buffer.position() + n);
     }
     position += want;
     return Optional.of(buffer.flip());

@@ -171,12 +171,13 @@ class NodeProcessForkedIT {
     // 512 MiB of heap: the node now ends at once on a heap OutOfMemoryError (ExitOnOutOfMemoryError),
     // and four readers of heap-held chunks came near 256 MiB. 24 MiB of direct memory: at most 12 chunk buffers of 1 MiB, while 48 chunks are filled and
     // the store keeps up to 64 in memory; the others are held on the heap.
-    try (NodeProcess node = NodeProcess.start(conf, dir.resolve("node.log"), "-Xmx512m", "-XX:MaxDirectMemorySize=24m")) {
+    Path nodeLog = NodeProcess.logFile("NodeProcessForkedIT-little-direct"); // kept under target/ for a failed run
+    try (NodeProcess node = NodeProcess.start(conf, nodeLog, "-Xmx512m", "-XX:MaxDirectMemorySize=24m")) {
       node.awaitHealthy(health(p), Duration.ofSeconds(60));
       downloadAtOnce(node, clients, 4, url(p, "/memory/little-direct.bin"), 301, length, 5);
       download(url(p, "/memory/little-direct.bin"), 301, length); // and again, as hits
       assertTrue(node.isAlive(), "node survived: " + node.logTail());
-      String log = Files.readString(dir.resolve("node.log"));
+      String log = Files.readString(nodeLog);
       assertTrue(!log.contains("OutOfMemoryError"), log);
       assertEquals(length, origin.bytesSent("/memory/little-direct.bin"), "filled once; node log:\n" + node.logTail());
     } finally {
