@@ -432,7 +432,7 @@ public final class ContentService {
   }
 
   /** This cache in the Via of every response it sends from its store (RFC 9110 §7.6.3). */
-  private static final RequestHead.Header VIA = new RequestHead.Header("Via", "1.1 ispcache");
+  private static final RequestHead.Header VIA = new RequestHead.Header("Via", ResponseHeaders.VIA);
 
   /**
    * Answers once the first chunk of the response is on disk or its fill has begun, so an origin

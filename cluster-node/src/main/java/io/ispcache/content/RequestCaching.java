@@ -5,10 +5,11 @@ import akka.http.javadsl.model.HttpRequest;
 import io.ispcache.freshness.CacheControl;
 import io.ispcache.freshness.Freshness;
 import io.ispcache.freshness.FreshnessSettings;
+import io.ispcache.freshness.HopByHop;
+import io.ispcache.freshness.ResponseHeaders;
 import io.ispcache.object.ObjectAddress;
 import io.ispcache.store.ObjectMeta;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,24 +126,23 @@ final class RequestCaching {
     if (!chain.isEmpty()) {
       fields.add(Map.entry("X-Forwarded-For", String.join(", ", chain)));
     }
-    fields.add(Map.entry("Via", "1.1 ispcache"));
+    fields.add(Map.entry("Via", ResponseHeaders.VIA));
     return fields;
   }
 
   /** The request's end-to-end fields, to send upstream when it is relayed. */
   static List<Map.Entry<String, String>> forwarded(HttpRequest request) {
-    Set<String> listed = new HashSet<>();
+    List<String> connection = new ArrayList<>(1);
     for (HttpHeader h : request.getHeaders()) {
       if (h.is("connection")) {
-        for (String token : h.value().split(",")) {
-          listed.add(token.trim().toLowerCase(Locale.ROOT));
-        }
+        connection.add(h.value());
       }
     }
+    HopByHop hopByHop = HopByHop.of(connection);
     List<Map.Entry<String, String>> fields = new ArrayList<>();
     for (HttpHeader h : request.getHeaders()) {
       String name = h.lowercaseName();
-      if (!NOT_FORWARDED.contains(name) && !listed.contains(name) && !name.startsWith("proxy-")) {
+      if (!NOT_FORWARDED.contains(name) && !hopByHop.contains(name)) {
         fields.add(Map.entry(h.name(), h.value()));
       }
     }

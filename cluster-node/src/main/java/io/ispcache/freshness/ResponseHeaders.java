@@ -32,10 +32,12 @@ public final class ResponseHeaders {
   /** One field line. */
   public record Field(String name, String value) {}
 
-  /** Fields never stored, lower case. */
+  /** What this cache adds to Via (RFC 9110 §7.6.3), on what it serves and what it forwards. */
+  public static final String VIA = "1.1 ispcache";
+
+  /** Fields never stored besides the hop-by-hop ones, lower case. */
   private static final Set<String> NOT_STORED =
       Set.of(
-          "connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade",
           "content-length", "content-range", "date", "age", "content-type", "etag", "last-modified",
           "accept-ranges", "server", "x-cache", "set-cookie", "set-cookie2", "cache-status",
           // digests of the content of the message that carried them: a chunk's range, not the object
@@ -77,14 +79,13 @@ public final class ResponseHeaders {
    * Date (RFC 9110 §6.6.1: a recipient assigns the time it received the message).
    */
   public static ResponseHeaders fromOrigin(Iterable<Map.Entry<String, String>> block, long receivedAt) {
-    Set<String> listed = new HashSet<>();
+    List<String> connection = new ArrayList<>(1);
     for (Map.Entry<String, String> e : block) {
       if (e.getKey().equalsIgnoreCase("Connection")) {
-        for (String token : e.getValue().split(",")) {
-          listed.add(token.trim().toLowerCase(Locale.ROOT));
-        }
+        connection.add(e.getValue());
       }
     }
+    HopByHop hopByHop = HopByHop.of(connection);
     List<Field> kept = new ArrayList<>();
     long date = HttpDate.INVALID;
     long age = -1;
@@ -96,7 +97,7 @@ public final class ResponseHeaders {
       } else if (name.equals("age")) {
         age = deltaSeconds(e.getValue());
       }
-      if (NOT_STORED.contains(name) || listed.contains(name) || name.startsWith("proxy-")) {
+      if (NOT_STORED.contains(name) || hopByHop.contains(name)) {
         continue;
       }
       bytes += name.length() + e.getValue().length();

@@ -107,18 +107,17 @@ final class StoredAnswers {
       if (a == null) {
         return Optional.empty();
       }
-      long age = a.initialAge() + Math.max(0, now - a.validatedAt());
-      if (age >= a.lifetime()) {
+      if (Freshness.currentAge(a.initialAge(), a.validatedAt(), now) >= a.lifetime()) {
         answers.remove(key);
         bytes -= a.size();
         return Optional.empty();
       }
     }
-    long age = a.initialAge() + Math.max(0, now - a.validatedAt());
+    long age = Freshness.currentAge(a.initialAge(), a.validatedAt(), now);
     List<HttpHeader> headers = new ArrayList<>(a.relayed().size() + 2);
     headers.addAll(a.relayed());
     headers.add(RawHeader.create("Age", Long.toString(age / 1000)));
-    headers.add(RawHeader.create("Via", "1.1 ispcache"));
+    headers.add(RawHeader.create("Via", ResponseHeaders.VIA));
     return Optional.of(HttpResponse.create().withStatus(a.status()).addHeaders(headers).withEntity(a.entity()));
   }
 

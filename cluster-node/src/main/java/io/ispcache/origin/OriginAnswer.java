@@ -13,10 +13,10 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.ispcache.freshness.Freshness;
+import io.ispcache.freshness.HopByHop;
 import io.ispcache.freshness.ResponseHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,19 +130,14 @@ final class OriginAnswer {
   private static CompletionStage<OriginReply> relayed(
       io.netty.handler.codec.http.HttpResponse head, long length, OriginBody body, Materializer materializer) {
     HttpHeaders h = head.headers();
-    Set<String> hopByHop = new HashSet<>(HOP_BY_HOP);
-    for (String c : h.getAll("Connection")) {
-      for (String token : c.split(",")) {
-        hopByHop.add(token.trim().toLowerCase(Locale.ROOT));
-      }
-    }
+    HopByHop hopByHop = HopByHop.of(h.getAll("Connection"));
     List<HttpHeader> headers = new ArrayList<>();
     ContentType type = null;
     for (Map.Entry<String, String> e : h) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
       if (name.equals("content-type")) {
         type = contentType(e.getValue());
-      } else if (!hopByHop.contains(name) && !name.startsWith("proxy-") && !NOT_RELAYED.contains(name)) {
+      } else if (!hopByHop.contains(name) && !NOT_RELAYED.contains(name)) {
         headers.add(RawHeader.create(e.getKey(), e.getValue()));
       }
     }
@@ -168,10 +163,6 @@ final class OriginAnswer {
     return done(new OriginReply.Uncacheable(
         length > 0 ? r.withEntity(HttpEntities.create(t, length, bytes)) : r.withEntity(HttpEntities.createChunked(t, bytes))));
   }
-
-  /** RFC 9110 §7.6.1 hop-by-hop fields, lower case. */
-  private static final Set<String> HOP_BY_HOP =
-      Set.of("connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade");
 
   /** Fields the content server writes itself, or the entity carries. */
   private static final Set<String> NOT_RELAYED = Set.of("content-length", "date", "server");

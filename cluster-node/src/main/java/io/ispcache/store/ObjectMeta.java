@@ -66,7 +66,7 @@ public record ObjectMeta(
 
   /** The object's current age in milliseconds (RFC 9111 §4.2.3). */
   public long ageMillis(long now) {
-    return initialAgeMillis + Math.max(0, now - validatedAtMillis);
+    return io.ispcache.freshness.Freshness.currentAge(initialAgeMillis, validatedAtMillis, now);
   }
 
   private static String versionOf(String etag, String lastModified, long length) {

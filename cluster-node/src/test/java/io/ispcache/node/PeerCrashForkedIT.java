@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -256,10 +255,9 @@ class PeerCrashForkedIT {
   }
 
   static void awaitUntil(java.util.function.BooleanSupplier condition, Duration deadline, String failure) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < end, failure);
-      LockSupport.parkNanos(20_000_000);
-    }
+    org.awaitility.Awaitility.await(failure)
+        .atMost(deadline)
+        .pollInterval(Duration.ofMillis(20))
+        .until(condition::getAsBoolean);
   }
 }

@@ -83,6 +83,22 @@ public final class RawHttp implements AutoCloseable {
   }
 
   /** Whether the server has closed the connection (EOF before any further byte). */
+  /**
+   * Whether the server sends nothing for {@code millis}: it is still waiting for the rest of the
+   * request. A byte that arrives is consumed (the caller's assertion fails anyway).
+   */
+  public boolean silentFor(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      in.read();
+      return false;
+    } catch (java.net.SocketTimeoutException e) {
+      return true;
+    } finally {
+      socket.setSoTimeout(20_000);
+    }
+  }
+
   public boolean closedByServer() throws IOException {
     try {
       return in.read() < 0;

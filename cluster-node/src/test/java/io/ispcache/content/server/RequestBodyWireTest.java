@@ -85,10 +85,11 @@ class RequestBodyWireTest {
   @Test
   void aBodyArrivingInPiecesIsWaitedFor() throws Exception {
     try (RawHttp c = new RawHttp(port())) {
+      // Each piece reaches the server on its own: it answers nothing until the whole body is in.
       c.send("PATCH /p HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nab");
-      Thread.sleep(100);
+      assertTrue(c.silentFor(100), "answered before the body was whole");
       c.send("cd");
-      Thread.sleep(100);
+      assertTrue(c.silentFor(100), "answered before the body was whole");
       assertEquals("PATCH abcdef", c.send("ef").read().text());
     }
   }
