@@ -8,7 +8,9 @@ import akka.actor.typed.Props;
 import akka.cluster.typed.ClusterSingleton;
 import akka.cluster.typed.ClusterSingletonSettings;
 import akka.cluster.typed.SingletonActor;
+import akka.http.javadsl.ConnectionContext;
 import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.ServerBinding;
 import io.ispcache.jdbc.RegistryDatabase;
 import io.ispcache.portal.PortalRoutes;
@@ -20,6 +22,7 @@ import io.ispcache.report.HealthSync;
 import io.ispcache.report.HeartbeatTable;
 import io.ispcache.routing.RoutingTables;
 import io.ispcache.routing.RoutingUpdate;
+import io.ispcache.settings.Pkcs12;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -83,14 +86,16 @@ public final class AdminPlane {
             log.warn("no routing table from the registry within {}s: the API starts, and steering answers useCdn until one arrives", settings.firstTableWait().toSeconds());
           }
         });
-    return synced.thenCombine(routed, (sync, ignored) -> sync).thenCompose(sync -> Http.get(system)
-        .newServerAt(settings.iface(), settings.port())
+    ServerBuilder server = Http.get(system).newServerAt(settings.iface(), settings.port());
+    ServerBuilder listening = settings.https().map(tls -> server.enableHttps(ConnectionContext.httpsServer(() -> Pkcs12.serverEngine(tls)))).orElse(server);
+    String scheme = settings.https().isPresent() ? "https" : "http";
+    return synced.thenCombine(routed, (sync, ignored) -> sync).thenCompose(sync -> listening
         .bind(concat(new PortalRoutes().route(),
             new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, sync, routing,
                 new ClusterOperations(system), purgeTargets, purgeFeed).route())))
         .thenApply(
             b -> {
-              log.info("admin API and portal listening on {}", b.localAddress());
+              log.info("admin API and portal listening on {}://{}", scheme, b.localAddress());
               return b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
             });
   }
@@ -115,6 +120,6 @@ public final class AdminPlane {
       log.warn("no ispcache.admin.operator-key configured: generated one in {}", s.operatorKeyFile());
     }
     return new AdminSettings(
-        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(), s.heartbeatSaveInterval(), s.firstTableWait());
+        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(), s.heartbeatSaveInterval(), s.firstTableWait(), s.https());
   }
 }

@@ -3,8 +3,13 @@ package io.ispcache.api;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.ispcache.settings.InvalidSettingException;
+import io.ispcache.settings.Pkcs12;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /** The admin plane's settings, read once from {@code ispcache.admin}. */
 public record AdminSettings(
@@ -18,7 +23,8 @@ public record AdminSettings(
     int contentPort,
     long maxBodyBytes,
     Duration heartbeatSaveInterval,
-    Duration firstTableWait) {
+    Duration firstTableWait,
+    Optional<SSLContext> https) {
 
   public static AdminSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.admin");
@@ -42,7 +48,37 @@ public record AdminSettings(
         port(c, "steer-content-port"),
         c.getBytes("max-body-size"),
         duration(c, "heartbeat-save-interval"),
-        duration(c, "first-table-wait"));
+        duration(c, "first-table-wait"),
+        https(c, iface));
+  }
+
+  /**
+   * HTTPS from {@code tls.keystore}; without one, plain HTTP only on a loopback interface (keys
+   * travel in every request's Authorization field), unless a lab says otherwise.
+   */
+  private static Optional<SSLContext> https(Config c, String iface) {
+    String keystore = c.getString("tls.keystore").strip();
+    if (!keystore.isEmpty()) {
+      Path path = Path.of(keystore);
+      if (!path.isAbsolute()) {
+        throw new InvalidSettingException("ispcache.admin.tls.keystore", keystore, "must be an absolute path to a PKCS12 file");
+      }
+      return Optional.of(Pkcs12.serverContext("ispcache.admin.tls.keystore", path, c.getString("tls.keystore-password").toCharArray()));
+    }
+    if (!loopback(iface) && !c.getBoolean("tls.plain-http-beyond-loopback")) {
+      throw new InvalidSettingException("ispcache.admin.interface", iface,
+          "is not a loopback address, and operator, customer and node keys must not cross a network in clear: set ispcache.admin.tls.keystore"
+              + " (HTTPS), or bind 127.0.0.1");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean loopback(String iface) {
+    try {
+      return InetAddress.getByName(iface).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new InvalidSettingException("ispcache.admin.interface", iface, "is not an address of this machine");
+    }
   }
 
   private static int port(Config c, String key) {

@@ -2,6 +2,7 @@ package io.ispcache.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ispcache.settings.Pkcs12;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,11 +10,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +31,7 @@ public final class NodeAgent implements AutoCloseable {
 
   private final AgentSettings settings;
   private final Supplier<NodeFigures> figures;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ispcache-node-agent");
@@ -39,11 +42,24 @@ public final class NodeAgent implements AutoCloseable {
   public NodeAgent(AgentSettings settings, Supplier<NodeFigures> figures) {
     this.settings = settings;
     this.figures = figures;
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    settings.trust().ifPresent(tls -> client.sslContext(tls).sslParameters(Pkcs12.parameters(tls)));
+    this.http = client.build();
   }
 
   /** Completes with the registry's view of this node, or fails saying why the keys were refused. */
   public CompletionStage<JsonNode> activate() {
     return post("/api/v1/agent/activate", keys())
+        .exceptionally(
+            e -> {
+              Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              if (cause instanceof SSLException) {
+                throw new IllegalStateException(
+                    "the registry at " + settings.registry() + " did not pass the TLS check (" + cause.getMessage()
+                        + "); name its certificate or CA in ispcache.agent.trust-store", cause);
+              }
+              throw new IllegalStateException("the registry at " + settings.registry() + " cannot be reached: " + cause, cause);
+            })
         .thenApply(
             r -> {
               if (r.statusCode() != 200) {
