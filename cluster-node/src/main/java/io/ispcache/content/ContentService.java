@@ -123,6 +123,11 @@ public final class ContentService {
       if (asked.has("only-if-cached") && (known.isEmpty() || !RequestCaching.usable(known.get(), address, freshness, asked))) {
         return done(error(504, "not_cached", "only-if-cached: this cache holds no fresh copy of the object", Map.of()));
       }
+      if (known.isEmpty() && !supply.filling()) {
+        // No drive takes new chunks (their file systems are short of space; /health says so): the
+        // client still gets its bytes, straight from the origin.
+        return relay(address, request);
+      }
       CompletionStage<Found> found;
       if (known.isPresent()) {
         found = current(address, known.get(), asked, hint);
@@ -134,8 +139,9 @@ public final class ContentService {
           .thenCompose(f -> prepared(address, f.meta(), ranges, ifRange, conditions, true, f.discovered(), f.status(), head))
           .exceptionallyCompose(
               e ->
-                  unwrap(e) instanceof UncacheableException
-                      // The origin forbids storing it: the client's own request goes upstream as it is.
+                  unwrap(e) instanceof UncacheableException || unwrap(e) instanceof StoreFullException
+                      // The origin forbids storing it, or no drive can take it now: the client's
+                      // own request goes upstream as it is, and its answer is relayed unstored.
                       ? relay(address, request)
                       : CompletableFuture.failedFuture(e))
           .exceptionally(e -> failure(address, e));

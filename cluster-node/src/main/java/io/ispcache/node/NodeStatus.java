@@ -21,7 +21,8 @@ final class NodeStatus {
       List<String> roles,
       boolean contentServing,
       List<Drive> drives,
-      List<String> problems) {}
+      List<String> problems,
+      List<String> warnings) {}
 
   record Summary(
       long requests,
@@ -68,7 +69,9 @@ final class NodeStatus {
       problems.add("cluster member is " + member + ", not Up");
     }
     List<Drive> drives = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     if (store.isPresent()) {
+      warnings.addAll(store.get().fillingStopped());
       if (!contentServing.get()) {
         problems.add("content port is not bound");
       }
@@ -82,7 +85,7 @@ final class NodeStatus {
     List<String> roles = new ArrayList<>(cluster.selfMember().getRoles());
     roles.removeIf(r -> r.startsWith("dc-"));
     roles.sort(String::compareTo);
-    return new Health(problems.isEmpty(), member.toString(), roles, contentServing.get(), drives, problems);
+    return new Health(problems.isEmpty(), member.toString(), roles, contentServing.get(), drives, problems, warnings);
   }
 
   Summary summary() {

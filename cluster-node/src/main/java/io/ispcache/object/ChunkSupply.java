@@ -430,6 +430,11 @@ public final class ChunkSupply {
     return store.meta(address.key());
   }
 
+  /** Whether a drive takes new chunks (false: every drive's file system is short of space). */
+  public boolean filling() {
+    return store.filling();
+  }
+
   /** Whether the chunk is committed on this node (its file complete and renamed). */
   public boolean isCommitted(ObjectMeta meta, long chunk) {
     return store.has(new ChunkId(meta.key(), meta.version(), chunk));

@@ -7,6 +7,7 @@ import io.ispcache.settings.InvalidSettingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,16 +95,59 @@ public final class ChunkStore implements AutoCloseable {
    */
   public static ChunkStore open(StoreSettings settings, long maxObjectLength, Executor blockingIo) throws IOException {
     List<Drive> drives = new ArrayList<>();
+    List<FileStore> fileSystems = new ArrayList<>();
     for (int i = 0; i < settings.drives().size(); i++) {
       DriveSettings d = settings.drives().get(i);
       Path root = prepare("ispcache.store.drives[" + i + "].path", d.path());
-      drives.add(new Drive(i, root, d.maxBytes(), new DriveUsage(blockSize(root))));
+      FileStore fileSystem = Files.getFileStore(root);
+      fileSystems.add(fileSystem);
+      drives.add(new Drive(i, root, d.maxBytes(), new DriveUsage(blockSize(root)), new FileSystemRoom(fileSystem, settings.minFreeSpace())));
     }
     List<Path> real = drives.stream().map(d -> d.root).toList();
     DrivePathRules.checkDisjoint(real);
+    checkCapacity(drives, fileSystems);
     ChunkStore store = new ChunkStore(settings, List.copyOf(drives), blockingIo);
     new StoreScan(store.settings.chunkSize(), maxObjectLength).run(drives, store);
+    for (Drive d : drives) {
+      long free = d.room.free();
+      if (free != Long.MAX_VALUE && free - settings.minFreeSpace() + d.used() < d.maxBytes) {
+        log.warn(
+            "drive {} may hold {}, but its file system has {} free (keeping ispcache.store.min-free-space {} for other users) "
+                + "besides the {} the cache holds there: the cache stops filling it when the file system runs short, before its size",
+            d.root, FileSystemRoom.bytes(d.maxBytes), FileSystemRoom.bytes(free), FileSystemRoom.bytes(settings.minFreeSpace()),
+            FileSystemRoom.bytes(d.used()));
+      }
+    }
     return store;
+  }
+
+  /**
+   * Refuses drive sizes that their file systems cannot hold: one above its file system's capacity,
+   * or drives on one file system whose sizes add up to more than it holds.
+   */
+  private static void checkCapacity(List<Drive> drives, List<FileStore> fileSystems) throws IOException {
+    java.util.Map<FileStore, List<Drive>> shared = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < drives.size(); i++) {
+      Drive d = drives.get(i);
+      long capacity = fileSystems.get(i).getTotalSpace();
+      if (d.maxBytes > capacity) {
+        throw new InvalidSettingException(
+            "ispcache.store.drives[" + d.number + "].size", FileSystemRoom.bytes(d.maxBytes),
+            "is more than the file system holding " + d.root + " can hold (" + FileSystemRoom.bytes(capacity) + ")");
+      }
+      shared.computeIfAbsent(fileSystems.get(i), f -> new ArrayList<>()).add(d);
+    }
+    for (var e : shared.entrySet()) {
+      long sum = e.getValue().stream().mapToLong(d -> d.maxBytes).sum();
+      long capacity = e.getKey().getTotalSpace();
+      if (e.getValue().size() > 1 && sum > capacity) {
+        Drive last = e.getValue().get(e.getValue().size() - 1);
+        throw new InvalidSettingException(
+            "ispcache.store.drives[" + last.number + "].size", FileSystemRoom.bytes(last.maxBytes),
+            "drives " + e.getValue().stream().map(d -> String.valueOf(d.number)).toList() + " share one file system of "
+                + FileSystemRoom.bytes(capacity) + " and their sizes add up to " + FileSystemRoom.bytes(sum));
+      }
+    }
   }
 
   /** The drive's allocation unit as its file system reports it, at least {@link DriveUsage#BLOCK}. */
@@ -591,6 +635,12 @@ public final class ChunkStore implements AutoCloseable {
     };
     for (int d : DrivePlacement.ranked(id, driveSizes)) {
       Drive candidate = drives.get(d);
+      if (!candidate.room.enough()) {
+        full = full != null ? full : new StoreFullException(
+            "the file system of drive " + candidate.root + " has " + FileSystemRoom.bytes(candidate.room.free())
+                + " free, below ispcache.store.min-free-space (" + FileSystemRoom.bytes(candidate.room.floor()) + ")");
+        continue;
+      }
       try {
         synchronized (candidate) {
           victims = candidate.reserve(id.key(), shard, expectedLength, metaBytes, v -> chunks.get(v).length());
@@ -879,6 +929,26 @@ public final class ChunkStore implements AutoCloseable {
 
   public boolean healthy() {
     return drives.stream().allMatch(Drive::writable);
+  }
+
+  /** Whether some drive takes new chunks: false when every drive's file system is short of space. */
+  public boolean filling() {
+    return drives.stream().anyMatch(d -> d.room.enough());
+  }
+
+  /** Why drives take no new chunks (their file systems are short of space), one line per drive; empty when all do. */
+  public List<String> fillingStopped() {
+    List<String> reasons = new ArrayList<>();
+    for (Drive d : drives) {
+      if (!d.room.enough()) {
+        reasons.add("drive " + d.root + " is not filled: its file system has " + FileSystemRoom.bytes(d.room.free())
+            + " free, below ispcache.store.min-free-space (" + FileSystemRoom.bytes(d.room.floor()) + ")");
+      }
+    }
+    if (!reasons.isEmpty() && reasons.size() == drives.size()) {
+      reasons.add("misses are relayed from the origin without being stored until a file system has room again");
+    }
+    return reasons;
   }
 
   /** Aborts fills still running; their temp files are deleted. */

@@ -18,6 +18,8 @@ final class Drive {
   final int number;
   final Path root;
   final long maxBytes;
+  /** The file system's free space against the floor it keeps: below it, no new chunk here. */
+  final FileSystemRoom room;
   private final SegmentedLru<ChunkId> order;
   private long stored;
   private long reserved;
@@ -62,6 +64,11 @@ final class Drive {
   }
 
   Drive(int number, Path root, long maxBytes, DriveUsage usage) {
+    this(number, root, maxBytes, usage, FileSystemRoom.UNCHECKED);
+  }
+
+  Drive(int number, Path root, long maxBytes, DriveUsage usage, FileSystemRoom room) {
+    this.room = room;
     this.number = number;
     this.root = root;
     this.maxBytes = maxBytes;

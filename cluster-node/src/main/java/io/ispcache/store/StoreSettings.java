@@ -9,15 +9,17 @@ import java.util.List;
 
 /** The chunk store's settings, read once from {@code ispcache.store} and validated. */
 public record StoreSettings(
-    List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites, int openFiles) {
+    List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites, int openFiles, long minFreeSpace) {
   static final long MIN_CHUNK = 256 * 1024;
   static final long MAX_CHUNK = 64 * 1024 * 1024;
   /** Chunk files kept open for hits by default ({@code ispcache.store.open-files}). */
   static final int OPEN_FILES = 1024;
   static final int MAX_OPEN_FILES = 65536;
+  /** Free space a drive's file system keeps for its other users by default ({@code ispcache.store.min-free-space}). */
+  static final long MIN_FREE_SPACE = 1L << 30;
 
   public StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites) {
-    this(drives, chunkSize, readBufferSize, memoryBytes, directWrites, OPEN_FILES);
+    this(drives, chunkSize, readBufferSize, memoryBytes, directWrites, OPEN_FILES, MIN_FREE_SPACE);
   }
 
   /** With the default memory for chunks. */
@@ -96,7 +98,11 @@ public record StoreSettings(
     if (openFiles < 0 || openFiles > MAX_OPEN_FILES) {
       throw new InvalidSettingException("ispcache.store.open-files", openFiles, "must be 0 (off) to " + MAX_OPEN_FILES);
     }
-    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory, direct, openFiles);
+    long minFree = c.hasPath("min-free-space") ? bytes(c, "min-free-space") : MIN_FREE_SPACE;
+    if (minFree < 0) {
+      throw new InvalidSettingException("ispcache.store.min-free-space", minFree, "must be 0 or more bytes");
+    }
+    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory, direct, openFiles, minFree);
   }
 
   private static long bytes(Config c, String key) {

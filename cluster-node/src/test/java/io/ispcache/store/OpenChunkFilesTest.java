@@ -26,7 +26,7 @@ class OpenChunkFilesTest extends StoreTestBase {
 
   private ChunkStore open(int openFiles, long driveBytes) throws IOException {
     return ChunkStore.open(
-        new StoreSettings(List.of(drive(dir.resolve("d"), driveBytes)), CHUNK, 1024, 0, true, openFiles), h.io);
+        new StoreSettings(List.of(drive(dir.resolve("d"), driveBytes)), CHUNK, 1024, 0, true, openFiles, StoreSettings.MIN_FREE_SPACE), h.io);
   }
 
   /** Descriptors of this JVM open on files under the test's drive (deleted ones included). */
