@@ -21,9 +21,10 @@ import io.ispcache.content.ContentSettings;
 import io.ispcache.content.server.ContentServer;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.object.ChunkIndex;
-import io.ispcache.object.Invalidations;
 import io.ispcache.object.ChunkSupply;
 import io.ispcache.object.ContentObject;
+import io.ispcache.object.EntityAsks;
+import io.ispcache.object.Invalidations;
 import io.ispcache.origin.OriginClient;
 import io.ispcache.origin.OriginSettings;
 import io.ispcache.peer.PeerClient;
@@ -169,7 +170,8 @@ public final class CacheNode {
                 metrics,
                 peers,
                 selfNode,
-                objectSettings.askTimeout(),
+                EntityAsks.watching(
+                    system, objectSettings.askTimeout(), objectSettings.askTimeoutAnswering(), objectSettings.askTimeoutAfterMemberLoss()),
                 objectSettings.readAheadChunks(),
                 blockingIo,
                 invalidations);

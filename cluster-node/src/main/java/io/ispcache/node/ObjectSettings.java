@@ -6,7 +6,7 @@ import io.ispcache.settings.InvalidSettingException;
 import java.time.Duration;
 
 /** Coordination of fills, read once from {@code ispcache.object}. */
-record ObjectSettings(Duration askTimeout, Duration leaseTimeout, int readAheadChunks) {
+record ObjectSettings(Duration askTimeout, Duration askTimeoutAnswering, Duration askTimeoutAfterMemberLoss, Duration leaseTimeout, int readAheadChunks) {
   static ObjectSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.object");
     int readAhead;
@@ -18,8 +18,18 @@ record ObjectSettings(Duration askTimeout, Duration leaseTimeout, int readAheadC
     if (readAhead < 0 || readAhead > 16) {
       throw new InvalidSettingException("ispcache.object.read-ahead-chunks", readAhead, "must be 0 to 16");
     }
-    return new ObjectSettings(
-        duration(c, "ask-timeout"), duration(c, "lease-timeout"), readAhead);
+    Duration ask = duration(c, "ask-timeout");
+    Duration answering = notAbove(c, "ask-timeout-answering", ask);
+    Duration afterLoss = notAbove(c, "ask-timeout-after-member-loss", ask);
+    return new ObjectSettings(ask, answering, afterLoss, duration(c, "lease-timeout"), readAhead);
+  }
+
+  private static Duration notAbove(Config c, String key, Duration ask) {
+    Duration d = duration(c, key);
+    if (d.compareTo(ask) > 0) {
+      throw new InvalidSettingException("ispcache.object." + key, d, "must not exceed ispcache.object.ask-timeout (" + ask.toMillis() + "ms)");
+    }
+    return d;
   }
 
   private static Duration duration(Config c, String key) {

@@ -51,7 +51,7 @@ public final class ChunkSupply {
   private final PeerClient peers;
   private final NodeMetrics metrics;
   private final ClusterSharding sharding;
-  private final Duration askTimeout;
+  private final EntityAsks asks;
   private final int readAhead;
   private final String selfNode;
   private final Materializer materializer;
@@ -63,7 +63,7 @@ public final class ChunkSupply {
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
       new ConcurrentHashMap<>();
   private final Object beginLock = new Object();
-  /** Objects whose entity just failed to answer: their fills skip it for one ask timeout. */
+  /** Shards whose entity just failed to answer: their fills skip it for one ask timeout. */
   private final SilentEntities silentEntities;
   /** The chunks last filled here from a peer (in progress or committed), newest last; bounded. */
   private final PulledChunks pulled = new PulledChunks(4096);
@@ -79,7 +79,7 @@ public final class ChunkSupply {
       NodeMetrics metrics,
       PeerClient peers,
       String selfNode,
-      Duration askTimeout,
+      EntityAsks asks,
       int readAhead,
       Executor blockingIo,
       akka.actor.typed.ActorRef<Invalidations.Command> invalidations) {
@@ -89,8 +89,8 @@ public final class ChunkSupply {
     this.peers = peers;
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
-    this.askTimeout = askTimeout;
-    this.silentEntities = new SilentEntities(askTimeout);
+    this.asks = asks;
+    this.silentEntities = asks.silent();
     this.readAhead = readAhead;
     this.selfNode = selfNode;
     this.materializer = Materializer.matFromSystem(system);
@@ -270,17 +270,27 @@ public final class ChunkSupply {
       return theirs;
     }
     EntityRef<ContentObject.Command> entity = sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
-    Stages.plain(
-            entity.<ContentObject.Revalidation>ask(
-                reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), notBefore, selfNode, reply),
-                askTimeout.plus(origin.responseTimeout())),
-            dispatcher)
+    long now = System.nanoTime();
+    CompletionStage<ContentObject.Revalidation> asked =
+        silentEntities.silent(address.key(), now)
+            ? CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("its shard did not answer moments ago"))
+            : Stages.plain(
+                entity.<ContentObject.Revalidation>ask(
+                    reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), notBefore, selfNode, reply),
+                    // the entity may wait for another node's origin answer before it answers
+                    asks.timeout(address.key(), now, origin.responseTimeout())),
+                dispatcher);
+    asked
         .handle((answer, error) -> {
           if (error != null) {
             // The entity is unreachable: validating for this node's clients matters more than coalescing.
             log.warn("object entity for {} did not answer; revalidating without it", address.key());
+            if (timedOut(error)) {
+              silentEntities.timedOut(address.key(), System.nanoTime());
+            }
             return askOrigin(entity, address, stale, false);
           }
+          silentEntities.answered(address.key(), System.nanoTime());
           if (answer instanceof ContentObject.Validated v) {
             if (v.meta() == null) {
               // The node that asked failed, or its lease moved on: nothing is known of the origin's
@@ -707,18 +717,21 @@ public final class ChunkSupply {
       ObjectAddress address, ObjectMeta known, long chunk, int peerFailures) {
     EntityRef<ContentObject.Command> entity =
         sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
-    if (silentEntities.silent(address.key(), System.nanoTime())) {
-      // Its last ask timed out moments ago: the next would too, and the reader would wait for it.
+    long now = System.nanoTime();
+    if (silentEntities.silent(address.key(), now)) {
+      // Its shard's last ask timed out moments ago: the next would too, and the reader would wait for it.
       metrics.uncoordinatedFills.increment();
       return fillFromOrigin(entity, address, known, chunk);
     }
     // On the dispatcher: a timed-out ask fails on the scheduler's thread, which must not go on to
     // start fills (when an entity's node crashes, hundreds of asks time out at once).
     return Stages.plain(entity.<ContentObject.Grant>ask(
-            reply -> new ContentObject.Acquire(chunk, selfNode, reply), askTimeout), dispatcher)
+            reply -> new ContentObject.Acquire(chunk, selfNode, reply), asks.timeout(address.key(), now)), dispatcher)
         .thenCompose(
             grant -> {
-              silentEntities.answered(address.key());
+              if (silentEntities.answered(address.key(), System.nanoTime())) {
+                log.info("the entities of shard {} answer again (object {})", silentEntities.shard(address.key()), address.key());
+              }
               if (grant instanceof ContentObject.FromPeer p && peerFailures < PEER_ATTEMPTS) {
                 return fillFromPeer(entity, address, known, chunk, p.node(), peerFailures);
               }
@@ -727,7 +740,7 @@ public final class ChunkSupply {
         .exceptionallyCompose(
             error -> {
               Throwable cause = unwrap(error);
-              if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof akka.pattern.AskTimeoutException) {
+              if (timedOut(cause)) {
                 // The entity is unreachable (its node crashed and is not yet downed, or shards are
                 // moving): serving this client matters more than cluster-wide coalescing.
                 log.warn("object entity for {} did not answer; fetching chunk {} from the origin without it", address.key(), chunk);
@@ -737,6 +750,11 @@ public final class ChunkSupply {
               }
               return CompletableFuture.failedFuture(cause);
             });
+  }
+
+  private static boolean timedOut(Throwable error) {
+    Throwable cause = unwrap(error);
+    return cause instanceof java.util.concurrent.TimeoutException || cause instanceof akka.pattern.AskTimeoutException;
   }
 
   private CompletionStage<ObjectMeta> fillFromPeer(

@@ -35,7 +35,7 @@ class PeerCrashForkedIT {
   static final long MIB = 1024 * 1024;
   /**
    * The longest the client may wait for bytes across the failure. A wait is bounded by the peer's
-   * idle timeout (5 s, a hung peer) plus the object entity's ask timeout (5 s, when the entity
+   * idle timeout (5 s, a hung peer) plus the object entity's ask timeout (1 s when the entity
    * lived on the failed node) plus a new origin fetch's first bytes; the rest is slack for a loaded
    * 2-core machine running three JVMs.
    */
@@ -140,7 +140,7 @@ class PeerCrashForkedIT {
 
   /**
    * A hung peer keeps its connections open and says nothing: B's pulls end by their idle timeout
-   * (5 s) instead of a reset, and the entity, if it lived there, by the ask timeout (5 s).
+   * (5 s) instead of a reset, and the entity, if it lived there, by the ask timeout (1 s).
    */
   @Test
   void aPeerThatHangsMidDownloadCostsTheSurvivorsClientNeitherBytesNorMoreThanABoundedWait() throws Exception {
