@@ -22,7 +22,7 @@ import java.util.StringJoiner;
  * Sending the client's query upstream while keying without it let one {@code GET /obj?token=x}
  * decide the bytes every later {@code GET /obj} gets.
  */
-final class ContentTarget {
+public final class ContentTarget {
   static final String ORIGIN_PARAMETER = "cacheHostOrigin";
   private static final int MAX_PATH = 4096;
 
@@ -37,6 +37,18 @@ final class ContentTarget {
    */
   static ObjectAddress resolve(OriginSettings origins, String target, Optional<String> hostHeader) {
     return resolve(origins, target, hostHeader, false);
+  }
+
+  /**
+   * The object a peer names by {@code host} and {@code pathAndQuery} (an address it resolved from
+   * its client's request), or empty when this node's origins do not serve it.
+   */
+  public static Optional<ObjectAddress> forPeer(OriginSettings origins, String host, String pathAndQuery) {
+    try {
+      return Optional.of(resolve(origins, pathAndQuery, Optional.of(host)));
+    } catch (ContentError e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -18,6 +18,7 @@ import io.ispcache.content.ClientAcl;
 import io.ispcache.content.ContentRoutes;
 import io.ispcache.content.ContentService;
 import io.ispcache.content.ContentSettings;
+import io.ispcache.content.ContentTarget;
 import io.ispcache.content.server.ContentServer;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.object.ChunkIndex;
@@ -25,14 +26,18 @@ import io.ispcache.object.ChunkSupply;
 import io.ispcache.object.ContentObject;
 import io.ispcache.object.EntityAsks;
 import io.ispcache.object.Invalidations;
+import io.ispcache.object.ObjectAddress;
+import io.ispcache.object.PeerDirectory;
 import io.ispcache.origin.OriginClient;
 import io.ispcache.origin.OriginSettings;
+import io.ispcache.peer.HeldChunks;
 import io.ispcache.peer.PeerClient;
 import io.ispcache.peer.PeerNode;
 import io.ispcache.peer.PeerRoutes;
 import io.ispcache.peer.PeerSettings;
 import io.ispcache.peer.PeerTimeouts;
 import io.ispcache.store.ChunkStore;
+import io.ispcache.store.ObjectMeta;
 import io.ispcache.store.StoreSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -136,8 +141,21 @@ public final class CacheNode {
                 .bind(
                     new PeerRoutes(
                             opened,
-                            (key, version, index) ->
-                                supplyRef.thenCompose(s -> s.held(key, version, index)),
+                            new HeldChunks() {
+                              @Override
+                              public CompletionStage<Optional<ObjectMeta>> await(String key, String version, long index) {
+                                return supplyRef.thenCompose(s -> s.held(key, version, index));
+                              }
+
+                              @Override
+                              public CompletionStage<Optional<ObjectMeta>> fill(String key, long index, String host, String pathAndQuery) {
+                                Optional<ObjectAddress> address =
+                                    ContentTarget.forPeer(originSettings, host, pathAndQuery).filter(a -> a.key().equals(key));
+                                return address.isEmpty()
+                                    ? CompletableFuture.completedFuture(Optional.empty())
+                                    : supplyRef.thenCompose(s -> s.fillForPeer(address.get(), index));
+                              }
+                            },
                             metrics,
                             peerSettings.secret())
                         .route())
@@ -172,6 +190,7 @@ public final class CacheNode {
                 selfNode,
                 EntityAsks.watching(
                     system, objectSettings.askTimeout(), objectSettings.askTimeoutAnswering(), objectSettings.askTimeoutAfterMemberLoss()),
+                PeerDirectory.start(system, selfNode),
                 objectSettings.readAheadChunks(),
                 blockingIo,
                 invalidations);

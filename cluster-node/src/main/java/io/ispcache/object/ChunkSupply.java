@@ -52,6 +52,8 @@ public final class ChunkSupply {
   private final NodeMetrics metrics;
   private final ClusterSharding sharding;
   private final EntityAsks asks;
+  /** Who stands in for a lost entity, chunk by chunk. */
+  private final PeerDirectory directory;
   private final int readAhead;
   private final String selfNode;
   private final Materializer materializer;
@@ -80,6 +82,7 @@ public final class ChunkSupply {
       PeerClient peers,
       String selfNode,
       EntityAsks asks,
+      PeerDirectory directory,
       int readAhead,
       Executor blockingIo,
       akka.actor.typed.ActorRef<Invalidations.Command> invalidations) {
@@ -90,6 +93,7 @@ public final class ChunkSupply {
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.asks = asks;
+    this.directory = directory;
     this.silentEntities = asks.silent();
     this.readAhead = readAhead;
     this.selfNode = selfNode;
@@ -639,6 +643,22 @@ public final class ChunkSupply {
    * {@link ChunkStore#read} finds it), with the object's current meta.
    */
   CompletionStage<ObjectMeta> ensure(ObjectAddress address, ObjectMeta known, long chunk) {
+    return ensure(address, known, chunk, false);
+  }
+
+  /**
+   * For the transfer port, as the stand-in coordinator another node chose for a lost entity's
+   * chunk: completes with the meta once the chunk is committed or being filled here, filling it
+   * now if needed (without handing it on to another stand-in), or empty if that failed.
+   */
+  public CompletionStage<Optional<ObjectMeta>> fillForPeer(ObjectAddress address, long chunk) {
+    return ensure(address, store.meta(address.key()).orElse(null), chunk, true)
+        .thenApply(m -> present(new ChunkId(m.key(), m.version(), chunk)) ? Optional.of(m) : Optional.<ObjectMeta>empty())
+        .exceptionally(e -> Optional.empty());
+  }
+
+  /** {@code standIn}: this node was chosen to fill the chunk for the others: it fills it itself. */
+  private CompletionStage<ObjectMeta> ensure(ObjectAddress address, ObjectMeta known, long chunk, boolean standIn) {
     if (known != null && present(new ChunkId(known.key(), known.version(), chunk))) {
       return CompletableFuture.completedFuture(known);
     }
@@ -648,7 +668,7 @@ public final class ChunkSupply {
       if (discovering != null) {
         metrics.coalescedWaits.increment();
         return discovering.thenCompose(
-            m -> m.version().equals(known.version()) ? ensure(address, known, chunk) : CompletableFuture.completedFuture(m));
+            m -> m.version().equals(known.version()) ? ensure(address, known, chunk, standIn) : CompletableFuture.completedFuture(m));
       }
     }
     String slot = address.key() + '\n' + (known == null ? "" : known.version()) + '\n' + chunk;
@@ -683,7 +703,7 @@ public final class ChunkSupply {
       }
     }
     try {
-      start(address, known, chunk)
+      start(address, known, chunk, 0, standIn)
           .whenComplete(
               (m, e) -> {
                 // Leave the slot before waking anyone: a woken client's next request must start
@@ -709,19 +729,19 @@ public final class ChunkSupply {
   /** Peers tried for one chunk before the node goes to the origin itself. */
   private static final int PEER_ATTEMPTS = 2;
 
-  private CompletionStage<ObjectMeta> start(ObjectAddress address, ObjectMeta known, long chunk) {
-    return start(address, known, chunk, 0);
-  }
-
+  /**
+   * @param peerFailures pulls of this chunk from peers that failed so far
+   * @param standIn this node fills the chunk for other nodes that chose it as the lost entity's stand-in
+   */
   private CompletionStage<ObjectMeta> start(
-      ObjectAddress address, ObjectMeta known, long chunk, int peerFailures) {
+      ObjectAddress address, ObjectMeta known, long chunk, int peerFailures, boolean standIn) {
     EntityRef<ContentObject.Command> entity =
         sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
     long now = System.nanoTime();
-    if (silentEntities.silent(address.key(), now)) {
-      // Its shard's last ask timed out moments ago: the next would too, and the reader would wait for it.
-      metrics.uncoordinatedFills.increment();
-      return fillFromOrigin(entity, address, known, chunk);
+    if (standIn || silentEntities.silent(address.key(), now)) {
+      // Its shard's last ask (here, or on the node that chose this one as stand-in) timed out
+      // moments ago: the next would too, and the reader would wait for it.
+      return withoutEntity(entity, address, known, chunk, peerFailures > 0 || standIn);
     }
     // On the dispatcher: a timed-out ask fails on the scheduler's thread, which must not go on to
     // start fills (when an entity's node crashes, hundreds of asks time out at once).
@@ -733,7 +753,7 @@ public final class ChunkSupply {
                 log.info("the entities of shard {} answer again (object {})", silentEntities.shard(address.key()), address.key());
               }
               if (grant instanceof ContentObject.FromPeer p && peerFailures < PEER_ATTEMPTS) {
-                return fillFromPeer(entity, address, known, chunk, p.node(), peerFailures);
+                return fillFromPeer(entity, address, known, chunk, p.node(), peerFailures, false);
               }
               return fillFromOrigin(entity, address, known, chunk);
             })
@@ -743,13 +763,35 @@ public final class ChunkSupply {
               if (timedOut(cause)) {
                 // The entity is unreachable (its node crashed and is not yet downed, or shards are
                 // moving): serving this client matters more than cluster-wide coalescing.
-                log.warn("object entity for {} did not answer; fetching chunk {} from the origin without it", address.key(), chunk);
+                log.warn("object entity for {} did not answer; filling chunk {} without it", address.key(), chunk);
                 silentEntities.timedOut(address.key(), System.nanoTime());
-                metrics.uncoordinatedFills.increment();
-                return fillFromOrigin(entity, address, known, chunk);
+                return withoutEntity(entity, address, known, chunk, peerFailures > 0 || standIn);
               }
               return CompletableFuture.failedFuture(cause);
             });
+  }
+
+  /**
+   * A chunk whose entity is lost: filled by the reachable node the directory names for it (every
+   * node names the same one, so the cluster fetches it from the origin about once), pulled from
+   * there unless that is this node; from the origin by this node when {@code ownFill} (it is the
+   * stand-in, or a pull already failed) or when the pull fails.
+   */
+  private CompletionStage<ObjectMeta> withoutEntity(
+      EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta known, long chunk, boolean ownFill) {
+    return withoutEntity(entity, address, known, chunk, ownFill, 0);
+  }
+
+  private CompletionStage<ObjectMeta> withoutEntity(
+      EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta known, long chunk, boolean ownFill, int standInFailures) {
+    if (standInFailures == 0) {
+      metrics.uncoordinatedFills.increment();
+    }
+    String standIn = ownFill ? selfNode : directory.standIn(address.key(), chunk);
+    if (standIn.equals(selfNode)) {
+      return fillFromOrigin(entity, address, known, chunk);
+    }
+    return fillFromPeer(entity, address, known, chunk, standIn, standInFailures, true);
   }
 
   private static boolean timedOut(Throwable error) {
@@ -763,12 +805,15 @@ public final class ChunkSupply {
       ObjectMeta known,
       long chunk,
       String peerId,
-      int peerFailures) {
+      int peerFailures,
+      boolean standIn) {
     long started = System.nanoTime();
     metrics.peerFetches.increment();
     PeerNode peer = PeerNode.parse(peerId);
-    return peers
-        .fetch(peer, address.key(), chunk, known == null ? null : known.version())
+    String version = known == null ? null : known.version();
+    return (standIn
+            ? peers.fetch(peer, address.key(), chunk, version, address.host(), address.pathAndQuery())
+            : peers.fetch(peer, address.key(), chunk, version))
         .handleAsync(
             (pulled, error) -> {
               if (error == null) {
@@ -792,8 +837,14 @@ public final class ChunkSupply {
               // The peer is gone, evicted the chunk or holds another version: ask again.
               metrics.peerFetchFailures.increment();
               log.info("chunk {} of {} not available from peer {}: {}", chunk, address.key(), peerId, unwrap(error).getMessage());
+              if (standIn) {
+                // The stand-in is gone too (dead before the cluster noticed) or could not fill it:
+                // another is chosen without it, once; then this node fills it itself.
+                directory.failed(peerId);
+                return withoutEntity(entity, address, known, chunk, peerFailures + 1 >= PEER_ATTEMPTS, peerFailures + 1);
+              }
               entity.tell(new ContentObject.PeerFailed(chunk, peerId));
-              return start(address, known, chunk, peerFailures + 1);
+              return start(address, known, chunk, peerFailures + 1, false);
             },
             blockingIo)
         .thenCompose(stage -> stage);

@@ -73,9 +73,18 @@ public final class PeerClient {
    * response timeout; the body fails when it stalls for the idle timeout.
    */
   public CompletionStage<PeerChunk> fetch(PeerNode peer, String key, long index, String version) {
+    return fetch(peer, key, index, version, null, null);
+  }
+
+  /**
+   * As {@link #fetch(PeerNode, String, long, String)} from a stand-in coordinator: a peer that does
+   * not have the chunk fills it from the object at {@code pathAndQuery} of {@code host}.
+   */
+  public CompletionStage<PeerChunk> fetch(PeerNode peer, String key, long index, String version, String host, String pathAndQuery) {
+    String query = (version == null ? "" : "&version=" + version)
+        + (host == null ? "" : "&" + PeerProtocol.FILL_FOR + "=" + PeerProtocol.encode(host + "\n" + pathAndQuery));
     String uri =
-        "http://" + peer.host() + ":" + peer.port() + PeerProtocol.path(key, index)
-            + (version == null ? "" : "?version=" + version);
+        "http://" + peer.host() + ":" + peer.port() + PeerProtocol.path(key, index) + (query.isEmpty() ? "" : "?" + query.substring(1));
     HttpRequest request = HttpRequest.GET(uri);
     if (!secret.isNone()) {
       request = request.addHeader(RawHeader.create(PeerProtocol.SECRET, secret.value()));

@@ -15,6 +15,13 @@ final class PeerProtocol {
   /** When the origin last confirmed the revision, and its age then: {@code <epoch ms> <age ms>}. */
   static final String VALIDATED = "X-Ispcache-Object-Validated";
 
+  /**
+   * Query parameter of a pull from a stand-in coordinator ({@code io.ispcache.object.PeerDirectory}):
+   * {@code <host>\n<path and query>} in URL-safe base64, the object's address. A node that neither
+   * holds nor fills the chunk then fills it (from the origin) and sends it as it arrives.
+   */
+  static final String FILL_FOR = "fill-for";
+
   /** The cluster's shared secret ({@link PeerSecret}), on every request a node sends a peer. */
   static final String SECRET = "X-Ispcache-Peer-Secret";
 

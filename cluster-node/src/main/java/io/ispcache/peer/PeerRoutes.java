@@ -65,10 +65,11 @@ public final class PeerRoutes {
                     path(
                         segment("objects").slash(segment()).slash("chunks").slash(longSegment()),
                         (key, index) ->
-                            parameterOptional("version", version -> completeWithFuture(chunk(key, index, version))))));
+                            parameterOptional("version", version ->
+                                parameterOptional(PeerProtocol.FILL_FOR, fillFor -> completeWithFuture(chunk(key, index, version, fillFor)))))));
   }
 
-  CompletionStage<HttpResponse> chunk(String encodedKey, long index, Optional<String> version) {
+  CompletionStage<HttpResponse> chunk(String encodedKey, long index, Optional<String> version, Optional<String> fillFor) {
     String key;
     try {
       key = PeerProtocol.decode(encodedKey);
@@ -78,7 +79,22 @@ public final class PeerRoutes {
     if (index < 0) {
       return done(ErrorResponses.of(400, "bad_index", "chunk index must not be negative"));
     }
+    String[] address = null;
+    if (fillFor.isPresent()) {
+      try {
+        address = PeerProtocol.decode(fillFor.get()).split("\n", 2);
+      } catch (IllegalArgumentException e) {
+        address = new String[0];
+      }
+      if (address.length != 2 || !address[1].startsWith("/")) {
+        return done(ErrorResponses.of(400, "bad_address", "fill-for must be <host>\\n<path> in URL-safe base64"));
+      }
+    }
+    String[] fillAddress = address;
     return held.await(key, version.orElse(null), index)
+        .thenCompose(meta -> meta.isPresent() || fillAddress == null
+            ? CompletableFuture.completedFuture(meta)
+            : held.fill(key, index, fillAddress[0], fillAddress[1]).thenApply(m -> m.filter(f -> version.isEmpty() || f.version().equals(version.get()))))
         .thenApply(meta -> meta.map(m -> respond(key, index, m)).orElseGet(() -> notHeld(index)))
         .exceptionally(e -> notHeld(index));
   }

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 16, item 2: three nodes, a herd of clients on two of them downloading one object, and the
  * node that hosts the object's entity (which coordinates its fills) killed with SIGKILL mid-way.
  * The survivors stop waiting on the lost entity: their clients get every byte and never wait long
- * for the next ones, while the lost node is found unreachable, downed, removed and its shards move.
+ * for the next ones, while the lost node is found unreachable, downed, removed and its shards move;
+ * meanwhile each chunk is filled by one stand-in survivor and pulled by the other, so the origin
+ * still sends the object about once.
  */
 class EntityCrashForkedIT {
   static final String HOST = "origin.example.net";
@@ -167,8 +169,10 @@ class EntityCrashForkedIT {
       System.out.printf("entity crash: the herd ended %d s after the kill; longest wait for bytes %d ms; origin bytes %.3fx the object;%s%n",
           seconds, longest, originRatio, figures);
       assertTrue(longest < GAP_BOUND.toMillis(), "a client waited " + longest + " ms for bytes\n" + nodes.get(survivors.get(0)).logTail());
-      assertTrue(originRatio <= survivors.size() + 0.05,
-          "each survivor filled the object at most once from the origin: " + originRatio + "x");
+      // The target is 1.05x (measured 1.000-1.063x): chunks in flight when the entity is lost or
+      // when its shard moves back may be filled twice; the bound leaves room for a loaded machine.
+      assertTrue(originRatio <= 1.10,
+          "the survivors fill each chunk once between them while the entity is lost (a stand-in per chunk): " + originRatio + "x");
     } finally {
       clients.shutdownNow();
     }

@@ -91,4 +91,46 @@ class PeerMembersOnlyTest {
     assertEquals(200, member.statusCode());
     assertArrayEquals(Arrays.copyOf(expected, CHUNK), member.body());
   }
+
+  static String b64(String s) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static HttpResponse<byte[]> pull(String key, long index, String fillFor) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + second.node().peerPort() + "/objects/" + b64(key) + "/chunks/" + index
+        + (fillFor == null ? "" : "?fill-for=" + fillFor));
+    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).header("X-Ispcache-Peer-Secret", SECRET).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /**
+   * A node chosen as the stand-in for a lost entity's chunk fills a chunk it does not hold when
+   * asked with the object's address (and only an address of that key); without one it says it
+   * does not hold it, and a malformed one is refused.
+   */
+  @Test
+  void aStandInFillsWhatItIsAskedForWithTheObjectsAddress() throws Exception {
+    String path = "/peer/stand-in.bin";
+    String key = "test" + path;
+    int length = 2 * CHUNK;
+    origin.put(path, length, 78, "application/octet-stream", "\"s1\"", null);
+    byte[] expected = ClusterFillTest.expected(78, length);
+
+    HttpResponse<byte[]> notHeld = pull(key, 1, null);
+    assertEquals(404, notHeld.statusCode(), "without an address: not held, nothing fetched");
+    HttpResponse<byte[]> otherKey = pull(key, 1, b64(InProcessNode.ORIGIN_HOST + "\n/peer/another.bin"));
+    assertEquals(404, otherKey.statusCode(), "an address of another key is not filled under this one");
+    assertEquals(0, origin.requestCount(path));
+    for (String bad : Arrays.asList("not*base64", b64("no-newline"), b64(InProcessNode.ORIGIN_HOST + "\nrelative/path"))) {
+      HttpResponse<byte[]> r = pull(key, 1, bad);
+      assertEquals(400, r.statusCode(), bad);
+      assertEquals("bad_address", new ObjectMapper().readTree(r.body()).get("error").asText());
+    }
+
+    HttpResponse<byte[]> filled = pull(key, 1, b64(InProcessNode.ORIGIN_HOST + "\n" + path));
+    assertEquals(200, filled.statusCode(), new String(filled.body(), StandardCharsets.UTF_8));
+    assertArrayEquals(Arrays.copyOfRange(expected, CHUNK, length), filled.body());
+    assertEquals(CHUNK, origin.bytesSent(path), "the stand-in fetched that one chunk");
+    assertEquals(200, pull(key, 1, null).statusCode(), "and holds it now");
+  }
 }
