@@ -18,7 +18,8 @@ public record AdminSettings(
     int contentPort,
     long maxBodyBytes,
     Duration heartbeatSaveInterval,
-    Duration firstTableWait) {
+    Duration firstTableWait,
+    Duration memberAskTimeout) {
 
   public static AdminSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.admin");
@@ -42,7 +43,8 @@ public record AdminSettings(
         port(c, "steer-content-port"),
         c.getBytes("max-body-size"),
         duration(c, "heartbeat-save-interval"),
-        duration(c, "first-table-wait"));
+        duration(c, "first-table-wait"),
+        duration(c, "member-ask-timeout"));
   }
 
   private static int port(Config c, String key) {

@@ -119,6 +119,12 @@ public final class CacheNode {
                 });
       }
       NodeStatus status = new NodeStatus(system, metrics, store);
+      // Every member answers the admin API's membership view for itself (admin processes ask); its
+      // shard region's figures must come within half of the admin's wait to be in the answer.
+      system.systemActorOf(
+          MemberHealthAnswerer.create(status, cacheRole, config.getDuration("ispcache.admin.member-ask-timeout").dividedBy(2)),
+          "member-health",
+          akka.actor.typed.Props.empty());
       Http http = Http.get(system);
       // The health port answers through a leave's drain (503, with the downloads in flight) so that
       // load balancers and monitoring see the node leaving rather than a port that vanished.
