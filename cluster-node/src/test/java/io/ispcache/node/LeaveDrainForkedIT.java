@@ -201,6 +201,18 @@ class LeaveDrainForkedIT {
     }
   }
 
+  boolean adminAnswers() {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + adminA + "/api/v1/cluster/members").toURL().openConnection();
+      c.setRequestProperty("Authorization", "Bearer " + OP);
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(5000);
+      return c.getResponseCode() == 200;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
   static boolean refusesConnections(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
@@ -266,6 +278,8 @@ class LeaveDrainForkedIT {
   @Test
   void afterTheDrainTimeAnAdminApiLeaveCutsTheDownloadAtAChunkBoundaryAndTheNodeExits() throws Exception {
     startTwoNodes("admin-leave", "3s");
+    // A's admin API binds once the registry's first routing table is there, after /health.
+    awaitUntil(() -> adminAnswers(), Duration.ofSeconds(60), "A's admin API never answered");
     String path = "/leave/cut.bin";
     long length = 38 * MIB;
     origin.put(path, length, 1604, "application/octet-stream", "\"cut\"", null);

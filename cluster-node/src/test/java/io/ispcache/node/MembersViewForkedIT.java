@@ -118,8 +118,8 @@ class MembersViewForkedIT {
   JsonNode membersQuietly() {
     try {
       return members();
-    } catch (IOException e) {
-      return null;
+    } catch (IOException | AssertionError notYet) {
+      return null; // the admin API not bound yet, or not answering 200 yet
     }
   }
 
