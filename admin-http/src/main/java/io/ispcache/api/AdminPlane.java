@@ -92,7 +92,7 @@ public final class AdminPlane {
     return synced.thenCombine(routed, (sync, ignored) -> sync).thenCompose(sync -> listening
         .bind(concat(new PortalRoutes().route(),
             new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, sync, routing,
-                new ClusterOperations(system), purgeTargets, purgeFeed).route())))
+                new ClusterOperations(system, settings.memberAskTimeout()), purgeTargets, purgeFeed).route())))
         .thenApply(
             b -> {
               log.info("admin API and portal listening on {}://{}", scheme, b.localAddress());
@@ -120,6 +120,7 @@ public final class AdminPlane {
       log.warn("no ispcache.admin.operator-key configured: generated one in {}", s.operatorKeyFile());
     }
     return new AdminSettings(
-        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(), s.heartbeatSaveInterval(), s.firstTableWait(), s.https());
+        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(), s.heartbeatSaveInterval(), s.firstTableWait(),
+        s.memberAskTimeout(), s.https());
   }
 }

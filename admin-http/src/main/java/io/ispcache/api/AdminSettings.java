@@ -24,6 +24,7 @@ public record AdminSettings(
     long maxBodyBytes,
     Duration heartbeatSaveInterval,
     Duration firstTableWait,
+    Duration memberAskTimeout,
     Optional<SSLContext> https) {
 
   public static AdminSettings fromConfig(Config root) {
@@ -49,6 +50,7 @@ public record AdminSettings(
         c.getBytes("max-body-size"),
         duration(c, "heartbeat-save-interval"),
         duration(c, "first-table-wait"),
+        duration(c, "member-ask-timeout"),
         https(c, iface));
   }
 

@@ -340,9 +340,15 @@ class AdminApiTest {
   void operatorsListClusterMembersAndBadMemberAddressesAreRefused() throws Exception {
     var members = h.call("GET", "/api/v1/cluster/members", OP, null);
     assertEquals(200, members.status());
-    assertEquals("Up", members.body().get(0).get("status").asText());
-    assertEquals("admin", members.body().get(0).get("roles").get(0).asText());
-    assertTrue(members.body().get(0).get("reachable").asBoolean());
+    var self = members.body().get("members").get(0);
+    assertEquals("Up", self.get("status").asText());
+    assertEquals("admin", self.get("roles").get(0).asText());
+    assertTrue(self.get("reachable").asBoolean());
+    // This admin plane runs without a cache node's process around it: no member answers for
+    // itself here, so its figures are unknown (null, not -1) and the answer says it is partial.
+    assertTrue(members.body().get("partial").asBoolean());
+    assertTrue(self.get("shards").isNull());
+    assertTrue(self.get("healthy").isNull());
     assertProblem(h.call("POST", "/api/v1/cluster/members/leave", OP, "{\"address\":\"not an address\"}"), 400, "address");
     assertProblem(h.call("POST", "/api/v1/cluster/members/down", OP, "{\"address\":\"akka://admin-test@127.0.0.1:1\"}"), 404, null);
     Tenant t = tenant();

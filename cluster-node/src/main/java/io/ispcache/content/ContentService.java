@@ -56,6 +56,8 @@ public final class ContentService {
   private final ChunkSupply supply;
   private final NodeMetrics metrics;
   private final InFlight inFlight = new InFlight();
+  /** A leave's drain time is over: streamed bodies end at their next chunk boundary. */
+  private volatile boolean cutting;
 
   private final ClientAcl acl;
   private final FreshnessSettings freshness;
@@ -78,6 +80,14 @@ public final class ContentService {
   /** Response bodies being streamed right now; a graceful leave waits for them. */
   public InFlight inFlight() {
     return inFlight;
+  }
+
+  /**
+   * The end of a leave's drain time: bodies streamed through Akka (multipart ranges) end after the
+   * chunk they are sending (the content server cuts its own responses: see ContentServer).
+   */
+  public void cutAtChunkBoundaries() {
+    cutting = true;
   }
 
   public CompletionStage<Answer> serve(HttpRequest request) {
@@ -602,6 +612,7 @@ public final class ContentService {
     ChunkMath.Slices slices = ChunkMath.slices(range, supply.chunkSize());
     long lastWanted = slices.lastChunk();
     return Source.fromIterator(slices::iterator)
+        .takeWhile(s -> !cutting)
         .flatMapConcat(
             s -> supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted))
         .watchTermination(

@@ -9,6 +9,8 @@ import io.ispcache.settings.InvalidSettingException;
  *
  * @param maxConnectionsPerClient connections one client (an IPv4 address, an IPv6 /64) may hold at
  *     once; 0: no limit
+ * @param drainTime how long a leaving node lets downloads in flight go on before it cuts them at a
+ *     chunk boundary; 0: cut at once
  */
 public record ContentSettings(
     String iface,
@@ -19,7 +21,11 @@ public record ContentSettings(
     java.time.Duration requestTimeout,
     int maxConnections,
     long maxRequestBody,
-    int maxConnectionsPerClient) {
+    int maxConnectionsPerClient,
+    java.time.Duration drainTime) {
+
+  /** The longest drain-time: a leave that takes longer than a day is an outage, not a drain. */
+  static final java.time.Duration MAX_DRAIN_TIME = java.time.Duration.ofHours(24);
 
   public static ContentSettings fromConfig(Config root) {
     Config c = root.getConfig("ispcache.content");
@@ -60,7 +66,23 @@ public record ContentSettings(
       throw new InvalidSettingException("ispcache.content.max-request-body", maxRequestBody, "must be 0 to 1GiB");
     }
     return new ContentSettings(
-        iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections, maxRequestBody, maxConnectionsPerClient(c));
+        iface, port, maxRanges, c.getBoolean("client-acl"), idle, request, maxConnections, maxRequestBody, maxConnectionsPerClient(c),
+        drainTime(c));
+  }
+
+  /** 0s (cut at once) to {@link #MAX_DRAIN_TIME}. */
+  private static java.time.Duration drainTime(Config c) {
+    String setting = "ispcache.content.drain-time";
+    java.time.Duration d;
+    try {
+      d = c.getDuration("drain-time");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException(setting, c.hasPath("drain-time") ? c.getValue("drain-time").unwrapped() : null, "must be a duration such as 10m");
+    }
+    if (d.isNegative() || d.compareTo(MAX_DRAIN_TIME) > 0) {
+      throw new InvalidSettingException(setting, c.getValue("drain-time").unwrapped(), "must be 0s to 24h");
+    }
+    return d;
   }
 
   /** A whole number 1 to 1000000, or off (0). */

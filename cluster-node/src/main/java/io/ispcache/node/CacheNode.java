@@ -87,7 +87,7 @@ public final class CacheNode {
     Optional<AgentSettings> agentSettings = AgentSettings.fromConfig(config);
     PurgeSettings purgeSettings = PurgeSettings.fromConfig(config);
 
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ispcache", config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ispcache", withDrainPhase(config, contentSettings));
     try {
       Cluster cluster = Cluster.get(system);
       if (config.getStringList("akka.cluster.seed-nodes").isEmpty()
@@ -125,11 +125,27 @@ public final class CacheNode {
                 });
       }
       NodeStatus status = new NodeStatus(system, metrics, store);
+      // Every member answers the admin API's membership view for itself (admin processes ask); its
+      // shard region's figures must come within half of the admin's wait to be in the answer.
+      system.systemActorOf(
+          MemberHealthAnswerer.create(status, cacheRole, config.getDuration("ispcache.admin.member-ask-timeout").dividedBy(2)),
+          "member-health",
+          akka.actor.typed.Props.empty());
       Http http = Http.get(system);
+      // The health port answers through a leave's drain (503, with the downloads in flight) so that
+      // load balancers and monitoring see the node leaving rather than a port that vanished.
       CompletionStage<ServerBinding> healthBinding =
           http.newServerAt(healthSettings.iface(), healthSettings.port())
               .bind(new HealthRoutes(status).route())
-              .thenApply(b -> b.addToCoordinatedShutdown(Duration.ofSeconds(10), system));
+              .thenApply(
+                  b -> {
+                    CoordinatedShutdown.get(system)
+                        .addTask(
+                            CoordinatedShutdown.PhaseServiceStop(),
+                            "stop-health",
+                            () -> b.terminate(Duration.ofSeconds(5)).thenApply(t -> akka.Done.getInstance()));
+                    return b;
+                  });
       CompletionStage<Optional<ContentServer>> contentBinding;
       final Optional<ServerBinding> peer;
       if (cacheRole) {
@@ -249,7 +265,7 @@ public final class CacheNode {
             });
         status.contentServing.set(true);
         log.info("content server listening on {}, peer transfer on {}", server.localAddress(), peerBinding.localAddress());
-        drainOnLeave(system, server, service, status);
+        drainOnLeave(system, server, service, supply, status, contentSettings.drainTime());
         contentBinding = CompletableFuture.completedFuture(Optional.of(server));
       } else {
         contentBinding = CompletableFuture.completedFuture(Optional.empty());
@@ -301,23 +317,76 @@ public final class CacheNode {
   }
 
   /**
-   * A graceful leave: stop accepting connections, let every download in flight finish (up to the
-   * service-requests-done phase timeout), then close what is left.
+   * How long responses cut at their next chunk boundary (a leave's drain time is over) have to get
+   * there before their connections are closed wherever they are: a 2 MiB chunk at 1 Mbit/s.
    */
-  private static void drainOnLeave(ActorSystem<?> system, ContentServer server, ContentService service, NodeStatus status) {
+  static final Duration CUT_GRACE = Duration.ofSeconds(20);
+
+  /**
+   * The coordinated shutdown phase that drains downloads lasts as long as the drain time says,
+   * plus the cut and a margin, whatever the Akka default: {@code ispcache.content.drain-time} is the
+   * operator's one setting for it.
+   */
+  static Config withDrainPhase(Config config, ContentSettings content) {
+    Duration phase = content.drainTime().plus(CUT_GRACE).plusSeconds(10);
+    return com.typesafe.config.ConfigFactory.parseString(
+            "akka.coordinated-shutdown.phases.service-requests-done.timeout = " + phase.toMillis() + "ms")
+        .withFallback(config);
+  }
+
+  /**
+   * A graceful leave (SIGTERM, or the cluster's leave: both run coordinated shutdown, whose
+   * service phases come before the shard region hands its shards off and the member leaves):
+   * new connections are refused and /health answers 503 at once, requests on connections kept
+   * open are answered 503 with Retry-After, nothing is read ahead any more, and the downloads in
+   * flight go on for up to {@code drainTime}; then they are cut at their next chunk boundary and
+   * the node leaves.
+   */
+  private static void drainOnLeave(
+      ActorSystem<?> system, ContentServer server, ContentService service, ChunkSupply supply, NodeStatus status, Duration drainTime) {
     CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+    cs.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "leave-content",
+        () -> {
+          supply.leave();
+          status.leaving.set(() -> service.inFlight().count());
+          status.contentServing.set(false);
+          return CompletableFuture.completedFuture(akka.Done.getInstance());
+        });
     cs.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),
         "unbind-content",
         () -> {
-          status.contentServing.set(false);
-          log.info("leaving: content port closed, {} downloads in flight", service.inFlight().count());
-          return server.unbind().thenApply(d -> akka.Done.getInstance());
+          log.info(
+              "leaving: content port closed, {} downloads in flight may go on for up to {} s (ispcache.content.drain-time)",
+              service.inFlight().count(), drainTime.toSeconds());
+          return server.unbind().thenApply(d -> {
+            server.closeIdle();
+            return akka.Done.getInstance();
+          });
         });
     cs.addTask(
         CoordinatedShutdown.PhaseServiceRequestsDone(),
         "drain-content",
-        () -> service.inFlight().drained().thenCompose(d -> server.terminate(Duration.ofSeconds(10))).thenApply(t -> akka.Done.getInstance()));
+        () -> {
+          CompletableFuture<Boolean> drained = service.inFlight().drained().thenApply(d -> true).toCompletableFuture()
+              .completeOnTimeout(false, drainTime.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          return drained.thenCompose(
+                  all -> {
+                    if (!all) {
+                      log.warn(
+                          "leaving: drain time ({} s) over, cutting {} downloads at their next chunk boundary",
+                          drainTime.toSeconds(), service.inFlight().count());
+                      service.cutAtChunkBoundaries();
+                      server.cutAtPartBoundaries();
+                    } else {
+                      log.info("leaving: every download in flight finished");
+                    }
+                    return server.terminate(all ? Duration.ofSeconds(5) : CUT_GRACE);
+                  })
+              .thenApply(t -> akka.Done.getInstance());
+        });
   }
 
   private static NodeFigures figures(NodeStatus status) {

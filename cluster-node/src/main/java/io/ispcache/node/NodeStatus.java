@@ -47,6 +47,9 @@ final class NodeStatus {
   private final NodeMetrics metrics;
   private final Optional<ChunkStore> store;
   final AtomicBoolean contentServing = new AtomicBoolean();
+  /** Downloads still in flight while the node leaves; null until a leave begins. */
+  final java.util.concurrent.atomic.AtomicReference<java.util.function.IntSupplier> leaving =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   NodeStatus(ActorSystem<?> system, NodeMetrics metrics, Optional<ChunkStore> store) {
     this.cluster = Cluster.get(system);
@@ -68,11 +71,16 @@ final class NodeStatus {
     if (member != MemberStatus.up()) {
       problems.add("cluster member is " + member + ", not Up");
     }
+    java.util.function.IntSupplier draining = leaving.get();
+    if (draining != null) {
+      // Said first: load balancers and steering read it as "send nobody here any more".
+      problems.add(0, "leaving the cluster: new requests are refused, " + draining.getAsInt() + " downloads in flight finish");
+    }
     List<Drive> drives = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     if (store.isPresent()) {
       warnings.addAll(store.get().fillingStopped());
-      if (!contentServing.get()) {
+      if (!contentServing.get() && draining == null) {
         problems.add("content port is not bound");
       }
       if (!store.get().healthy()) {

@@ -73,6 +73,8 @@ public final class ChunkSupply {
   /** Small non-content answers (redirects, 404s) kept while their origin says they are fresh. */
   private final StoredAnswers answers = new StoredAnswers(16L << 20, 10_000);
   private final akka.actor.typed.ActorRef<Invalidations.Command> invalidations;
+  /** This node is leaving the cluster: no read-ahead, and fills go to the origin without the entity. */
+  private volatile boolean leaving;
 
   public ChunkSupply(
       ActorSystem<?> system,
@@ -103,6 +105,18 @@ public final class ChunkSupply {
     // An evicted chunk's entity must stop handing this node out as its holder.
     store.onEvicted(
         id -> sharding.entityRefFor(ContentObject.TYPE_KEY, id.key()).tell(new ContentObject.Dropped(id.index(), id.version(), selfNode)));
+  }
+
+  /**
+   * The node is leaving: from now on nothing is fetched ahead of a reader (a download the drain
+   * time cuts would throw it away), and the chunks its remaining downloads reach are fetched from
+   * the origin without asking their entities. The shards move away as the leave goes on (an
+   * exiting member's region is not taken back by a coordinator that moved), so an ask could wait
+   * its whole timeout; and a node on its way out must not be named as a holder of new chunks.
+   * Chunks already stored or being filled here are still served from here.
+   */
+  public void leave() {
+    leaving = true;
   }
 
   /** The objects this node's responses read, which read-ahead runs for. */
@@ -614,7 +628,7 @@ public final class ChunkSupply {
    */
   private void prefetch(ObjectAddress address, ObjectMeta meta, long chunk) {
     ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
-    if (!interest.wanted(meta.key()) || store.has(id) || store.fillInProgress(id).isPresent()) {
+    if (leaving || !interest.wanted(meta.key()) || store.has(id) || store.fillInProgress(id).isPresent()) {
       return;
     }
     ensure(address, meta, chunk)
@@ -735,6 +749,10 @@ public final class ChunkSupply {
    */
   private CompletionStage<ObjectMeta> start(
       ObjectAddress address, ObjectMeta known, long chunk, int peerFailures, boolean standIn) {
+    if (leaving) {
+      metrics.uncoordinatedFills.increment();
+      return fillFromOrigin(null, address, known, chunk);
+    }
     EntityRef<ContentObject.Command> entity =
         sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
     long now = System.nanoTime();
@@ -959,7 +977,9 @@ public final class ChunkSupply {
           }
           if (e == null) {
             metrics.fillLatency.record(System.nanoTime() - started);
-            entity.tell(new ContentObject.Filled(chunk, version, selfNode));
+            if (entity != null) {
+              entity.tell(new ContentObject.Filled(chunk, version, selfNode));
+            }
           } else if (unwrap(e) instanceof ReadAheadAbandonedException) {
             release(entity, chunk); // no failure: nobody waits for it any more
           } else if (peer != null) {
@@ -1029,7 +1049,11 @@ public final class ChunkSupply {
     bytes.body().runWith(Sink.cancelled(), materializer);
   }
 
+  /** Gives the entity back a grant; {@code entity} null: a leaving node's fill, granted by nobody. */
   private void release(EntityRef<ContentObject.Command> entity, long chunk) {
+    if (entity == null) {
+      return;
+    }
     entity.tell(new ContentObject.Released(chunk, selfNode));
   }
 

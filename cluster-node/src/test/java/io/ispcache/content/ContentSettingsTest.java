@@ -50,4 +50,24 @@ class ContentSettingsTest {
       assertTrue(e.getMessage().contains("must be a whole number, or off"), bad + ": " + e.getMessage());
     }
   }
+
+  @Test
+  void theDrainTimeIsTenMinutesByDefaultAndMayBeSetDownToZero() {
+    assertEquals(java.time.Duration.ofMinutes(10), with("").drainTime());
+    assertEquals(java.time.Duration.ofSeconds(3), with("drain-time = 3s").drainTime());
+    assertEquals(java.time.Duration.ZERO, with("drain-time = 0s").drainTime(), "0: cut at once, at a chunk boundary");
+    assertEquals(java.time.Duration.ofHours(24), with("drain-time = 24h").drainTime());
+  }
+
+  @Test
+  void aDrainTimeThatIsNotADurationOrIsNegativeOrAboveADayIsRefused() {
+    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> with("drain-time = forever"));
+    assertEquals("ispcache.content.drain-time", e.setting());
+    assertTrue(e.getMessage().contains("must be a duration"), e.getMessage());
+    for (String bad : new String[] {"-1s", "25h"}) {
+      InvalidSettingException out = assertThrows(InvalidSettingException.class, () -> with("drain-time = " + bad));
+      assertEquals("ispcache.content.drain-time", out.setting());
+      assertTrue(out.getMessage().contains("must be 0s to 24h"), bad + ": " + out.getMessage());
+    }
+  }
 }

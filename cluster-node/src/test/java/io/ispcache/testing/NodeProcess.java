@@ -115,6 +115,19 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** SIGCONT: a node stopped by {@link #freeze()} runs on. */
+  public void thaw() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -CONT " + process.pid() + " failed");
+    }
+  }
+
+  /** SIGTERM, without waiting: the node leaves its cluster gracefully (see {@link #awaitExit}). */
+  public void sigterm() {
+    process.destroy();
+  }
+
   /** SIGTERM, then the exit code (within {@code deadline}). */
   public int terminate(Duration deadline) throws InterruptedException {
     process.destroy();

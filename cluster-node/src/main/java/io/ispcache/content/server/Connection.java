@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * Requests pipelined behind the current one wait in the read buffer. Runs only on its loop.
  */
 final class Connection implements EventLoop.Ready {
+  /** Retry-After of the 503 a leaving node answers: by then steering sends the client elsewhere. */
+  static final int LEAVING_RETRY_AFTER_SECONDS = 60;
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   private static final int DONE = 0;
   private static final int BLOCKED = 1;
@@ -286,6 +288,13 @@ final class Connection implements EventLoop.Ready {
     // The body of a GET or HEAD is never read (it has no meaning, RFC 9110 §9.3.1): answer, then
     // close so its bytes are not taken for a request.
     closeAfter = !request.keepAlive() || (request.hasBody() && body == null) || server.draining();
+    if (server.draining()) {
+      // A request on a connection kept open from before the leave: the node takes no new ones, and
+      // the client (or the steering in front of it) goes to another node.
+      render(Errors.json(503, "leaving", "this cache node is leaving its cluster; ask another node")
+          .addHeader(akka.http.javadsl.model.headers.RawHeader.create("Retry-After", Integer.toString(LEAVING_RETRY_AFTER_SECONDS))));
+      return;
+    }
     FileResponse direct = null;
     try {
       direct = server.handler().direct(request, remote);
@@ -742,6 +751,10 @@ final class Connection implements EventLoop.Ready {
         if (current == null) {
           if (next >= count) {
             return DONE;
+          }
+          if (server.cutting()) {
+            // The node left and its drain time is over: end here, after a whole part.
+            throw new IOException("the node is leaving: response cut after " + next + " of " + count + " parts");
           }
           current = new PartOut(parts.part(next++));
         }

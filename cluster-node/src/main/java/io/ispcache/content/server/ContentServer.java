@@ -86,6 +86,8 @@ public final class ContentServer {
   private long lastRefusalLog = System.nanoTime() - LOG_EVERY_NANOS;
   private final CompletableFuture<Void> unbound = new CompletableFuture<>();
   private volatile boolean draining;
+  /** A leave's drain time is over: responses end at their next part (chunk) boundary. */
+  private volatile boolean cutting;
   /** Completed when the last connection closes during a graceful end. */
   private volatile CompletableFuture<Void> drained;
   private int next;
@@ -245,6 +247,10 @@ public final class ContentServer {
     return draining;
   }
 
+  boolean cutting() {
+    return cutting;
+  }
+
   long idleTimeoutNanos() {
     return limits.idleTimeout().toNanos();
   }
@@ -315,6 +321,29 @@ public final class ContentServer {
           unbound.complete(null);
         });
     return unbound;
+  }
+
+  /**
+   * The end of a leave's drain time: every response being written ends, with its connection, at its
+   * next part boundary (a whole chunk sent), so a client that resumes by range asks from there.
+   * Connections between requests close now.
+   */
+  public void cutAtPartBoundaries() {
+    cutting = true;
+    draining = true;
+    for (EventLoop loop : loops) {
+      loop.execute(loop::closeIdle);
+    }
+  }
+
+  /**
+   * Closes the connections that wait between requests (a leave has begun: they would be answered
+   * 503 anyway); responses being written go on.
+   */
+  public void closeIdle() {
+    for (EventLoop loop : loops) {
+      loop.execute(loop::closeIdle);
+    }
   }
 
   /**
