@@ -42,7 +42,10 @@ import io.ispcache.registry.Registry;
 import io.ispcache.registry.RegistryState;
 import io.ispcache.registry.Resource;
 import io.ispcache.report.HealthBoard;
+import io.ispcache.report.Figures;
 import io.ispcache.report.HealthSync;
+import io.ispcache.report.Sample;
+import io.ispcache.report.Telemetry;
 import io.ispcache.routing.RoutingTables;
 import java.util.Comparator;
 import java.util.List;
@@ -67,6 +70,8 @@ final class AdminRoutes {
   private final ClusterOperations cluster;
   private final PurgeTargets purgeTargets;
   private final ActorRef<PurgeFeed.Command> purgeFeed;
+  private final Telemetry telemetry;
+  private final TrafficReports reports;
 
   AdminRoutes(
       RegistryClient registry,
@@ -76,7 +81,10 @@ final class AdminRoutes {
       RoutingTables.View routing,
       ClusterOperations cluster,
       PurgeTargets purgeTargets,
-      ActorRef<PurgeFeed.Command> purgeFeed) {
+      ActorRef<PurgeFeed.Command> purgeFeed,
+      Telemetry telemetry) {
+    this.telemetry = telemetry;
+    this.reports = new TrafficReports(registry, health, telemetry);
     this.cluster = cluster;
     this.purgeTargets = purgeTargets;
     this.purgeFeed = purgeFeed;
@@ -154,6 +162,11 @@ final class AdminRoutes {
                 path("approve", () -> post(() -> answer(request, c -> review(c, id, true, null)))),
                 path("reject", () -> post(() -> body(ApiTypes.Rejection.class, b -> answer(request, c -> review(c, id, false, b.reason())))))))),
             path(segment("report").slash("summary"), () -> get(() -> answer(request, this::summary))),
+            pathPrefix(segment("report").slash("traffic"), () -> concat(
+                pathEnd(() -> get(() -> traffic(request, TrafficReports.Kind.ALL, null))),
+                path(segment("nodes").slash(segment()), id -> get(() -> traffic(request, TrafficReports.Kind.NODE, id))),
+                path(segment("resources").slash(segment()), id -> get(() -> traffic(request, TrafficReports.Kind.RESOURCE, id))),
+                path(segment("customers").slash(segment()), id -> get(() -> traffic(request, TrafficReports.Kind.CUSTOMER, id))))),
             path("purges", () -> concat(
                 get(() -> parameterOptional("after", after -> parameterOptional("limit", limit ->
                     answer(request, c -> purges(c, after, limit))))),
@@ -342,7 +355,7 @@ final class AdminRoutes {
 
   private CompletionStage<?> deleteNode(Caller c, String id) {
     return owned(c, id).thenCompose(n -> registry.<Done>ask(r -> new Registry.DeleteCacheNode(id, c.actor(), r)))
-        .thenCompose(d -> healthSync.forget(id).thenApply(v -> d));
+        .thenCompose(d -> healthSync.forget(id).thenCompose(v -> telemetry.forget(id)).thenApply(v -> d));
   }
 
   private CompletionStage<?> rotateNodeKey(Caller c, String id) {
@@ -424,6 +437,49 @@ final class AdminRoutes {
         .filter(n -> c.operator() || n.customerId().equals(c.customerId())).map(CacheNode::id).toList()));
   }
 
+  // --- traffic reports -------------------------------------------------------------------------
+
+  /** A report as JSON, or as CSV with {@code format=csv} or (without {@code format}) {@code Accept: text/csv}. */
+  private Route traffic(HttpRequest request, TrafficReports.Kind kind, String id) {
+    return parameterOptional("range", range -> parameterOptional("format", format -> completeWithFuture(
+        authenticated(request)
+            .thenCompose(c -> {
+              boolean csv = csv(request, format);
+              return reports.report(c, kind, id, TrafficReports.range(range)).thenApply(r -> csv ? csv(r) : json(200, r));
+            })
+            .exceptionally(AdminRoutes::problem))));
+  }
+
+  private static boolean csv(HttpRequest request, java.util.Optional<String> format) {
+    if (format.isPresent()) {
+      return switch (format.get().strip()) {
+        case "csv" -> true;
+        case "json" -> false;
+        default -> throw ApiException.badRequest("format", "query parameter 'format' must be json or csv");
+      };
+    }
+    // Accept: text/csv asks for CSV; a list that names JSON as well (or only wildcards) gets the default, JSON.
+    return request.getHeader(akka.http.javadsl.model.headers.Accept.class).map(a -> {
+      boolean csv = false;
+      for (akka.http.javadsl.model.MediaRange m : a.getMediaRanges()) {
+        if (m.qValue() > 0 && m.mainType().equals("text") && m.matches(MediaTypes.TEXT_CSV)) {
+          csv = true;
+        } else if (m.qValue() > 0 && m.mainType().equals("application") && m.matches(MediaTypes.APPLICATION_JSON)) {
+          return false;
+        }
+      }
+      return csv;
+    }).orElse(false);
+  }
+
+  private static HttpResponse csv(io.ispcache.report.TrafficReport r) {
+    return HttpResponse.create().withStatus(StatusCodes.OK)
+        .addHeader(akka.http.javadsl.model.headers.ContentDisposition.create(
+            akka.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT, Map.of("filename", "traffic-" + r.range() + ".csv")))
+        .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_CSV, akka.http.javadsl.model.HttpCharsets.UTF_8),
+            io.ispcache.report.ReportCsv.of(r)));
+  }
+
   // --- steering (no key: clients and routing services call it) ------------------------------------
 
   private Route steer() {
@@ -453,6 +509,9 @@ final class AdminRoutes {
             verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> json(200, view(n, null, false))).exceptionally(AdminRoutes::problem))))),
         path("heartbeat", () -> post(() -> body(ApiTypes.Heartbeat.class, b -> completeWithFuture(
             verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> {
+              Figures figures = HeartbeatCheck.figures(b);
+              telemetry.take(new Sample(n.id(), n.customerId(), n.resourceId(), telemetry.clock().instant(), b.healthy(), figures,
+                  b.diskUsedBytes(), b.diskCapacityBytes()));
               healthSync.heartbeat(n.id(), n.customerId(), b.healthy(), HeartbeatCheck.counters(b), b.diskUsedBytes(), b.diskCapacityBytes());
               return json(200, Map.of("accepted", true, "routable", n.routable(), "ipSpaceStatus", n.status().name()));
             }).exceptionally(AdminRoutes::problem))))));
