@@ -100,6 +100,15 @@ public final class AdminHarness implements AutoCloseable {
     return new Reply(r.statusCode(), parsed, r);
   }
 
+  /** A GET whose answer is not parsed (CSV), with an {@code Accept} field when not null. */
+  public HttpResponse<String> get(String path, String key, String accept) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + key);
+    if (accept != null) {
+      b.header("Accept", accept);
+    }
+    return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Override
   public void close() {
     system.terminate();
