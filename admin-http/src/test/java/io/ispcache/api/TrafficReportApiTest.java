@@ -174,6 +174,21 @@ class TrafficReportApiTest {
   }
 
   @Test
+  void heartbeatFiguresAddedForReportsAreCheckedAsTheOthersAndMayBeAbsent() throws Exception {
+    try (AdminHarness h = new AdminHarness(dir)) {
+      Tenant a = tenant(h, "42.15.0.0/24", "20.15.0.1");
+      String ok = a.heartbeat(0, 0, 0, 0, 0, 0, 0);
+      for (String field : List.of("peerBytes", "originBytes", "hitRequests", "errors")) {
+        for (String bad : List.of("-1", "4611686018427387904", "1.5", "\"7\"")) {
+          AdminApiTest.assertProblem(h.call("POST", "/api/v1/agent/heartbeat", null, ok.replace("\"" + field + "\":0", "\"" + field + "\":" + bad)), 400, field);
+        }
+      }
+      // An agent of an earlier release sends none of them.
+      beat(h, ok.replaceAll(",\"(peerBytes|originBytes|hitRequests|errors)\":0", ""));
+    }
+  }
+
+  @Test
   void badRangeOrFormatIs400NamingTheParameter() throws Exception {
     try (AdminHarness h = new AdminHarness(dir)) {
       for (String range : List.of("2h", "", "1H", "24", "-1h", "1h,7d")) {
