@@ -163,10 +163,11 @@ final class AdminRoutes {
                 path("reject", () -> post(() -> body(ApiTypes.Rejection.class, b -> answer(request, c -> review(c, id, false, b.reason())))))))),
             path(segment("report").slash("summary"), () -> get(() -> answer(request, this::summary))),
             pathPrefix(segment("report").slash("traffic"), () -> concat(
-                pathEnd(() -> get(() -> traffic(request, TrafficReports.Kind.ALL, null))),
-                path(segment("nodes").slash(segment()), id -> get(() -> traffic(request, TrafficReports.Kind.NODE, id))),
-                path(segment("resources").slash(segment()), id -> get(() -> traffic(request, TrafficReports.Kind.RESOURCE, id))),
-                path(segment("customers").slash(segment()), id -> get(() -> traffic(request, TrafficReports.Kind.CUSTOMER, id))))),
+                pathEnd(() -> get(() -> traffic(request, (c, r) -> reports.report(c, TrafficReports.Kind.ALL, null, r)))),
+                path("nodes", () -> get(() -> traffic(request, reports::nodes))),
+                path(segment("nodes").slash(segment()), id -> get(() -> traffic(request, (c, r) -> reports.report(c, TrafficReports.Kind.NODE, id, r)))),
+                path(segment("resources").slash(segment()), id -> get(() -> traffic(request, (c, r) -> reports.report(c, TrafficReports.Kind.RESOURCE, id, r)))),
+                path(segment("customers").slash(segment()), id -> get(() -> traffic(request, (c, r) -> reports.report(c, TrafficReports.Kind.CUSTOMER, id, r)))))),
             path("purges", () -> concat(
                 get(() -> parameterOptional("after", after -> parameterOptional("limit", limit ->
                     answer(request, c -> purges(c, after, limit))))),
@@ -440,12 +441,12 @@ final class AdminRoutes {
   // --- traffic reports -------------------------------------------------------------------------
 
   /** A report as JSON, or as CSV with {@code format=csv} or (without {@code format}) {@code Accept: text/csv}. */
-  private Route traffic(HttpRequest request, TrafficReports.Kind kind, String id) {
+  private Route traffic(HttpRequest request, java.util.function.BiFunction<Caller, io.ispcache.report.ReportRange, CompletionStage<?>> report) {
     return parameterOptional("range", range -> parameterOptional("format", format -> completeWithFuture(
         authenticated(request)
             .thenCompose(c -> {
               boolean csv = csv(request, format);
-              return reports.report(c, kind, id, TrafficReports.range(range)).thenApply(r -> csv ? csv(r) : json(200, r));
+              return report.apply(c, TrafficReports.range(range)).thenApply(r -> csv ? csv(r) : json(200, r));
             })
             .exceptionally(AdminRoutes::problem))));
   }
@@ -472,12 +473,21 @@ final class AdminRoutes {
     }).orElse(false);
   }
 
-  private static HttpResponse csv(io.ispcache.report.TrafficReport r) {
+  private static HttpResponse csv(Object report) {
+    String name;
+    String text;
+    if (report instanceof io.ispcache.report.NodeTrafficList l) {
+      name = "traffic-nodes-" + l.range() + ".csv";
+      text = io.ispcache.report.ReportCsv.of(l);
+    } else {
+      io.ispcache.report.TrafficReport r = (io.ispcache.report.TrafficReport) report;
+      name = "traffic-" + r.range() + ".csv";
+      text = io.ispcache.report.ReportCsv.of(r);
+    }
     return HttpResponse.create().withStatus(StatusCodes.OK)
         .addHeader(akka.http.javadsl.model.headers.ContentDisposition.create(
-            akka.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT, Map.of("filename", "traffic-" + r.range() + ".csv")))
-        .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_CSV, akka.http.javadsl.model.HttpCharsets.UTF_8),
-            io.ispcache.report.ReportCsv.of(r)));
+            akka.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT, Map.of("filename", name)))
+        .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_CSV, akka.http.javadsl.model.HttpCharsets.UTF_8), text));
   }
 
   // --- steering (no key: clients and routing services call it) ------------------------------------

@@ -5,6 +5,7 @@ import io.ispcache.registry.Customer;
 import io.ispcache.registry.DeletedNode;
 import io.ispcache.registry.Resource;
 import io.ispcache.report.HealthBoard;
+import io.ispcache.report.NodeTrafficList;
 import io.ispcache.report.ReportRange;
 import io.ispcache.report.Telemetry;
 import io.ispcache.report.TelemetryTable;
@@ -80,4 +81,17 @@ final class TrafficReports {
     });
   }
 
+  /** Every node the caller sees (an operator: all) with its traffic over {@code range}, by name. */
+  CompletionStage<NodeTrafficList> nodes(Caller c, ReportRange range) {
+    return registry.state().thenCompose(s -> {
+      List<NodeTrafficList.Node> nodes = s.nodes().values().stream()
+          .filter(n -> c.operator() || n.customerId().equals(c.customerId()))
+          .sorted(java.util.Comparator.comparing(CacheNode::name).thenComparing(CacheNode::id))
+          .map(n -> new NodeTrafficList.Node(n.id(), n.name(), n.resourceId(), n.customerId(), health.healthy(n.id())))
+          .toList();
+      TelemetryTable.Scope scope = c.operator() ? TelemetryTable.Scope.ALL : TelemetryTable.Scope.customer(c.customerId());
+      ReportRange.Window w = range.window(telemetry.clock().instant());
+      return telemetry.perNode(scope, w).thenApply(t -> NodeTrafficList.of(range, w, nodes, t));
+    });
+  }
 }

@@ -28,11 +28,26 @@ public final class ReportCsv {
     return out.toString();
   }
 
+  static final String NODES_HEADER =
+      "nodeId,name,resourceId,customerId,healthy,avgEgressMbps,peakEgressMbps,lastEgressMbps,avgOriginMbps,peakOriginMbps,hitBytes,missBytes,"
+          + "peerBytes,originBytes,egressBytes,requests,hitRequests,errors,cacheEfficiency,hitRatio";
+
+  /** A node list: a header and a row per node; the name is quoted (RFC 4180: doubled quotes inside). */
+  public static String of(NodeTrafficList l) {
+    StringBuilder out = new StringBuilder(NODES_HEADER).append("\r\n");
+    for (NodeTrafficList.Row r : l.nodes()) {
+      row(out, List.of(r.nodeId(), "\"" + r.name().replace("\"", "\"\"") + "\"", r.resourceId(), r.customerId(), r.healthy(), r.avgEgressMbps(),
+          r.peakEgressMbps(), r.lastEgressMbps(), r.avgOriginMbps(), r.peakOriginMbps(), r.hitBytes(), r.missBytes(), r.peerBytes(), r.originBytes(),
+          r.egressBytes(), r.requests(), r.hitRequests(), r.errors(), blank(r.cacheEfficiency()), blank(r.hitRatio())));
+    }
+    return out.toString();
+  }
+
   private static Object blank(Double d) {
     return d == null ? "" : d;
   }
 
-  /** Every value is a number, a timestamp or a fixed word: none needs quoting. */
+  /** Values are numbers, timestamps, ids and fixed words (none needs quoting) or quoted already. */
   private static void row(StringBuilder out, List<Object> values) {
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {

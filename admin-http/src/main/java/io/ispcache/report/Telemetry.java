@@ -127,6 +127,17 @@ public final class Telemetry {
     }, blocking);
   }
 
+  /** Each node's totals in {@code scope} over {@code w}. */
+  public CompletionStage<List<TelemetryTable.NodeTotals>> perNode(TelemetryTable.Scope scope, ReportRange.Window w) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return table.perNode(scope, w.fromMs(), w.toMs(), w.stepMs(), clock.millis() - settings.minuteRetention().toMillis());
+      } catch (SQLException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, blocking);
+  }
+
   /** Forgets a deleted node's baseline; its figures stay in the series until they age out. */
   public CompletionStage<Void> forget(String nodeId) {
     return CompletableFuture.runAsync(() -> {

@@ -312,6 +312,53 @@ public final class TelemetryTable {
     return out;
   }
 
+  /** One node's figures over a range: sums, its highest step's egress and origin bytes, and its last step's egress. */
+  public record NodeTotals(String nodeId, Figures traffic, long peakEgressBytes, long peakOriginBytes, long lastEgressBytes) {}
+
+  /**
+   * Each node's totals in {@code scope} over [{@code fromMs}, {@code toMs}) in steps of {@code
+   * stepMs} (a minute, or an hour: then split as {@link #hours}); nodes without figures are absent.
+   */
+  public List<NodeTotals> perNode(Scope scope, long fromMs, long toMs, long stepMs, long fromMinutesMs) throws SQLException {
+    List<Object> params = new ArrayList<>();
+    params.add(toMs - stepMs);
+    String steps;
+    if (stepMs == MINUTE_MS) {
+      steps = "SELECT * FROM node_traffic_minutes WHERE " + scope.condition() + " at_ms >= ? AND at_ms < ?";
+      scoped(params, scope, fromMs, toMs);
+    } else {
+      long split = Math.max(fromMs, Math.min(toMs, Math.floorDiv(fromMinutesMs + HOUR_MS - 1, HOUR_MS) * HOUR_MS));
+      steps = "SELECT " + COLUMNS + " FROM node_traffic_hours WHERE " + scope.condition() + " at_ms >= ? AND at_ms < ? UNION ALL "
+          + MINUTES_BY_NODE_HOUR.formatted(scope.condition());
+      scoped(params, scope, fromMs, split);
+      scoped(params, scope, split, toMs);
+    }
+    String sql = "SELECT node_id, SUM(hit_bytes), SUM(miss_bytes), SUM(peer_bytes), SUM(origin_bytes), SUM(egress_bytes), SUM(requests), "
+        + "SUM(hit_requests), SUM(errors), MAX(egress_bytes), MAX(origin_bytes), SUM(CASE WHEN at_ms = ? THEN egress_bytes ELSE 0 END) "
+        + "FROM (" + steps + ") n GROUP BY node_id ORDER BY node_id";
+    List<NodeTotals> out = new ArrayList<>();
+    try (Connection c = connect();
+        PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        st.setObject(i + 1, params.get(i));
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(new NodeTotals(rs.getString(1), figures(rs, 2), rs.getLong(10), rs.getLong(11), rs.getLong(12)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void scoped(List<Object> params, Scope scope, long fromMs, long toMs) {
+    if (scope.column() != null) {
+      params.add(scope.id());
+    }
+    params.add(fromMs);
+    params.add(toMs);
+  }
+
   /** Forgets a deleted node's baseline (its series stay until they age out: customer totals keep its traffic). */
   public void forget(String nodeId) throws SQLException {
     try (Connection c = connect();

@@ -137,6 +137,17 @@ class TrafficReportApiTest {
       assertEquals(2, all.get("healthyNodes").asInt());
       assertEquals(8_000, all.get("diskUsedBytes").asLong());
 
+      // Every node the caller sees, with its figures.
+      JsonNode mine = report(h, "/nodes?range=1h", a.apiKey()).get("nodes");
+      assertEquals(1, mine.size());
+      assertEquals(a.nodeId(), mine.get(0).get("nodeId").asText());
+      assertEquals("edge", mine.get(0).get("name").asText());
+      assertEquals(8_250_000, mine.get(0).get("egressBytes").asLong());
+      assertEquals(1.1, mine.get(0).get("lastEgressMbps").asDouble(), 1e-9, "the last whole minute's");
+      assertEquals(1.1, mine.get(0).get("peakEgressMbps").asDouble(), 1e-9);
+      assertTrue(mine.get(0).get("healthy").asBoolean());
+      assertEquals(2, report(h, "/nodes?range=1h", OP).get("nodes").size());
+
       // Hour points for 7 d: the minute is in the hour that is still going, so not yet in the range.
       JsonNode week = report(h, "/nodes/" + a.nodeId() + "?range=7d", a.apiKey());
       assertEquals(168, week.get("series").size());
@@ -229,6 +240,11 @@ class TrafficReportApiTest {
         assertEquals(minute.minusSeconds(60) + ",0.0,0.0,0,0,0,0,0,0,0,0,,,0,0,0,0", lines.get(59));
         assertEquals("total,0.008889,0.002222,3000000,1000000,0,1000000,4000000,40,30,1,0.75,0.75,4000,10000,1,0", lines.get(61));
       }
+      List<String> nodes = h.get("/api/v1/report/traffic/nodes?range=1h&format=csv", a.apiKey(), null).body().lines().toList();
+      assertEquals(List.of("nodeId,name,resourceId,customerId,healthy,avgEgressMbps,peakEgressMbps,lastEgressMbps,avgOriginMbps,peakOriginMbps,"
+          + "hitBytes,missBytes,peerBytes,originBytes,egressBytes,requests,hitRequests,errors,cacheEfficiency,hitRatio",
+          a.nodeId() + ",\"edge\"," + a.resourceId() + "," + a.customerId() + ",true,0.008889,0.533333,0.533333,0.002222,0.133333,"
+              + "3000000,1000000,0,1000000,4000000,40,30,1,0.75,0.75"), nodes);
       // Asked for JSON as well, or for anything: JSON.
       for (String accept : List.of("application/json, text/csv", "*/*")) {
         assertEquals("application/json", h.get("/api/v1/report/traffic?range=1h", a.apiKey(), accept).headers().firstValue("Content-Type").orElseThrow());

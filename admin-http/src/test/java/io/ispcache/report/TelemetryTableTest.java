@@ -116,6 +116,17 @@ class TelemetryTableTest {
       assertEquals(1_000, only(t.minutes(TelemetryTable.Scope.resource("r2"), T0, T0 + MIN)).traffic().hitBytes());
       assertEquals(4_000, only(t.minutes(TelemetryTable.Scope.node("b3"), T0 + MIN, T0 + 2 * MIN)).traffic().hitBytes());
       assertTrue(t.minutes(TelemetryTable.Scope.node("b3"), T0 + 2 * MIN, T0 + 3 * MIN).isEmpty());
+
+      // Per node over two minutes: sums, the highest minute, the last minute.
+      List<TelemetryTable.NodeTotals> perNode = t.perNode(TelemetryTable.Scope.ALL, T0, T0 + 2 * MIN, MIN, T0);
+      assertEquals(List.of("a3", "b3"), perNode.stream().map(TelemetryTable.NodeTotals::nodeId).toList());
+      assertEquals(30, perNode.get(0).traffic().hitBytes());
+      assertEquals(0, perNode.get(0).lastEgressBytes());
+      assertEquals(5_000, perNode.get(1).traffic().hitBytes());
+      assertEquals(6_000, perNode.get(1).peakEgressBytes(), "4000 hit + 2000 miss bytes in b3's second minute");
+      assertEquals(6_000, perNode.get(1).lastEgressBytes());
+      assertEquals(List.of("b3"), t.perNode(TelemetryTable.Scope.customer("c2"), T0, T0 + 2 * MIN, MIN, T0).stream()
+          .map(TelemetryTable.NodeTotals::nodeId).toList());
     });
   }
 
@@ -149,6 +160,9 @@ class TelemetryTableTest {
       assertEquals(List.of(59L * 1_000, 60L * 1_000), t.hours(TelemetryTable.Scope.customer("c1"), T0, T0 + 2 * HOUR, T0 + 2 * HOUR)
           .stream().map(m -> m.traffic().hitBytes()).toList());
       assertEquals(T0 + 2 * HOUR, t.oldestMinute().orElseThrow());
+      List<TelemetryTable.NodeTotals> perNode = t.perNode(TelemetryTable.Scope.ALL, T0, T0 + 2 * HOUR, HOUR, T0 + 2 * HOUR);
+      assertEquals(List.of(119L * 1_000, 119L * 2_000), perNode.stream().map(n -> n.traffic().hitBytes()).toList());
+      assertEquals(60L * 3_000, perNode.get(1).peakEgressBytes(), "b4's hour 1: 60 minutes of 2000 hit and 1000 miss bytes");
 
       t.prune(T0 + 2 * HOUR, T0 + HOUR);
       assertEquals(List.of(T0 + HOUR), t.hours(TelemetryTable.Scope.ALL, T0, T0 + 2 * HOUR, T0 + 2 * HOUR).stream().map(Bucket::atMs).toList());
