@@ -41,9 +41,10 @@ import io.ispcache.registry.Purge;
 import io.ispcache.registry.Registry;
 import io.ispcache.registry.RegistryState;
 import io.ispcache.registry.Resource;
-import io.ispcache.report.HealthBoard;
 import io.ispcache.report.Figures;
+import io.ispcache.report.HealthBoard;
 import io.ispcache.report.HealthSync;
+import io.ispcache.report.ReportRange;
 import io.ispcache.report.Sample;
 import io.ispcache.report.Telemetry;
 import io.ispcache.routing.RoutingTables;
@@ -53,6 +54,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -441,53 +443,14 @@ final class AdminRoutes {
   // --- traffic reports -------------------------------------------------------------------------
 
   /** A report as JSON, or as CSV with {@code format=csv} or (without {@code format}) {@code Accept: text/csv}. */
-  private Route traffic(HttpRequest request, java.util.function.BiFunction<Caller, io.ispcache.report.ReportRange, CompletionStage<?>> report) {
+  private Route traffic(HttpRequest request, BiFunction<Caller, ReportRange, CompletionStage<?>> report) {
     return parameterOptional("range", range -> parameterOptional("format", format -> completeWithFuture(
         authenticated(request)
             .thenCompose(c -> {
-              boolean csv = csv(request, format);
-              return report.apply(c, TrafficReports.range(range)).thenApply(r -> csv ? csv(r) : json(200, r));
+              boolean csv = ReportFormats.csv(request, format);
+              return report.apply(c, TrafficReports.range(range)).thenApply(r -> csv ? ReportFormats.csv(r) : json(200, r));
             })
             .exceptionally(AdminRoutes::problem))));
-  }
-
-  private static boolean csv(HttpRequest request, java.util.Optional<String> format) {
-    if (format.isPresent()) {
-      return switch (format.get().strip()) {
-        case "csv" -> true;
-        case "json" -> false;
-        default -> throw ApiException.badRequest("format", "query parameter 'format' must be json or csv");
-      };
-    }
-    // Accept: text/csv asks for CSV; a list that names JSON as well (or only wildcards) gets the default, JSON.
-    return request.getHeader(akka.http.javadsl.model.headers.Accept.class).map(a -> {
-      boolean csv = false;
-      for (akka.http.javadsl.model.MediaRange m : a.getMediaRanges()) {
-        if (m.qValue() > 0 && m.mainType().equals("text") && m.matches(MediaTypes.TEXT_CSV)) {
-          csv = true;
-        } else if (m.qValue() > 0 && m.mainType().equals("application") && m.matches(MediaTypes.APPLICATION_JSON)) {
-          return false;
-        }
-      }
-      return csv;
-    }).orElse(false);
-  }
-
-  private static HttpResponse csv(Object report) {
-    String name;
-    String text;
-    if (report instanceof io.ispcache.report.NodeTrafficList l) {
-      name = "traffic-nodes-" + l.range() + ".csv";
-      text = io.ispcache.report.ReportCsv.of(l);
-    } else {
-      io.ispcache.report.TrafficReport r = (io.ispcache.report.TrafficReport) report;
-      name = "traffic-" + r.range() + ".csv";
-      text = io.ispcache.report.ReportCsv.of(r);
-    }
-    return HttpResponse.create().withStatus(StatusCodes.OK)
-        .addHeader(akka.http.javadsl.model.headers.ContentDisposition.create(
-            akka.http.javadsl.model.headers.ContentDispositionTypes.ATTACHMENT, Map.of("filename", name)))
-        .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_CSV, akka.http.javadsl.model.HttpCharsets.UTF_8), text));
   }
 
   // --- steering (no key: clients and routing services call it) ------------------------------------
