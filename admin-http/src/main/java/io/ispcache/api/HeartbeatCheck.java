@@ -4,7 +4,7 @@ import io.ispcache.report.Counters;
 import io.ispcache.report.Figures;
 
 /**
- * The figures of a heartbeat, checked before the board takes them: none negative, none beyond what
+ * The figures of a heartbeat, checked before the board and the telemetry take them: none negative, none beyond what
  * a cache node can count. A counter below the previous heartbeat's is not refused: the node
  * restarted ({@link io.ispcache.report.HealthBoard#record}). Disk used above capacity is not
  * refused either: a drive may be over its size until eviction catches up, and refusing the

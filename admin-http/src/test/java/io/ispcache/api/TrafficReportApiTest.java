@@ -164,6 +164,39 @@ class TrafficReportApiTest {
   }
 
   @Test
+  void twoAdminNodesTakingHeartbeatsOfTheSameNodesCountEveryByteOnce() throws Exception {
+    String name = TestDatabases.createPostgres();
+    Config config = TestDatabases.postgres(name, dir).withFallback(FAST_SYNC);
+    Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    TestClock clock = new TestClock(minute.plusSeconds(1));
+    try (AdminHarness a = new AdminHarness(dir.resolve("a"), config.withFallback(ConfigFactory.parseString("ispcache.data-dir = \"" + dir.resolve("a") + "\"")), null, clock);
+        AdminHarness b = new AdminHarness(dir.resolve("b"), config.withFallback(ConfigFactory.parseString("ispcache.data-dir = \"" + dir.resolve("b") + "\"")),
+            akka.cluster.typed.Cluster.get(a.system).selfMember().address(), clock)) {
+      Tenant one = tenant(a, "42.16.0.0/24", "20.16.0.1");
+      Tenant two = tenant(b, "42.17.0.0/24", "20.17.0.1");
+      beat(a, one.heartbeat(0, 0, 0, 0, 0, 0, 0));
+      beat(b, two.heartbeat(0, 0, 0, 0, 0, 0, 0));
+      clock.advance(Duration.ofSeconds(10));
+      beat(a, one.heartbeat(1_000, 0, 0, 0, 1, 1, 0));
+      beat(b, two.heartbeat(2_000, 0, 0, 0, 1, 1, 0));
+      // Node one's heartbeats go to b for a while, then back to a (a load balancer in front of both).
+      clock.advance(Duration.ofSeconds(10));
+      beat(b, one.heartbeat(3_000, 0, 0, 0, 2, 2, 0));
+      clock.advance(Duration.ofSeconds(10));
+      beat(a, one.heartbeat(3_500, 0, 0, 0, 3, 3, 0));
+      clock.set(minute.plusSeconds(60));
+
+      for (AdminHarness h : List.of(a, b)) {
+        JsonNode all = reportShowing(h, "?range=1h", OP, 3_500 + 2_000).get("totals");
+        assertEquals(4, all.get("requests").asLong());
+        assertEquals(3_500, report(h, "/nodes/" + one.nodeId() + "?range=1h", one.apiKey()).get("totals").get("hitBytes").asLong());
+      }
+    } finally {
+      TestDatabases.dropPostgres(name);
+    }
+  }
+
+  @Test
   void anotherCustomersNodeResourceOrCustomerReportIs403AndUnknownOnes404() throws Exception {
     try (AdminHarness h = new AdminHarness(dir)) {
       Tenant a = tenant(h, "42.12.0.0/24", "20.12.0.1");
