@@ -84,7 +84,10 @@ public final class TelemetryTable {
    * minute series, in one transaction. A node's first heartbeat ever only sets its baseline: its
    * counters hold what it served before (at most one heartbeat interval after it started, or all
    * its traffic when it reported before telemetry existed), which no minute can be charged with.
-   * On failure nothing is written and the samples may be offered again.
+   * (So when a new node's first heartbeats reach two admin nodes within one write interval and the
+   * later one is written first, the traffic between them is not counted; with the default 30 s
+   * heartbeats and 5 s writes they never do.) On failure nothing is written and the samples may be
+   * offered again.
    */
   public void record(List<Sample> samples) throws SQLException {
     if (samples.isEmpty()) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ispcache.jdbc.RegistryDatabase;
+import io.ispcache.report.TelemetryTable;
 import io.ispcache.report.TestClock;
 import io.ispcache.report.TestDatabases;
 import java.net.http.HttpResponse;
@@ -176,6 +178,11 @@ class TrafficReportApiTest {
       Tenant two = tenant(b, "42.17.0.0/24", "20.17.0.1");
       beat(a, one.heartbeat(0, 0, 0, 0, 0, 0, 0));
       beat(b, two.heartbeat(0, 0, 0, 0, 0, 0, 0));
+      // The first heartbeats (the baselines) are written before the next come, as with real intervals
+      // (30 s heartbeats, 5 s writes); from there on, any order of writes counts every byte once.
+      TelemetryTable table = new TelemetryTable(RegistryDatabase.fromConfig(a.system.settings().config()));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> table.minutes(TelemetryTable.Scope.ALL, minute.toEpochMilli(),
+          minute.plusSeconds(60).toEpochMilli()).stream().anyMatch(m -> m.reportingNodes() == 2));
       clock.advance(Duration.ofSeconds(10));
       beat(a, one.heartbeat(1_000, 0, 0, 0, 1, 1, 0));
       beat(b, two.heartbeat(2_000, 0, 0, 0, 1, 1, 0));
