@@ -40,6 +40,24 @@ public record Figures(
         hitRequests - earlier.hitRequests, errors - earlier.errors);
   }
 
+  /** 1 Tbit/s: beyond the network interfaces of any one cache node. */
+  static final long MAX_BYTES_PER_SECOND = 125_000_000_000L;
+  /** Ten million requests a second: beyond what any one cache node answers. */
+  static final long MAX_REQUESTS_PER_SECOND = 10_000_000L;
+
+  /**
+   * Whether this much traffic fits in {@code millis} (at least a second) of one node's work. A
+   * heartbeat whose difference does not is a node's bug or garbage: counted, it would show
+   * impossible rates for the whole retention (and could overflow the sums).
+   */
+  public boolean possibleWithin(long millis) {
+    double seconds = Math.max(1.0, millis / 1000.0);
+    double bytes = MAX_BYTES_PER_SECOND * seconds;
+    double requests = MAX_REQUESTS_PER_SECOND * seconds;
+    return hitBytes <= bytes && missBytes <= bytes && peerBytes <= bytes && originBytes <= bytes && egressBytes <= bytes
+        && this.requests <= requests && hitRequests <= requests && errors <= requests;
+  }
+
   public Figures plus(Figures o) {
     return new Figures(Counters.sum(hitBytes, o.hitBytes), Counters.sum(missBytes, o.missBytes), Counters.sum(peerBytes, o.peerBytes),
         Counters.sum(originBytes, o.originBytes), Counters.sum(egressBytes, o.egressBytes), Counters.sum(requests, o.requests),

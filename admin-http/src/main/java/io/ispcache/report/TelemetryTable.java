@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * node first) and adds nothing. Each admin node writes only the heartbeats it received.
  */
 public final class TelemetryTable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TelemetryTable.class);
   static final long MINUTE_MS = 60_000;
   static final long HOUR_MS = 3_600_000;
 
@@ -124,6 +125,11 @@ public final class TelemetryTable {
                 continue;
               }
               Figures traffic = baseline == null ? Figures.ZERO : s.counters().since(baseline);
+              if (!traffic.possibleWithin(at - baselineAt)) {
+                log.warn("cache node {} reports more traffic than a node can serve in {} ms ({}): not counted, its next heartbeat counts from here",
+                    s.nodeId(), at - baselineAt, traffic);
+                traffic = Figures.ZERO;
+              }
               long minute = Math.floorDiv(at, MINUTE_MS) * MINUTE_MS;
               minutes.computeIfAbsent(List.of(s.nodeId(), minute), k -> new Minute(s, minute)).add(s, traffic);
               baseline = s.counters();

@@ -87,6 +87,16 @@ class TelemetryTableTest {
   }
 
   @Test
+  void trafficNoNodeCanServeInTheIntervalIsNotCountedAndTheNextHeartbeatCountsFromIt() throws Exception {
+    onBoth((t, other) -> {
+      t.record(List.of(beat("a5", T0, 1_000, true)));
+      // 2^50 bytes in 30 s (300 Tbit/s): a node's bug; then the node counts on from there.
+      t.record(List.of(beat("a5", T0 + 30_000, 1L << 50, true), beat("a5", T0 + 50_000, (1L << 50) + 5_000, true)));
+      assertEquals(5_000, only(t.minutes(TelemetryTable.Scope.node("a5"), T0, T0 + MIN)).traffic().hitBytes());
+    });
+  }
+
+  @Test
   void twoAdminNodesWritingTheSameNodeCountItsTrafficOnce() throws Exception {
     onBoth((a, b) -> {
       a.record(List.of(beat("a2", T0 + 1_000, 100, true)));
