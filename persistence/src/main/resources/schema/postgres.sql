@@ -53,3 +53,67 @@ CREATE TABLE IF NOT EXISTS public.node_heartbeats (
   disk_used_bytes BIGINT NOT NULL,
   disk_capacity_bytes BIGINT NOT NULL
 );
+-- Traffic telemetry (the admin plane's reports), the same DDL on H2 and PostgreSQL.
+-- Each cache node's counters as of the last heartbeat taken into the series: the baseline that the
+-- next heartbeat's differences are computed from (locked while they are, so that two admin nodes
+-- never count the same traffic twice).
+CREATE TABLE IF NOT EXISTS node_counters (
+  node_id VARCHAR(255) PRIMARY KEY,
+  received_at_ms BIGINT NOT NULL,
+  hit_bytes BIGINT NOT NULL,
+  miss_bytes BIGINT NOT NULL,
+  peer_bytes BIGINT NOT NULL,
+  origin_bytes BIGINT NOT NULL,
+  egress_bytes BIGINT NOT NULL,
+  requests BIGINT NOT NULL,
+  hit_requests BIGINT NOT NULL,
+  errors BIGINT NOT NULL
+);
+-- Per node and minute (at_ms: the minute's start, epoch milliseconds): what the node counted, its
+-- drives' highest usage, and how many heartbeats came and how many said healthy. Kept
+-- ispcache.admin.telemetry.minute-retention (48 h).
+CREATE TABLE IF NOT EXISTS node_traffic_minutes (
+  node_id VARCHAR(255) NOT NULL,
+  at_ms BIGINT NOT NULL,
+  customer_id VARCHAR(255) NOT NULL,
+  resource_id VARCHAR(255) NOT NULL,
+  hit_bytes BIGINT NOT NULL,
+  miss_bytes BIGINT NOT NULL,
+  peer_bytes BIGINT NOT NULL,
+  origin_bytes BIGINT NOT NULL,
+  egress_bytes BIGINT NOT NULL,
+  requests BIGINT NOT NULL,
+  hit_requests BIGINT NOT NULL,
+  errors BIGINT NOT NULL,
+  disk_used_bytes BIGINT NOT NULL,
+  disk_capacity_bytes BIGINT NOT NULL,
+  beats INTEGER NOT NULL,
+  healthy_beats INTEGER NOT NULL,
+  PRIMARY KEY (node_id, at_ms)
+);
+CREATE INDEX IF NOT EXISTS node_traffic_minutes_at ON node_traffic_minutes (at_ms);
+CREATE INDEX IF NOT EXISTS node_traffic_minutes_customer ON node_traffic_minutes (customer_id, at_ms);
+CREATE INDEX IF NOT EXISTS node_traffic_minutes_resource ON node_traffic_minutes (resource_id, at_ms);
+-- The same per node and hour, rolled up from the minutes; kept ispcache.admin.telemetry.hour-retention (90 d).
+CREATE TABLE IF NOT EXISTS node_traffic_hours (
+  node_id VARCHAR(255) NOT NULL,
+  at_ms BIGINT NOT NULL,
+  customer_id VARCHAR(255) NOT NULL,
+  resource_id VARCHAR(255) NOT NULL,
+  hit_bytes BIGINT NOT NULL,
+  miss_bytes BIGINT NOT NULL,
+  peer_bytes BIGINT NOT NULL,
+  origin_bytes BIGINT NOT NULL,
+  egress_bytes BIGINT NOT NULL,
+  requests BIGINT NOT NULL,
+  hit_requests BIGINT NOT NULL,
+  errors BIGINT NOT NULL,
+  disk_used_bytes BIGINT NOT NULL,
+  disk_capacity_bytes BIGINT NOT NULL,
+  beats INTEGER NOT NULL,
+  healthy_beats INTEGER NOT NULL,
+  PRIMARY KEY (node_id, at_ms)
+);
+CREATE INDEX IF NOT EXISTS node_traffic_hours_at ON node_traffic_hours (at_ms);
+CREATE INDEX IF NOT EXISTS node_traffic_hours_customer ON node_traffic_hours (customer_id, at_ms);
+CREATE INDEX IF NOT EXISTS node_traffic_hours_resource ON node_traffic_hours (resource_id, at_ms);

@@ -20,6 +20,9 @@ import io.ispcache.registry.Registry;
 import io.ispcache.report.HealthBoard;
 import io.ispcache.report.HealthSync;
 import io.ispcache.report.HeartbeatTable;
+import io.ispcache.report.Telemetry;
+import io.ispcache.report.TelemetrySettings;
+import io.ispcache.report.TelemetryTable;
 import io.ispcache.routing.RoutingTables;
 import io.ispcache.routing.RoutingUpdate;
 import io.ispcache.settings.Pkcs12;
@@ -47,7 +50,13 @@ public final class AdminPlane {
    * @param purgeTargets the cache nodes' key rules, which purge requests are mapped by
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, PurgeTargets purgeTargets) {
+    return start(system, purgeTargets, Clock.systemUTC());
+  }
+
+  /** With the clock heartbeats and reports are timed by (tests move it to close a minute). */
+  static CompletionStage<ServerBinding> start(ActorSystem<?> system, PurgeTargets purgeTargets, Clock clock) {
     AdminSettings configured = AdminSettings.fromConfig(system.settings().config());
+    TelemetrySettings telemetrySettings = TelemetrySettings.fromConfig(system.settings().config());
     AdminSettings settings;
     try {
       settings = withOperatorKey(configured);
@@ -74,8 +83,10 @@ public final class AdminPlane {
     CompletableFuture<Void> firstTable = new CompletableFuture<>();
     RoutingTables.View routing = RoutingTables.subscribe(system, firstTable);
     ActorRef<PurgeFeed.Command> purgeFeed = system.systemActorOf(PurgeFeed.create(registry), "purge-feed", Props.empty());
-    HealthBoard health = new HealthBoard(settings.heartbeatTimeout(), Clock.systemUTC());
+    HealthBoard health = new HealthBoard(settings.heartbeatTimeout(), clock);
     HeartbeatTable heartbeats = new HeartbeatTable(RegistryDatabase.fromConfig(system.settings().config()));
+    Telemetry telemetry = Telemetry.start(system, new TelemetryTable(RegistryDatabase.fromConfig(system.settings().config())),
+        telemetrySettings, settings.heartbeatSaveInterval(), BLOCKING_DISPATCHER, clock);
     // The API answers once it steers as before a restart: the stored heartbeats are on the board and
     // the registry's routing table has arrived (bounded: a registry that cannot answer yet must not
     // keep the API down; steering then answers useCdn until the table comes).
@@ -92,7 +103,7 @@ public final class AdminPlane {
     return synced.thenCombine(routed, (sync, ignored) -> sync).thenCompose(sync -> listening
         .bind(concat(new PortalRoutes().route(),
             new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, sync, routing,
-                new ClusterOperations(system, settings.memberAskTimeout()), purgeTargets, purgeFeed).route())))
+                new ClusterOperations(system, settings.memberAskTimeout()), purgeTargets, purgeFeed, telemetry).route())))
         .thenApply(
             b -> {
               log.info("admin API and portal listening on {}://{}", scheme, b.localAddress());

@@ -41,8 +41,12 @@ import io.ispcache.registry.Purge;
 import io.ispcache.registry.Registry;
 import io.ispcache.registry.RegistryState;
 import io.ispcache.registry.Resource;
+import io.ispcache.report.Figures;
 import io.ispcache.report.HealthBoard;
 import io.ispcache.report.HealthSync;
+import io.ispcache.report.ReportRange;
+import io.ispcache.report.Sample;
+import io.ispcache.report.Telemetry;
 import io.ispcache.routing.RoutingTables;
 import java.util.Comparator;
 import java.util.List;
@@ -50,6 +54,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +72,8 @@ final class AdminRoutes {
   private final ClusterOperations cluster;
   private final PurgeTargets purgeTargets;
   private final ActorRef<PurgeFeed.Command> purgeFeed;
+  private final Telemetry telemetry;
+  private final TrafficReports reports;
 
   AdminRoutes(
       RegistryClient registry,
@@ -76,7 +83,10 @@ final class AdminRoutes {
       RoutingTables.View routing,
       ClusterOperations cluster,
       PurgeTargets purgeTargets,
-      ActorRef<PurgeFeed.Command> purgeFeed) {
+      ActorRef<PurgeFeed.Command> purgeFeed,
+      Telemetry telemetry) {
+    this.telemetry = telemetry;
+    this.reports = new TrafficReports(registry, health, telemetry);
     this.cluster = cluster;
     this.purgeTargets = purgeTargets;
     this.purgeFeed = purgeFeed;
@@ -154,6 +164,12 @@ final class AdminRoutes {
                 path("approve", () -> post(() -> answer(request, c -> review(c, id, true, null)))),
                 path("reject", () -> post(() -> body(ApiTypes.Rejection.class, b -> answer(request, c -> review(c, id, false, b.reason())))))))),
             path(segment("report").slash("summary"), () -> get(() -> answer(request, this::summary))),
+            pathPrefix(segment("report").slash("traffic"), () -> concat(
+                pathEnd(() -> get(() -> traffic(request, (c, r) -> reports.report(c, TrafficReports.Kind.ALL, null, r)))),
+                path("nodes", () -> get(() -> traffic(request, reports::nodes))),
+                path(segment("nodes").slash(segment()), id -> get(() -> traffic(request, (c, r) -> reports.report(c, TrafficReports.Kind.NODE, id, r)))),
+                path(segment("resources").slash(segment()), id -> get(() -> traffic(request, (c, r) -> reports.report(c, TrafficReports.Kind.RESOURCE, id, r)))),
+                path(segment("customers").slash(segment()), id -> get(() -> traffic(request, (c, r) -> reports.report(c, TrafficReports.Kind.CUSTOMER, id, r)))))),
             path("purges", () -> concat(
                 get(() -> parameterOptional("after", after -> parameterOptional("limit", limit ->
                     answer(request, c -> purges(c, after, limit))))),
@@ -342,7 +358,7 @@ final class AdminRoutes {
 
   private CompletionStage<?> deleteNode(Caller c, String id) {
     return owned(c, id).thenCompose(n -> registry.<Done>ask(r -> new Registry.DeleteCacheNode(id, c.actor(), r)))
-        .thenCompose(d -> healthSync.forget(id).thenApply(v -> d));
+        .thenCompose(d -> healthSync.forget(id).thenCompose(v -> telemetry.forget(id)).thenApply(v -> d));
   }
 
   private CompletionStage<?> rotateNodeKey(Caller c, String id) {
@@ -424,6 +440,19 @@ final class AdminRoutes {
         .filter(n -> c.operator() || n.customerId().equals(c.customerId())).map(CacheNode::id).toList()));
   }
 
+  // --- traffic reports -------------------------------------------------------------------------
+
+  /** A report as JSON, or as CSV with {@code format=csv} or (without {@code format}) {@code Accept: text/csv}. */
+  private Route traffic(HttpRequest request, BiFunction<Caller, ReportRange, CompletionStage<?>> report) {
+    return parameterOptional("range", range -> parameterOptional("format", format -> completeWithFuture(
+        authenticated(request)
+            .thenCompose(c -> {
+              boolean csv = ReportFormats.csv(request, format);
+              return report.apply(c, TrafficReports.range(range)).thenApply(r -> csv ? ReportFormats.csv(r) : json(200, r));
+            })
+            .exceptionally(AdminRoutes::problem))));
+  }
+
   // --- steering (no key: clients and routing services call it) ------------------------------------
 
   private Route steer() {
@@ -453,6 +482,9 @@ final class AdminRoutes {
             verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> json(200, view(n, null, false))).exceptionally(AdminRoutes::problem))))),
         path("heartbeat", () -> post(() -> body(ApiTypes.Heartbeat.class, b -> completeWithFuture(
             verify(b.customerId(), b.cacheNodeId(), b.nodeKey()).thenApply(n -> {
+              Figures figures = HeartbeatCheck.figures(b);
+              telemetry.take(new Sample(n.id(), n.customerId(), n.resourceId(), telemetry.clock().instant(), b.healthy(), figures,
+                  b.diskUsedBytes(), b.diskCapacityBytes()));
               healthSync.heartbeat(n.id(), n.customerId(), b.healthy(), HeartbeatCheck.counters(b), b.diskUsedBytes(), b.diskCapacityBytes());
               return json(200, Map.of("accepted", true, "routable", n.routable(), "ipSpaceStatus", n.status().name()));
             }).exceptionally(AdminRoutes::problem))))));

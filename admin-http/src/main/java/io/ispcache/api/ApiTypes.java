@@ -62,6 +62,11 @@ public final class ApiTypes {
 
   public record Activate(String customerId, String cacheNodeId, String nodeKey) {}
 
+  /**
+   * A node agent's heartbeat: health, cumulative counters since the node started, drives' usage.
+   * {@code peerBytes}, {@code originBytes}, {@code hitRequests} and {@code errors} came later and
+   * may be absent (agents of earlier releases): they read 0, and origin bytes as miss bytes.
+   */
   public record Heartbeat(
       String customerId,
       String cacheNodeId,
@@ -72,7 +77,11 @@ public final class ApiTypes {
       long egressBytes,
       long requests,
       long diskUsedBytes,
-      long diskCapacityBytes) {}
+      long diskCapacityBytes,
+      Long peerBytes,
+      Long originBytes,
+      Long hitRequests,
+      Long errors) {}
 
   public record SteeredNode(String id, String name, String serverIp, String url) {}
 

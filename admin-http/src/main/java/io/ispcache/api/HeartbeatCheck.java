@@ -1,9 +1,10 @@
 package io.ispcache.api;
 
 import io.ispcache.report.Counters;
+import io.ispcache.report.Figures;
 
 /**
- * The figures of a heartbeat, checked before the board takes them: none negative, none beyond what
+ * The figures of a heartbeat, checked before the board and the telemetry take them: none negative, none beyond what
  * a cache node can count. A counter below the previous heartbeat's is not refused: the node
  * restarted ({@link io.ispcache.report.HealthBoard#record}). Disk used above capacity is not
  * refused either: a drive may be over its size until eviction catches up, and refusing the
@@ -26,6 +27,24 @@ final class HeartbeatCheck {
     bounded("diskUsedBytes", b.diskUsedBytes(), MAX_BYTES);
     bounded("diskCapacityBytes", b.diskCapacityBytes(), MAX_BYTES);
     return new Counters(b.hitBytes(), b.missBytes(), b.egressBytes(), b.requests());
+  }
+
+  /** Every traffic counter of the heartbeat, checked as {@link #counters}; a 400 naming the first out of bounds. */
+  static Figures figures(ApiTypes.Heartbeat b) {
+    counters(b);
+    long peer = optional("peerBytes", b.peerBytes(), MAX_BYTES, 0);
+    long origin = optional("originBytes", b.originBytes(), MAX_BYTES, b.missBytes());
+    long hitRequests = optional("hitRequests", b.hitRequests(), MAX_REQUESTS, 0);
+    long errors = optional("errors", b.errors(), MAX_REQUESTS, 0);
+    return new Figures(b.hitBytes(), b.missBytes(), peer, origin, b.egressBytes(), b.requests(), hitRequests, errors);
+  }
+
+  private static long optional(String field, Long value, long max, long absent) {
+    if (value == null) {
+      return absent;
+    }
+    bounded(field, value, max);
+    return value;
   }
 
   private static void bounded(String field, long value, long max) {

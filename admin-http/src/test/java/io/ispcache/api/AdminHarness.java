@@ -35,6 +35,11 @@ public final class AdminHarness implements AutoCloseable {
    * cluster at {@code joinTo}, or forms its own when null.
    */
   public AdminHarness(Path dataDir, Config overrides, akka.actor.Address joinTo) {
+    this(dataDir, overrides, joinTo, java.time.Clock.systemUTC());
+  }
+
+  /** As above, timing heartbeats and reports by {@code clock}. */
+  public AdminHarness(Path dataDir, Config overrides, akka.actor.Address joinTo, java.time.Clock clock) {
     Config config =
         overrides.withFallback(ConfigFactory.parseString(
                 String.join(
@@ -52,7 +57,7 @@ public final class AdminHarness implements AutoCloseable {
     system = ActorSystem.create(Behaviors.empty(), "admin-test", config);
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(joinTo == null ? cluster.selfMember().address() : joinTo));
-    ServerBinding binding = AdminPlane.start(system, AdminHarness::cacheKey).toCompletableFuture().orTimeout(60, TimeUnit.SECONDS).join();
+    ServerBinding binding = AdminPlane.start(system, AdminHarness::cacheKey, clock).toCompletableFuture().orTimeout(60, TimeUnit.SECONDS).join();
     port = binding.localAddress().getPort();
   }
 
@@ -93,6 +98,15 @@ public final class AdminHarness implements AutoCloseable {
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode parsed = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
     return new Reply(r.statusCode(), parsed, r);
+  }
+
+  /** A GET whose answer is not parsed (CSV), with an {@code Accept} field when not null. */
+  public HttpResponse<String> get(String path, String key, String accept) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + key);
+    if (accept != null) {
+      b.header("Accept", accept);
+    }
+    return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

@@ -18,7 +18,11 @@ public final class TestDatabases {
 
   /** Creates a uniquely named database on the local PostgreSQL; fails if PostgreSQL is not there. */
   public static String createPostgres() throws Exception {
-    String name = "ispcache_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    return createPostgres("ispcache_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+  }
+
+  /** Creates database {@code name} on the local PostgreSQL. */
+  public static String createPostgres(String name) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
         Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);

@@ -86,6 +86,10 @@ public final class NodeAgent implements AutoCloseable {
     body.put("requests", f.requests());
     body.put("diskUsedBytes", f.diskUsedBytes());
     body.put("diskCapacityBytes", f.diskCapacityBytes());
+    body.put("peerBytes", f.peerBytes());
+    body.put("originBytes", f.originBytes());
+    body.put("hitRequests", f.hitRequests());
+    body.put("errors", f.errors());
     try {
       HttpResponse<String> r = post("/api/v1/agent/heartbeat", body).toCompletableFuture().get(15, TimeUnit.SECONDS);
       if (r.statusCode() != 200) {

@@ -392,7 +392,8 @@ public final class CacheNode {
   private static NodeFigures figures(NodeStatus status) {
     NodeStatus.Summary s = status.summary();
     return new NodeFigures(
-        status.health().healthy(), s.hitBytes(), s.missBytes(), s.egressBytes(), s.requests(), s.diskUsedBytes(), s.diskCapacityBytes());
+        status.health().healthy(), s.hitBytes(), s.missBytes(), s.egressBytes(), s.requests(), s.diskUsedBytes(), s.diskCapacityBytes(),
+        s.peerBytes(), s.originBytes(), s.hitRequests(), status.metrics().errorResponses.sum());
   }
 
   /** Completes when this process is an Up member of the cluster. */
