@@ -101,7 +101,16 @@ class InstallForkedIT {
             "ExecStart=" + root + "/opt/ispcache/current/bin/ispcache " + root + "/etc/ispcache/node.conf")) {
       assertTrue(unit.lines().anyMatch(line::equals), line + " missing from\n" + unit);
     }
+    assertTrue(unit.lines().anyMatch("ProtectHome=yes"::equals), unit);
     assertTrue(run.output().contains("/mscomtest/wuidt.gif?cacheHostOrigin=au.download.windowsupdate.com"), run.output());
+    Run verify =
+        Distribution.run(
+            List.of("bash", "-c", "! command -v systemd-analyze >/dev/null || systemd-analyze verify \"$1\"", "_",
+                root.resolve("etc/systemd/system/ispcache.service").toString()),
+            Map.of(),
+            60);
+    assertEquals(0, verify.exit(), "systemd-analyze verify: " + verify.output());
+    assertEquals("", verify.output(), "systemd-analyze verify found problems");
 
     // The node itself accepts what install wrote (its own rules, unknown keys included).
     Run check =
@@ -113,6 +122,14 @@ class InstallForkedIT {
             120);
     assertEquals(0, check.exit(), check.output());
     assertTrue(check.output().contains("ispcache: config is valid"), check.output());
+  }
+
+  @Test
+  void aDriveUnderHomeIsWritableThroughAReadOnlyHome(@TempDir Path root) throws Exception {
+    assertEquals(0, install(root, "--drive", "/home/cache:10GiB", "--force").exit());
+    String unit = read(root.resolve("etc/systemd/system/ispcache.service"));
+    assertTrue(unit.lines().anyMatch("ProtectHome=read-only"::equals), unit);
+    assertTrue(unit.contains("ReadWritePaths=" + root + "/var/lib/ispcache " + root + "/var/log/ispcache " + root + "/home/cache"), unit);
   }
 
   @Test
