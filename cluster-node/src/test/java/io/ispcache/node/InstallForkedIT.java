@@ -237,6 +237,7 @@ class InstallForkedIT {
         "--drive /srv/c:10GiB --force --seed-node a/b| --seed-node must be HOST or HOST:PORT, not 'a/b'",
         "--drive /srv/c:10GiB --force --registry-url http://admin:9090| --registry-url needs --customer-id, --cache-node-id and --node-key",
         "--drive /srv/c:10GiB --force --frobnicate| unknown option --frobnicate",
+        "--drive /srv/c:10GiB --force --log-format xml| --log-format must be text or json, not 'xml'",
       })
   void badArgumentsAreRefusedWithAClearMessage(String args, String message, @TempDir Path root) throws Exception {
     Run run = install(root, args.split(" "));

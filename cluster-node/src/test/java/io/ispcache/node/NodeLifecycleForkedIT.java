@@ -213,10 +213,21 @@ class NodeLifecycleForkedIT {
   }
 
   @Test
-  void uninstallWithPurgeRemovesContentDataAndConfig() throws Exception {
+  void withJsonLogsEveryLineIsAnObjectAndPurgeRemovesContentDataAndConfig() throws Exception {
+    Path env = root.resolve("etc/ispcache/ispcache.env");
+    Files.writeString(env, Files.readString(env).replace("ISPCACHE_LOG_FORMAT=text", "ISPCACHE_LOG_FORMAT=json"));
     assertEquals(0, service("start").exit());
     awaitHealthy();
     assertEquals("MISS", download());
+    List<String> lines = Files.readAllLines(root.resolve("var/log/ispcache/node.log"));
+    assertTrue(lines.size() > 5, lines.toString());
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : lines) {
+      assertTrue(mapper.readTree(line).has("message"), line);
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.contains("effective config (secrets redacted)")), "the effective config is logged");
+    assertTrue(lines.stream().noneMatch(l -> l.contains(PEER_SECRET) || l.contains(OPERATOR_KEY)), "no secret logged");
+
     Run uninstall = installed("uninstall", "--purge-data", "--purge-config");
     assertEquals(0, uninstall.exit(), uninstall.output());
     assertEquals(0, filesUnder(root.resolve("srv/cache1")), "the drive folder is left empty (it may be a mount point)");
