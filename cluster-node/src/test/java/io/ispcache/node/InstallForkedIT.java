@@ -247,6 +247,37 @@ class InstallForkedIT {
   }
 
   @Test
+  void updateRefusesWhatIsNotANewerDistributionAndLeavesTheInstallAlone(@TempDir Path root, @TempDir Path work) throws Exception {
+    assertEquals(0, install(root, "--drive", "/srv/cache1:10GiB", "--force").exit());
+    String current = Files.readSymbolicLink(root.resolve("opt/ispcache/current")).toString();
+
+    Run same = dist.script("update", List.of("--root", root.toString(), System.getProperty("ispcache.distribution")), 120);
+    assertEquals(2, same.exit(), same.output());
+    assertTrue(same.output().contains(dist.version() + " is already the installed version"), same.output());
+
+    Path notOurs = work.resolve("other.tar.gz");
+    Files.createDirectories(work.resolve("other/something"));
+    Files.writeString(work.resolve("other/something/README"), "not ispcache");
+    assertEquals(0, Distribution.run(List.of("tar", "-czf", notOurs.toString(), "-C", work.resolve("other").toString(), "something"), Map.of(), 60).exit());
+    Run other = dist.script("update", List.of("--root", root.toString(), notOurs.toString()), 120);
+    assertEquals(2, other.exit(), other.output());
+    assertTrue(other.output().contains("is not an ispcache distribution"), other.output());
+
+    Run missing = dist.script("update", List.of("--root", root.toString(), work.resolve("nope.tar.gz").toString()), 120);
+    assertEquals(2, missing.exit(), missing.output());
+    assertTrue(missing.output().contains("cannot read"), missing.output());
+
+    Run noInstall = dist.script("update", List.of("--root", work.resolve("empty").toString(), notOurs.toString()), 120);
+    assertEquals(2, noInstall.exit(), noInstall.output());
+    assertTrue(noInstall.output().contains("no ispcache install under"), noInstall.output());
+
+    assertEquals(current, Files.readSymbolicLink(root.resolve("opt/ispcache/current")).toString());
+    try (Stream<Path> releases = Files.list(root.resolve("opt/ispcache/releases"))) {
+      assertEquals(List.of(dist.version()), releases.map(p -> p.getFileName().toString()).toList(), "no staging left behind");
+    }
+  }
+
+  @Test
   void theSupportBundleHoldsNoSecret(@TempDir Path root, @TempDir Path out) throws Exception {
     Run run =
         install(
