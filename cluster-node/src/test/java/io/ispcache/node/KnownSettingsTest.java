@@ -61,7 +61,8 @@ class KnownSettingsTest {
 
   @Test
   void theShippedConfigsHoldOnlyKnownSettings() {
-    for (String file : new String[] {"single-node.conf", "production.conf", "cluster-3/node-1.conf"}) {
+    for (String file :
+        new String[] {"single-node.conf", "production.conf", "registry-postgres.conf", "cluster-3/node-1.conf", "cluster-3/node-2.conf", "cluster-3/node-3.conf"}) {
       Config c =
           ConfigFactory.parseFile(new File("../config/" + file), ConfigParseOptions.defaults().setAllowMissing(false));
       KNOWN.check(NodeConfig.load(c));
