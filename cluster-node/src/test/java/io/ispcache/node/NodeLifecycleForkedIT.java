@@ -146,6 +146,12 @@ class NodeLifecycleForkedIT {
     assertEquals("MISS", download());
     int fetched = origin.requestCount(PATH);
     assertEquals("HIT", download());
+    // Every content response is a line of access.log (written from a queue, so a moment later).
+    Path accessLog = root.resolve("var/log/ispcache/access.log");
+    String requestLine = "\"GET " + PATH + "?cacheHostOrigin=" + HOST + " HTTP/1.1\" 200 ";
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+        () -> Files.readAllLines(accessLog).stream().filter(l -> l.contains(requestLine)).map(l -> l.split(" ")[l.split(" ").length - 2]).toList(),
+        cacheStatuses -> cacheStatuses.equals(List.of("MISS", "HIT")));
 
     Path next = dist.repack(Files.createDirectories(work.resolve("next")), "9.9.1", folder -> {});
     Run update = installed("update", "--timeout", "120", next.toString());
