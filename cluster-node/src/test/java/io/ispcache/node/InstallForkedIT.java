@@ -238,6 +238,8 @@ class InstallForkedIT {
         "--drive /srv/c:10GiB --force --registry-url http://admin:9090| --registry-url needs --customer-id, --cache-node-id and --node-key",
         "--drive /srv/c:10GiB --force --frobnicate| unknown option --frobnicate",
         "--drive /srv/c:10GiB --force --log-format xml| --log-format must be text or json, not 'xml'",
+        "--drive /srv/c:10GiB --force --cluster-address 0.0.0.0| --cluster-address must be this node's own address on the cluster network, not 0.0.0.0",
+        "--drive /srv/c:10GiB --force --cluster-address fe80::1%eth0| --cluster-address must be a host name or IPv4 address, not 'fe80::1%eth0'",
       })
   void badArgumentsAreRefusedWithAClearMessage(String args, String message, @TempDir Path root) throws Exception {
     Run run = install(root, args.split(" "));
