@@ -279,6 +279,59 @@ class InstallForkedIT {
     }
   }
 
+  /** The JVM flags the launcher chose, as the JVM reports them ({@code -XX:+PrintCommandLineFlags -version} ends it at once). */
+  static String launcherFlags(Path config, Map<String, String> env) throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("JAVA_OPTS", "-XX:+PrintCommandLineFlags -version");
+    Run run = Distribution.runScript(dist.home().resolve("bin/ispcache"), List.of(config.toString()), all, 60);
+    assertEquals(0, run.exit(), run.output());
+    return run.output();
+  }
+
+  static long flag(String flags, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("-XX:" + name + "=(\\d+)").matcher(flags);
+    assertTrue(m.find(), name + " in " + flags);
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
+  void theLauncherSizesTheJvmFromTheMachineOrTheOperator(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("node.conf"), "ispcache.content.port = 8080\n");
+    String auto = launcherFlags(config, Map.of());
+    long heap = flag(auto, "MaxHeapSize");
+    assertTrue(heap >= 512L << 20 && heap <= 8L << 30, "a quarter of the memory, 512 MiB to 8 GiB: " + auto);
+    assertEquals(heap, flag(auto, "MaxDirectMemorySize"), "direct memory for chunk memory and buffers: " + auto);
+    assertTrue(auto.contains("-XX:+UseG1GC") && auto.contains("-XX:+ExitOnOutOfMemoryError"), auto);
+
+    String chosen = launcherFlags(config, Map.of("ISPCACHE_HEAP", "300m", "ISPCACHE_LOG_DIR", dir.resolve("logs").toString()));
+    assertEquals(300L << 20, flag(chosen, "MaxHeapSize"));
+    assertEquals(300L << 20, flag(chosen, "MaxDirectMemorySize"));
+  }
+
+  @Test
+  void theLauncherRefusesAMissingConfigAndAnUnknownLogFormat(@TempDir Path dir) throws Exception {
+    Run missing = Distribution.runScript(dist.home().resolve("bin/ispcache"), List.of(dir.resolve("none.conf").toString()), Map.of(), 60);
+    assertEquals(2, missing.exit());
+    assertTrue(missing.output().contains("ispcache: config file " + dir.resolve("none.conf") + " cannot be read"), missing.output());
+
+    Path config = Files.writeString(dir.resolve("node.conf"), "ispcache.content.port = 8080\n");
+    Run format =
+        Distribution.runScript(
+            dist.home().resolve("bin/ispcache"),
+            List.of(config.toString()),
+            Map.of("ISPCACHE_LOG_DIR", dir.resolve("logs").toString(), "ISPCACHE_LOG_FORMAT", "xml"),
+            60);
+    assertEquals(2, format.exit());
+    assertTrue(format.output().contains("ispcache: ISPCACHE_LOG_FORMAT must be text or json, not 'xml'"), format.output());
+
+    Run misspelt = Distribution.runScript(
+        dist.home().resolve("bin/ispcache"), List.of("--check-config", Files.writeString(dir.resolve("bad.conf"), "ispcache.content.prot = 80\n").toString()), Map.of(), 60);
+    assertEquals(2, misspelt.exit());
+    assertTrue(
+        misspelt.output().contains("ispcache: invalid setting ispcache.content.prot = \"80\": is not a setting of ispcache; did you mean ispcache.content.port?"),
+        misspelt.output());
+  }
+
   @Test
   void theSupportBundleHoldsNoSecret(@TempDir Path root, @TempDir Path out) throws Exception {
     Run run =
