@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.ispcache.settings.InvalidSettingException;
 import java.util.concurrent.CompletionException;
+import org.slf4j.LoggerFactory;
 
 /**
  * Boots an ispcache process from {@code -Dconfig.file=…} (default: the single-node defaults). With
@@ -82,6 +83,10 @@ public final class Main {
       System.exit(2);
       return;
     }
+    if (args.length > 0 && args[0].equals("--print-config")) {
+      // Printed before the checks: a support bundle wants the settings most when one is wrong.
+      System.out.println(EffectiveConfig.render(config));
+    }
     try {
       KnownSettings.ofClasspath().check(config);
       CacheNode.checkSettings(config);
@@ -92,11 +97,11 @@ public final class Main {
     }
     if (args.length > 0) {
       // bin/ispcache --check-config / --print-config: the settings are valid; nothing starts.
-      System.out.println(args[0].equals("--print-config") ? EffectiveConfig.render(config) : "ispcache: config is valid");
+      System.out.println("ispcache: config is valid");
       System.exit(0);
       return;
     }
-    org.slf4j.LoggerFactory.getLogger(Main.class)
+    LoggerFactory.getLogger(Main.class)
         .info("effective config (secrets redacted):\n{}", EffectiveConfig.render(config));
     try {
       CacheNode node = CacheNode.start(config).toCompletableFuture().join();

@@ -330,6 +330,12 @@ class InstallForkedIT {
     assertTrue(
         misspelt.output().contains("ispcache: invalid setting ispcache.content.prot = \"80\": is not a setting of ispcache; did you mean ispcache.content.port?"),
         misspelt.output());
+
+    // A support bundle wants the settings most when one is wrong: --print-config prints them anyway.
+    Run printed = Distribution.runScript(dist.home().resolve("bin/ispcache"), List.of("--print-config", dir.resolve("bad.conf").toString()), Map.of(), 60);
+    assertEquals(2, printed.exit());
+    assertTrue(printed.output().contains("prot=80"), printed.output());
+    assertTrue(printed.output().contains("did you mean ispcache.content.port?"), printed.output());
   }
 
   @Test
