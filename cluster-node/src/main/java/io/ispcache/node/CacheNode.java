@@ -71,6 +71,20 @@ public final class CacheNode {
     this.peer = peer;
   }
 
+  /** Reads every setting of the cache role as {@link #start} does, throwing {@link io.ispcache.settings.InvalidSettingException} on the first bad one. */
+  public static void checkSettings(Config config) {
+    ContentSettings.fromConfig(config);
+    HealthSettings.fromConfig(config);
+    OriginSettings.fromConfig(config);
+    io.ispcache.freshness.FreshnessSettings.fromConfig(config);
+    ObjectSettings.fromConfig(config);
+    StoreSettings.fromConfig(config);
+    PeerSettings.fromConfig(config);
+    PeerTimeouts.fromConfig(config);
+    AgentSettings.fromConfig(config);
+    PurgeSettings.fromConfig(config);
+  }
+
   /**
    * Validates every setting (throwing {@link io.ispcache.settings.InvalidSettingException} before
    * anything starts), then starts the process's parts.

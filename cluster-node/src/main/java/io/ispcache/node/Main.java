@@ -5,8 +5,13 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.ispcache.settings.InvalidSettingException;
 import java.util.concurrent.CompletionException;
+import org.slf4j.LoggerFactory;
 
-/** Boots an ispcache process from {@code -Dconfig.file=…} (default: the single-node defaults). */
+/**
+ * Boots an ispcache process from {@code -Dconfig.file=…} (default: the single-node defaults). With
+ * {@code --check-config} it only validates the settings, with {@code --print-config} it also prints
+ * them, secrets redacted; either exits 2 with one line on a bad or unknown setting.
+ */
 public final class Main {
   private Main() {}
 
@@ -60,6 +65,11 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 1 || (args.length == 1 && !args[0].equals("--check-config") && !args[0].equals("--print-config"))) {
+      System.err.println("ispcache: usage: java -jar ispcache-node.jar [--check-config | --print-config]");
+      System.exit(2);
+      return;
+    }
     commonPoolOfAtLeastTwo();
     nettyCountsItsOwnDirectMemory();
     Config config;
@@ -73,6 +83,26 @@ public final class Main {
       System.exit(2);
       return;
     }
+    if (args.length > 0 && args[0].equals("--print-config")) {
+      // Printed before the checks: a support bundle wants the settings most when one is wrong.
+      System.out.println(EffectiveConfig.render(config));
+    }
+    try {
+      KnownSettings.ofClasspath().check(config);
+      CacheNode.checkSettings(config);
+    } catch (InvalidSettingException e) {
+      System.err.println("ispcache: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (args.length > 0) {
+      // bin/ispcache --check-config / --print-config: the settings are valid; nothing starts.
+      System.out.println("ispcache: config is valid");
+      System.exit(0);
+      return;
+    }
+    LoggerFactory.getLogger(Main.class)
+        .info("effective config (secrets redacted):\n{}", EffectiveConfig.render(config));
     try {
       CacheNode node = CacheNode.start(config).toCompletableFuture().join();
       exitZeroOnSigterm(node);

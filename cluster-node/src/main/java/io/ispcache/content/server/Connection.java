@@ -86,6 +86,12 @@ final class Connection implements EventLoop.Ready {
   /** The request whose body is being read (state BODY), and its body. */
   private RequestHead bodyOf;
   private RequestBody body;
+  /** For the access log: the request being answered (null: its head was refused), when its head
+   * arrived, and the status and X-Cache of the response under way (status 0: none). */
+  private RequestHead accessRequest;
+  private long accessStarted;
+  private int accessStatus;
+  private String accessCache;
 
   Connection(ContentServer server, EventLoop loop, SocketChannel channel, InetSocketAddress remote) {
     this.server = server;
@@ -171,6 +177,8 @@ final class Connection implements EventLoop.Ready {
         try {
           parsed = RequestParser.parse(in, inStart, inEnd);
         } catch (RequestParser.BadRequest e) {
+          accessRequest = null;
+          accessStarted = System.nanoTime();
           inStart = inEnd;
           exchange++;
           head = false;
@@ -194,6 +202,8 @@ final class Connection implements EventLoop.Ready {
         scanned = inStart;
         headStarted = System.nanoTime();
         RequestHead request = parsed.head();
+        accessRequest = request;
+        accessStarted = headStarted;
         if (request.hasBody() && !request.method().equals("GET") && !request.method().equals("HEAD")) {
           startBody(request);
         } else {
@@ -360,6 +370,13 @@ final class Connection implements EventLoop.Ready {
 
   private void startFile(FileResponse response) {
     responseWritten = 0;
+    accessStatus = response.status();
+    accessCache = null;
+    for (RequestHead.Header header : response.headers()) {
+      if (header.name().equalsIgnoreCase("X-Cache")) {
+        accessCache = header.value();
+      }
+    }
     finished = response.finished();
     long length = response.contentLength();
     StringBuilder h = statusLine(response.status());
@@ -381,6 +398,8 @@ final class Connection implements EventLoop.Ready {
   private void render(HttpResponse response) {
     responseWritten = 0;
     int status = response.status().intValue();
+    accessStatus = status;
+    accessCache = response.getHeader("X-Cache").map(HttpHeader::value).orElse(null);
     StringBuilder h = statusLine(status, response.status().reason());
     boolean date = false;
     boolean serverHeader = false;
@@ -530,6 +549,7 @@ final class Connection implements EventLoop.Ready {
   }
 
   private void responseDone() {
+    logAccess();
     runFinished();
     if (closeAfter || server.draining()) {
       linger();
@@ -542,6 +562,17 @@ final class Connection implements EventLoop.Ready {
       headStarted = since;
     }
     process();
+  }
+
+  /** One access-log line for the response under way, if any (a client that left gets what it got). */
+  private void logAccess() {
+    if (accessStatus != 0 && AccessLog.enabled()) {
+      AccessLog.log(remote, accessRequest, accessStatus, responseWritten, accessCache, System.nanoTime() - accessStarted);
+    }
+    accessStatus = 0;
+    // What the connection answers next without a request head (a 408) is timed from here.
+    accessRequest = null;
+    accessStarted = System.nanoTime();
   }
 
   private void runFinished() {
@@ -684,6 +715,7 @@ final class Connection implements EventLoop.Ready {
       return;
     }
     state = State.CLOSED;
+    logAccess();
     exchange++;
     for (Out o : out) {
       o.release();

@@ -1,0 +1,34 @@
+package io.ispcache.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** config/production.conf documents every setting, at its default unless the template says otherwise. */
+class ProductionTemplateTest {
+  /** Settings the template fills with a node's own values ("Template:" in its comments). */
+  static final Set<String> TEMPLATE_VALUES = Set.of("ispcache.data-dir", "ispcache.store.drives", "ispcache.peer.interface");
+
+  @Test
+  void everySettingOfEveryModuleIsInTheTemplateAtItsDefault() {
+    Config template = ConfigFactory.parseFile(new File("../config/production.conf")).resolve();
+    Config reference = ConfigFactory.parseResources(getClass().getClassLoader(), "reference.conf").resolve();
+    for (Map.Entry<String, ?> e : reference.getConfig("ispcache").entrySet()) {
+      String path = "ispcache." + e.getKey();
+      if (path.equals("ispcache.origins")) {
+        continue; // in origins.conf, which the template includes
+      }
+      assertTrue(template.hasPath(path), path + " is not documented in config/production.conf");
+      if (!TEMPLATE_VALUES.contains(path)) {
+        assertEquals(reference.getValue(path).unwrapped(), template.getValue(path).unwrapped(), path + " differs from its default");
+      }
+    }
+    assertTrue(template.getList("ispcache.origins").size() > 0, "origins.conf included");
+  }
+}
