@@ -222,6 +222,28 @@ class InstallForkedIT {
     assertEquals(0, install(root, "--drive", "/srv/cache1:10GiB", "--force").exit());
   }
 
+  @Test
+  void anAdminNodeOnTheClusterNetworkGetsItsKeystoreAndACacheNodeItsTrustStore(@TempDir Path root, @TempDir Path work) throws Exception {
+    Path keystore = Files.writeString(work.resolve("admin.p12"), "keystore bytes");
+    Path trust = Files.writeString(work.resolve("trust.p12"), "trust bytes");
+    Run run = install(root, "--drive", "/srv/c:10GiB", "--force", "--cluster-address", "10.1.2.3", "--peer-secret", PEER_SECRET,
+        "--roles", "cache,admin", "--admin-keystore", keystore.toString(), "--admin-keystore-password", "keystore-pass-123",
+        "--registry-url", "https://10.1.2.3:9090", "--customer-id", "c", "--cache-node-id", "n", "--node-key", "k",
+        "--registry-trust-store", trust.toString(), "--registry-trust-store-password", "trust-pass-456");
+    assertEquals(0, run.exit(), run.output());
+    Path etc = root.resolve("etc/ispcache");
+    String conf = read(etc.resolve("node.conf"));
+    assertTrue(conf.contains("tls.keystore = \"" + etc.resolve("admin.p12") + "\""), conf);
+    assertTrue(conf.contains("trust-store = \"" + etc.resolve("registry-trust.p12") + "\""), conf);
+    assertFalse(conf.contains("pass-"), "passwords stay out of node.conf");
+    String env = read(etc.resolve("ispcache.env"));
+    assertTrue(env.contains("ISPCACHE_ADMIN_KEYSTORE_PASSWORD=keystore-pass-123"), env);
+    assertTrue(env.contains("ISPCACHE_AGENT_TRUST_STORE_PASSWORD=trust-pass-456"), env);
+    assertEquals("keystore bytes", read(etc.resolve("admin.p12")));
+    assertEquals("trust bytes", read(etc.resolve("registry-trust.p12")));
+    assertEquals(PosixFilePermissions.fromString("rw-r-----"), Files.getPosixFilePermissions(etc.resolve("admin.p12")));
+  }
+
   @ParameterizedTest(name = "{0} is refused")
   @CsvSource(
       delimiter = '|',
@@ -240,6 +262,12 @@ class InstallForkedIT {
         "--drive /srv/c:10GiB --force --log-format xml| --log-format must be text or json, not 'xml'",
         "--drive /srv/c:10GiB --force --cluster-address 0.0.0.0| --cluster-address must be this node's own address on the cluster network, not 0.0.0.0",
         "--drive /srv/c:10GiB --force --cluster-address fe80::1%eth0| --cluster-address must be a host name or IPv4 address, not 'fe80::1%eth0'",
+        "--drive /srv/c:10GiB --force --cluster-address 10.0.0.5 --peer-secret 0123456789abcdef0123456789abcdef --roles cache,admin"
+            + "| --admin-keystore FILE is needed for the admin role on 10.0.0.5",
+        "--drive /srv/c:10GiB --force --cluster-address 10.0.0.5 --peer-secret 0123456789abcdef0123456789abcdef --roles admin"
+            + " --admin-keystore /nonexistent/admin.p12| no such file: /nonexistent/admin.p12",
+        "--drive /srv/c:10GiB --force --registry-url http://admin:9090 --customer-id c --cache-node-id n --node-key k"
+            + "| --registry-url must be https:// (the node key travels in every heartbeat), not http://admin:9090",
       })
   void badArgumentsAreRefusedWithAClearMessage(String args, String message, @TempDir Path root) throws Exception {
     Run run = install(root, args.split(" "));

@@ -19,16 +19,19 @@ class ProductionTemplateTest {
   void everySettingOfEveryModuleIsInTheTemplateAtItsDefault() {
     Config template = ConfigFactory.parseFile(new File("../config/production.conf")).resolve();
     Config reference = ConfigFactory.parseResources(getClass().getClassLoader(), "reference.conf").resolve();
+    java.util.List<String> wrong = new java.util.ArrayList<>();
     for (Map.Entry<String, ?> e : reference.getConfig("ispcache").entrySet()) {
       String path = "ispcache." + e.getKey();
       if (path.equals("ispcache.origins")) {
         continue; // in origins.conf, which the template includes
       }
-      assertTrue(template.hasPath(path), path + " is not documented in config/production.conf");
-      if (!TEMPLATE_VALUES.contains(path)) {
-        assertEquals(reference.getValue(path).unwrapped(), template.getValue(path).unwrapped(), path + " differs from its default");
+      if (!template.hasPath(path)) {
+        wrong.add(path + " is not documented");
+      } else if (!TEMPLATE_VALUES.contains(path) && !reference.getValue(path).unwrapped().equals(template.getValue(path).unwrapped())) {
+        wrong.add(path + " = " + template.getValue(path).unwrapped() + " differs from its default " + reference.getValue(path).unwrapped());
       }
     }
+    assertEquals(java.util.List.of(), wrong, "config/production.conf against the modules' reference.conf");
     assertTrue(template.getList("ispcache.origins").size() > 0, "origins.conf included");
   }
 }
