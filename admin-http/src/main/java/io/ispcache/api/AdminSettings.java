@@ -22,6 +22,8 @@ public record AdminSettings(
     Duration askTimeout,
     int contentPort,
     long maxBodyBytes,
+    long maxBodyDrainBytes,
+    Duration bodyDrainTime,
     Duration heartbeatSaveInterval,
     Duration firstTableWait,
     Optional<SSLContext> https) {
@@ -47,6 +49,8 @@ public record AdminSettings(
         duration(c, "ask-timeout"),
         port(c, "steer-content-port"),
         c.getBytes("max-body-size"),
+        c.getBytes("max-body-drain"),
+        duration(c, "body-drain-time"),
         duration(c, "heartbeat-save-interval"),
         duration(c, "first-table-wait"),
         https(c, iface));
