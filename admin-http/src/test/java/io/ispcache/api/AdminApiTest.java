@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -239,19 +238,17 @@ class AdminApiTest {
     assertEquals("operator", history.body().get(1).get("actor").asText());
   }
 
-  static JsonNode steerUntil(String ip, Predicate<JsonNode> condition) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < end) {
-      var r = h.call("GET", "/api/v1/steer?clientIp=" + ip, null, null);
-      assertEquals(200, r.status());
-      last = r.body();
-      if (condition.test(last)) {
-        return last;
-      }
-      LockSupport.parkNanos(50_000_000);
-    }
-    throw new AssertionError("steering never answered as expected; last: " + last);
+  static JsonNode steerUntil(String ip, Predicate<JsonNode> condition) {
+    return org.awaitility.Awaitility.await("steering of " + ip)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              var r = h.call("GET", "/api/v1/steer?clientIp=" + ip, null, null);
+              assertEquals(200, r.status());
+              return r.body();
+            },
+            condition::test);
   }
 
   static void heartbeat(JsonNode keys, boolean healthy) throws Exception {

@@ -104,6 +104,14 @@ public final class InProcessNode implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + node.contentPort() + path + sep + "cacheHostOrigin=" + ORIGIN_HOST);
   }
 
+  /**
+   * HOCON that makes another node join this one's cluster: this node's Artery address as it was
+   * bound (port 0 is the default, so no port is probed for and then raced for).
+   */
+  public String seedNodes() {
+    return "akka.cluster.seed-nodes = [\"" + akka.cluster.typed.Cluster.get(node.system()).selfMember().address() + "\"]\n";
+  }
+
   public URI contentRoot() {
     return URI.create("http://127.0.0.1:" + node.contentPort());
   }
