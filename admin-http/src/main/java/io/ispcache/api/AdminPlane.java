@@ -131,7 +131,7 @@ public final class AdminPlane {
       log.warn("no ispcache.admin.operator-key configured: generated one in {}", s.operatorKeyFile());
     }
     return new AdminSettings(
-        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(), s.heartbeatSaveInterval(), s.firstTableWait(),
-        s.memberAskTimeout(), s.https());
+        s.iface(), s.port(), key, s.operatorKeyFile(), s.allowPrivateServerIps(), s.heartbeatTimeout(), s.askTimeout(), s.contentPort(), s.maxBodyBytes(),
+        s.maxBodyDrainBytes(), s.bodyDrainTime(), s.heartbeatSaveInterval(), s.firstTableWait(), s.memberAskTimeout(), s.https());
   }
 }

@@ -6,10 +6,12 @@ import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.delete;
 import static akka.http.javadsl.server.Directives.entity;
 import static akka.http.javadsl.server.Directives.extractRequest;
+import static akka.http.javadsl.server.Directives.extractMaterializer;
 import static akka.http.javadsl.server.Directives.extractRequestEntity;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
+import static akka.http.javadsl.server.Directives.onComplete;
 import static akka.http.javadsl.server.Directives.parameterOptional;
 import static akka.http.javadsl.server.Directives.patch;
 import static akka.http.javadsl.server.Directives.path;
@@ -32,6 +34,7 @@ import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
+import akka.stream.javadsl.Sink;
 import io.ispcache.purge.PurgeFeed;
 import io.ispcache.registry.CacheNode;
 import io.ispcache.registry.Customer;
@@ -132,7 +135,30 @@ final class AdminRoutes {
                 () ->
                     withSizeLimit(
                         settings.maxBodyBytes(),
-                        () -> pathPrefix("api", () -> pathPrefix("v1", this::v1)))));
+                        () -> refusingOversizedBodies(() -> pathPrefix("api", () -> pathPrefix("v1", this::v1))))));
+  }
+
+  /**
+   * A body declared larger than the limit is refused with 413 once it has been read and discarded
+   * (up to {@code max-body-drain}, within {@code body-drain-time}): closing the connection with
+   * request bytes unread would make the server's TCP stack reset it, and a client still sending
+   * would see the reset rather than the 413 (RFC 9112 §9.6 asks servers to close in stages for
+   * this reason). A larger body is refused at once; its client may see a reset, as §9.6 allows.
+   */
+  private Route refusingOversizedBodies(java.util.function.Supplier<Route> inner) {
+    return extractRequestEntity(entity -> {
+      java.util.OptionalLong declared = entity.getContentLengthOption();
+      if (declared.isEmpty() || declared.getAsLong() <= settings.maxBodyBytes()) {
+        return inner.get();
+      }
+      Route refused = complete(Problems.of(413, "the request body is larger than " + settings.maxBodyBytes() + " bytes", null));
+      if (declared.getAsLong() > settings.maxBodyDrainBytes()) {
+        return refused;
+      }
+      return extractMaterializer(materializer -> onComplete(
+          entity.withoutSizeLimit().getDataBytes().completionTimeout(settings.bodyDrainTime()).runWith(Sink.ignore(), materializer),
+          drained -> refused));
+    });
   }
 
   private Route v1() {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +123,59 @@ class AdminApiTest {
     assertProblem(h.call("GET", "/api/v1/steer", null, null), 400, "clientIp");
   }
 
+  /**
+   * A client that sends a whole oversized body (more than the socket buffers hold, so it is still
+   * sending when the server has decided) reads the 413 instead of a connection reset: the server
+   * reads the body before it answers (RFC 9112 §9.6), and the connection stays usable.
+   */
+  @Test
+  void aClientStillSendingAnOversizedBodyReadsThe413() throws Exception {
+    Tenant t = tenant();
+    byte[] body = new byte[512 * 1024];
+    java.util.Arrays.fill(body, (byte) 'a');
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.setSendBufferSize(8 * 1024); // the body cannot sit in buffers: the server must read it
+      socket.setSoTimeout(20_000);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", h.port));
+      String head = "POST /api/v1/resources HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + t.key()
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+      java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          java.io.OutputStream out = socket.getOutputStream();
+          out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          for (int at = 0; at < body.length; at += 4096) {
+            out.write(body, at, 4096);
+          }
+          out.write(("GET /api/v1/resources HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + t.key() + "\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.flush();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      java.io.InputStream in = socket.getInputStream();
+      String first = new String(in.readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      sent.get(20, java.util.concurrent.TimeUnit.SECONDS); // every byte of the body was taken: no reset
+      assertEquals("HTTP/1.1 413", first);
+      // The next request on the same connection is answered too.
+      String rest = readUntil(in, "HTTP/1.1 200");
+      assertTrue(rest.contains("the request body is larger than 65536 bytes"), rest);
+    }
+  }
+
+  /** What {@code in} sends up to and including {@code marker}. */
+  static String readUntil(java.io.InputStream in, String marker) throws java.io.IOException {
+    StringBuilder b = new StringBuilder();
+    while (b.indexOf(marker) < 0) {
+      int c = in.read();
+      if (c < 0) {
+        throw new java.io.EOFException("the connection closed before " + marker + ": " + b);
+      }
+      b.append((char) c);
+    }
+    return b.toString();
+  }
+
   @Test
   void bodiesThatAreNotDeclaredJsonAreRefusedWith415() throws Exception {
     Tenant t = tenant();
@@ -186,19 +238,17 @@ class AdminApiTest {
     assertEquals("operator", history.body().get(1).get("actor").asText());
   }
 
-  static JsonNode steerUntil(String ip, Predicate<JsonNode> condition) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < end) {
-      var r = h.call("GET", "/api/v1/steer?clientIp=" + ip, null, null);
-      assertEquals(200, r.status());
-      last = r.body();
-      if (condition.test(last)) {
-        return last;
-      }
-      LockSupport.parkNanos(50_000_000);
-    }
-    throw new AssertionError("steering never answered as expected; last: " + last);
+  static JsonNode steerUntil(String ip, Predicate<JsonNode> condition) {
+    return org.awaitility.Awaitility.await("steering of " + ip)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              var r = h.call("GET", "/api/v1/steer?clientIp=" + ip, null, null);
+              assertEquals(200, r.status());
+              return r.body();
+            },
+            condition::test);
   }
 
   static void heartbeat(JsonNode keys, boolean healthy) throws Exception {

@@ -1,7 +1,12 @@
 package io.ispcache.api;
 
+import akka.actor.dungeon.SerializationCheckFailedException;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Props;
+import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.event.Logging;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.http.javadsl.ServerBinding;
@@ -15,9 +20,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A single-node admin plane on embedded H2, on a free port, and a small JSON client for it. */
+/**
+ * A single-node admin plane on embedded H2, on a free port, and a small JSON client for it. Every
+ * message sent to one of its actors is serialized and read back first
+ * ({@code akka.actor.serialize-messages}); Akka only logs one that fails, so {@link #close()}
+ * fails the test naming each.
+ */
 public final class AdminHarness implements AutoCloseable {
   public static final String OPERATOR_KEY = "operator-key-for-tests-0123456789";
   static final ObjectMapper JSON = new ObjectMapper();
@@ -25,6 +38,8 @@ public final class AdminHarness implements AutoCloseable {
   public final ActorSystem<Void> system;
   public final int port;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  /** Messages the plane's actors were sent that did not survive serialization. */
+  private final Queue<String> unserializable = new ConcurrentLinkedQueue<>();
 
   public AdminHarness(Path dataDir) {
     this(dataDir, ConfigFactory.empty(), null);
@@ -50,11 +65,25 @@ public final class AdminHarness implements AutoCloseable {
                     "akka.remote.artery.canonical { hostname = \"127.0.0.1\", port = 0 }",
                     "akka.cluster.roles = [\"admin\"]",
                     "akka.cluster.jmx.multi-mbeans-in-same-jvm = on",
+                    // every message to the registry, feeds and publishers is serialized and read back
+                    "akka.actor.serialize-messages = on",
                     "akka.loglevel = WARNING")))
             .withFallback(ConfigFactory.parseResources("ispcache-persistence.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
     system = ActorSystem.create(Behaviors.empty(), "admin-test", config);
+    ActorRef<Logging.Error> watch =
+        system.systemActorOf(
+            Behaviors.receiveMessage(
+                (Logging.Error e) -> {
+                  if (e.cause() instanceof SerializationCheckFailedException failed) {
+                    unserializable.add(failed.getMessage() + " (" + failed.getCause() + ")");
+                  }
+                  return Behaviors.same();
+                }),
+            "unserializable-messages",
+            Props.empty());
+    system.eventStream().tell(new EventStream.Subscribe<>(Logging.Error.class, watch));
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(joinTo == null ? cluster.selfMember().address() : joinTo));
     ServerBinding binding = AdminPlane.start(system, AdminHarness::cacheKey, clock).toCompletableFuture().orTimeout(60, TimeUnit.SECONDS).join();
@@ -113,5 +142,8 @@ public final class AdminHarness implements AutoCloseable {
   public void close() {
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    if (!unserializable.isEmpty()) {
+      throw new AssertionError("messages that would not cross the network: " + List.copyOf(unserializable));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.ispcache.agent;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -32,8 +33,11 @@ import org.slf4j.LoggerFactory;
 public final class PurgeFollower extends AbstractBehavior<PurgeFollower.Command> {
   private static final Logger log = LoggerFactory.getLogger(PurgeFollower.class);
 
-  /** The follower's own messages; nothing outside this node sends it any. */
-  public sealed interface Command {}
+  /**
+   * The follower's own messages; nothing outside this node sends it any, so they are never
+   * serialized (and {@link Listed} carries a Throwable).
+   */
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   private record Poll() implements Command {}
 

@@ -20,17 +20,13 @@ record ContentRangeValue(long first, long last, long length) {
     if (dash <= 0 || slash <= dash + 1) {
       return Optional.empty();
     }
-    try {
-      long first = Long.parseLong(v.substring(0, dash));
-      long last = Long.parseLong(v.substring(dash + 1, slash));
-      long length = Long.parseLong(v.substring(slash + 1));
-      if (first < 0 || last < first || length <= last) {
-        return Optional.empty();
-      }
-      return Optional.of(new ContentRangeValue(first, last, length));
-    } catch (NumberFormatException e) {
+    long first = digits(v.substring(0, dash));
+    long last = digits(v.substring(dash + 1, slash));
+    long length = digits(v.substring(slash + 1));
+    if (first < 0 || last < first || length <= last) {
       return Optional.empty();
     }
+    return Optional.of(new ContentRangeValue(first, last, length));
   }
 
   /** The length in {@code bytes *}{@code /len} of a 416 answer; empty when absent or malformed. */
@@ -42,11 +38,26 @@ record ContentRangeValue(long first, long last, long length) {
     if (!v.regionMatches(true, 0, "bytes */", 0, 8)) {
       return Optional.empty();
     }
-    try {
-      long length = Long.parseLong(v.substring(8).trim());
-      return length >= 0 ? Optional.of(length) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
+    long length = digits(v.substring(8).trim());
+    return length >= 0 ? Optional.of(length) : Optional.empty();
+  }
+
+  /**
+   * 1*DIGIT as a number, or -1: ASCII digits only (Long.parseLong would also take a sign and any
+   * Unicode digit), and -1 for a number beyond a long.
+   */
+  private static long digits(String s) {
+    if (s.isEmpty()) {
+      return -1;
     }
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      int d = s.charAt(i) - '0';
+      if (d < 0 || d > 9 || n > (Long.MAX_VALUE - d) / 10) {
+        return -1;
+      }
+      n = n * 10 + d;
+    }
+    return n;
   }
 }

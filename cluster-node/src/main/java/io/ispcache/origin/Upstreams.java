@@ -50,6 +50,16 @@ final class Upstreams implements AutoCloseable {
   private static final PooledByteBufAllocator BUFFERS =
       new PooledByteBufAllocator(true, 0, Math.max(1, Runtime.getRuntime().availableProcessors()), 8192, 7, 0, 0, false);
 
+  /** The framing of every origin connection, with the limits above. */
+  static OriginCodec codec() {
+    return new OriginCodec(
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_STATUS_LINE)
+            .setMaxHeaderSize(MAX_HEAD)
+            .setMaxChunkSize(MAX_PIECE)
+            .setAllowDuplicateContentLengths(false));
+  }
+
   /** Where an exchange goes: an origin's host (or its upstream address), maybe through a proxy. */
   record Destination(String origin, InetSocketAddress connectTo, InetSocketAddress proxy) {}
 
@@ -124,13 +134,7 @@ final class Upstreams implements AutoCloseable {
                     }
                     ch.pipeline()
                         .addLast(
-                            "codec",
-                            new OriginCodec(
-                                new HttpDecoderConfig()
-                                    .setMaxInitialLineLength(MAX_STATUS_LINE)
-                                    .setMaxHeaderSize(MAX_HEAD)
-                                    .setMaxChunkSize(MAX_PIECE)
-                                    .setAllowDuplicateContentLengths(false)))
+                            "codec", codec())
                         .addLast("exchange", new ExchangeHandler());
                   }
                 });

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ispcache.node.InProcessNode;
 import io.ispcache.settings.Pkcs12;
-import io.ispcache.testing.NodeProcess;
 import io.ispcache.testing.TestKeystores;
 import io.ispcache.testing.TestOrigin;
 import java.io.IOException;
@@ -36,10 +35,10 @@ class AdminHttpsTest {
     SSLContext trusting = Pkcs12.clientContext("test", tls.truststore, TestKeystores.PASSWORD.toCharArray());
     HttpClient https = HttpClient.newBuilder().sslContext(trusting).build();
     try (TestOrigin origin = new TestOrigin()) {
-      int adminPort = NodeProcess.freePort();
-      String adminConf = "akka.cluster.roles = [\"admin\"]\nispcache.admin { interface = \"127.0.0.1\", port = " + adminPort
+      String adminConf = "akka.cluster.roles = [\"admin\"]\nispcache.admin { interface = \"127.0.0.1\", port = 0"
           + ", operator-key = \"" + OP + "\", tls { keystore = \"" + tls.keystore + "\", keystore-password = \"" + TestKeystores.PASSWORD + "\" } }\n";
       try (InProcessNode admin = InProcessNode.startWithoutContent(dir.resolve("admin"), origin.port(), adminConf)) {
+        int adminPort = admin.node().adminPort();
         URI api = URI.create("https://127.0.0.1:" + adminPort + "/api/v1");
         await().atMost(Duration.ofSeconds(60)).until(() -> send(https, "GET", URI.create(api + "/customers"), OP, null).statusCode() == 200);
 

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,26 +36,27 @@ class NodeAgentTest {
   }
 
   /** Waits until the registry answers (a new admin node's singleton starts after it joined). */
-  void awaitRegistry(URI api) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create(api + "/customers")).header("Authorization", "Bearer " + OP).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() == 200) {
-        return;
-      }
-      assertEquals(503, r.statusCode(), r.body());
-      assertTrue(System.nanoTime() < end, "the registry never answered: " + r.body());
-    }
+  /** Until the registry answers (503 until the admin process is up in its cluster). */
+  void awaitRegistry(URI api) {
+    org.awaitility.Awaitility.await("the registry answering")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              HttpResponse<String> r = http.send(
+                  HttpRequest.newBuilder(URI.create(api + "/customers")).header("Authorization", "Bearer " + OP).build(),
+                  HttpResponse.BodyHandlers.ofString());
+              assertTrue(r.statusCode() == 200 || r.statusCode() == 503, r.statusCode() + " " + r.body());
+              return r.statusCode() == 200;
+            });
   }
 
   @Test
   void nodeWithItsKeysActivatesAndIsSteeredToNodeWithWrongKeysRefusesToStart(@TempDir Path dir) throws Exception {
     try (TestOrigin origin = new TestOrigin()) {
-      int adminPort = io.ispcache.testing.NodeProcess.freePort();
-      String adminConf = "akka.cluster.roles = [\"admin\"]\nispcache.admin { interface = \"127.0.0.1\", port = " + adminPort + ", operator-key = \"" + OP + "\" }\n";
+      String adminConf = "akka.cluster.roles = [\"admin\"]\nispcache.admin { interface = \"127.0.0.1\", port = 0, operator-key = \"" + OP + "\" }\n";
       try (InProcessNode admin = InProcessNode.startWithoutContent(dir.resolve("admin"), origin.port(), adminConf)) {
+        int adminPort = admin.node().adminPort();
         URI api = URI.create("http://127.0.0.1:" + adminPort + "/api/v1");
         awaitRegistry(api);
         String customer = call("POST", URI.create(api + "/customers"), OP, "{\"name\":\"Agent ISP\"}").get("id").asText();
@@ -68,13 +68,11 @@ class NodeAgentTest {
             + "\", cache-node-id = \"" + keys.get("cacheNodeId").asText() + "\", node-key = \"%s\", heartbeat-interval = 200ms }\n";
 
         try (InProcessNode edge = InProcessNode.start(dir.resolve("edge"), origin.port(), String.format(agent, keys.get("nodeKey").asText()))) {
-          long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-          JsonNode steer;
-          do {
-            assertTrue(System.nanoTime() < end, "the node was never steered to");
-            LockSupport.parkNanos(50_000_000);
-            steer = call("GET", URI.create(api + "/steer?clientIp=46.0.0.7"), OP, null);
-          } while (steer.get("useCdn").asBoolean());
+          JsonNode steer =
+              org.awaitility.Awaitility.await("the node steered to")
+                  .atMost(Duration.ofSeconds(20))
+                  .pollInterval(Duration.ofMillis(50))
+                  .until(() -> call("GET", URI.create(api + "/steer?clientIp=46.0.0.7"), OP, null), s -> !s.get("useCdn").asBoolean());
           assertEquals("20.40.0.1", steer.get("nodes").get(0).get("serverIp").asText());
         }
 
@@ -89,12 +87,11 @@ class NodeAgentTest {
   void clientAclServesOnlyAddressesInTheNodesValidBlocks(@TempDir Path dir) throws Exception {
     try (TestOrigin origin = new TestOrigin()) {
       origin.put("/acl.bin", 1000, 5, "application/octet-stream", "\"a\"", null);
-      int adminPort = io.ispcache.testing.NodeProcess.freePort();
-      int seed = io.ispcache.testing.NodeProcess.freePort();
-      String cluster = "akka.cluster.seed-nodes = [\"akka://ispcache@127.0.0.1:" + seed + "\"]\n";
-      String adminConf = cluster + "akka.remote.artery.canonical.port = " + seed + "\nakka.cluster.roles = [\"admin\"]\n"
-          + "ispcache.admin { interface = \"127.0.0.1\", port = " + adminPort + ", operator-key = \"" + OP + "\" }\n";
+      String adminConf = "akka.cluster.roles = [\"admin\"]\n"
+          + "ispcache.admin { interface = \"127.0.0.1\", port = 0, operator-key = \"" + OP + "\" }\n";
       try (InProcessNode admin = InProcessNode.startWithoutContent(dir.resolve("admin"), origin.port(), adminConf)) {
+        int adminPort = admin.node().adminPort();
+        String cluster = admin.seedNodes();
         URI api = URI.create("http://127.0.0.1:" + adminPort + "/api/v1");
         awaitRegistry(api);
         String customer = call("POST", URI.create(api + "/customers"), OP, "{\"name\":\"Acl ISP\"}").get("id").asText();
@@ -167,16 +164,17 @@ class NodeAgentTest {
     }
   }
 
-  int statusUntil(URI uri, int wanted) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    int status;
-    do {
-      status = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-      if (status == wanted) {
-        return status;
-      }
-      LockSupport.parkNanos(100_000_000);
-    } while (System.nanoTime() < end);
-    return status;
+  /** {@code wanted}, once {@code uri} answers with it (within 30 s), or the last status otherwise. */
+  int statusUntil(URI uri, int wanted) {
+    int[] last = {0};
+    try {
+      return org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> last[0] = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode(),
+              status -> status == wanted);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return last[0];
+    }
   }
 }

@@ -190,11 +190,7 @@ class ColdReadAheadTest {
     return head.toString();
   }
 
-  private static void await(BooleanSupplier condition, String failure) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, failure);
-      Thread.sleep(20); // polling interval of a deadline loop, not a synchronisation
-    }
+  private static void await(BooleanSupplier condition, String failure) {
+    org.awaitility.Awaitility.await(failure).atMost(DEADLINE).pollInterval(java.time.Duration.ofMillis(20)).until(condition::getAsBoolean);
   }
 }

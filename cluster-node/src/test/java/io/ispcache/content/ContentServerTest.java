@@ -138,22 +138,21 @@ class ContentServerTest {
   }
 
   private static Path awaitCommitted(Path dataDir, String path, int index) throws Exception {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try (var files = java.nio.file.Files.walk(dataDir)) {
-        java.util.Optional<Path> chunk =
-            files.filter(f -> f.getFileName().toString().endsWith(".meta"))
-                .filter(m -> describes(m, path))
-                .map(m -> m.resolveSibling(m.getFileName().toString().replace(".meta", "." + index)))
-                .filter(java.nio.file.Files::exists)
-                .findFirst();
-        if (chunk.isPresent()) {
-          return chunk.get();
-        }
-      }
-      assertTrue(System.nanoTime() < deadline, "chunk " + index + " of " + path + " was never committed");
-      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
-    }
+    return org.awaitility.Awaitility.await("chunk " + index + " of " + path + " committed")
+        .atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(10))
+        .until(
+            () -> {
+              try (var files = java.nio.file.Files.walk(dataDir)) {
+                return files.filter(f -> f.getFileName().toString().endsWith(".meta"))
+                    .filter(m -> describes(m, path))
+                    .map(m -> m.resolveSibling(m.getFileName().toString().replace(".meta", "." + index)))
+                    .filter(java.nio.file.Files::exists)
+                    .findFirst();
+              }
+            },
+            java.util.Optional::isPresent)
+        .orElseThrow();
   }
 
   private static boolean describes(Path metaFile, String path) {

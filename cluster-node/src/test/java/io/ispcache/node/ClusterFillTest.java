@@ -10,7 +10,6 @@ import io.ispcache.testing.TestContent;
 import io.ispcache.testing.TestOrigin;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,15 +38,10 @@ class ClusterFillTest {
   @BeforeAll
   static void start() throws IOException {
     origin = new TestOrigin();
-    int seedPort = freePort();
-    String seed = "akka.cluster.seed-nodes = [\"akka://ispcache@127.0.0.1:" + seedPort + "\"]\n";
-    for (int i = 0; i < 3; i++) {
-      int port = i == 0 ? seedPort : freePort();
-      nodes.add(
-          InProcessNode.start(
-              dataDir.resolve("node-" + i),
-              origin.port(),
-              seed + "akka.remote.artery.canonical.port = " + port + "\n"));
+    // The first node forms the cluster by itself; the others join it at its bound address.
+    nodes.add(InProcessNode.start(dataDir.resolve("node-0"), origin.port(), ""));
+    for (int i = 1; i < 3; i++) {
+      nodes.add(InProcessNode.start(dataDir.resolve("node-" + i), origin.port(), nodes.get(0).seedNodes()));
     }
     awaitMembers(3, Duration.ofSeconds(30));
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -64,22 +57,13 @@ class ClusterFillTest {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   static void awaitMembers(int count, Duration deadline) {
-    long end = System.nanoTime() + deadline.toNanos();
     for (InProcessNode n : nodes) {
-      while (StreamSupport.stream(Cluster.get(n.node().system()).state().getMembers().spliterator(), false)
+      org.awaitility.Awaitility.await("a cluster of " + count)
+          .atMost(deadline)
+          .until(() -> StreamSupport.stream(Cluster.get(n.node().system()).state().getMembers().spliterator(), false)
               .filter(m -> m.status() == MemberStatus.up())
-              .count()
-          < count) {
-        assertTrue(System.nanoTime() < end, "cluster of " + count + " did not form in " + deadline);
-        LockSupport.parkNanos(10_000_000);
-      }
+              .count() >= count);
     }
   }
 

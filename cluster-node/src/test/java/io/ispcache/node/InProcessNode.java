@@ -1,14 +1,27 @@
 package io.ispcache.node;
 
+import akka.actor.dungeon.SerializationCheckFailedException;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Props;
+import akka.actor.typed.eventstream.EventStream;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.event.Logging;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A cache node started inside the test JVM on free ports, its origins pointed at a test origin on
  * 127.0.0.1 under the CDN-like host {@link #ORIGIN_HOST}.
+ *
+ * <p>Every message sent to one of its actors is serialized and read back first
+ * ({@code akka.actor.serialize-messages}), as if it crossed the network; Akka only logs a message
+ * that fails this, so {@link #close()} fails the test naming each one.
  */
 public final class InProcessNode implements AutoCloseable {
   public static final String ORIGIN_HOST = "origin.example.net";
@@ -16,9 +29,24 @@ public final class InProcessNode implements AutoCloseable {
   public static final String ORIGIN_ALIAS = "alias.example.net";
 
   private final CacheNode node;
+  /** Messages the node's actors were sent that did not survive serialization. */
+  private final Queue<String> unserializable = new ConcurrentLinkedQueue<>();
 
   private InProcessNode(CacheNode node) {
     this.node = node;
+    ActorRef<Logging.Error> watch =
+        node.system()
+            .systemActorOf(
+                Behaviors.receiveMessage(
+                    (Logging.Error e) -> {
+                      if (e.cause() instanceof SerializationCheckFailedException failed) {
+                        unserializable.add(failed.getMessage() + " (" + failed.getCause() + ")");
+                      }
+                      return Behaviors.same();
+                    }),
+                "unserializable-messages",
+                Props.empty());
+    node.system().eventStream().tell(new EventStream.Subscribe<>(Logging.Error.class, watch));
   }
 
   /** A process without the cache role (admin only, say): no content port. */
@@ -49,6 +77,8 @@ public final class InProcessNode implements AutoCloseable {
                         "]",
                         "akka.cluster.roles = [\"cache\"]",
                         "akka.cluster.jmx.multi-mbeans-in-same-jvm = on",
+                        // Every message an actor is sent goes through its serializer, as if it crossed the network.
+                        "akka.actor.serialize-messages = on",
                         "akka.remote.artery.canonical.port = 0",
                         "ispcache.cluster.management = false",
                         "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 3s",
@@ -74,6 +104,14 @@ public final class InProcessNode implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + node.contentPort() + path + sep + "cacheHostOrigin=" + ORIGIN_HOST);
   }
 
+  /**
+   * HOCON that makes another node join this one's cluster: this node's Artery address as it was
+   * bound (port 0 is the default, so no port is probed for and then raced for).
+   */
+  public String seedNodes() {
+    return "akka.cluster.seed-nodes = [\"" + akka.cluster.typed.Cluster.get(node.system()).selfMember().address() + "\"]\n";
+  }
+
   public URI contentRoot() {
     return URI.create("http://127.0.0.1:" + node.contentPort());
   }
@@ -89,5 +127,8 @@ public final class InProcessNode implements AutoCloseable {
   @Override
   public void close() {
     node.shutdown().toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    if (!unserializable.isEmpty()) {
+      throw new AssertionError("messages that would not cross the network: " + List.copyOf(unserializable));
+    }
   }
 }

@@ -36,12 +36,9 @@ class PeerMembersOnlyTest {
   @BeforeAll
   static void start() throws Exception {
     origin = new TestOrigin();
-    int seedPort = ClusterFillTest.freePort();
-    String common = "akka.cluster.seed-nodes = [\"akka://ispcache@127.0.0.1:" + seedPort + "\"]\n"
-        + "ispcache.peer.secret = \"" + SECRET + "\"\n";
-    first = InProcessNode.start(dataDir.resolve("node-1"), origin.port(),
-        common + "akka.remote.artery.canonical.port = " + seedPort + "\n");
-    second = InProcessNode.start(dataDir.resolve("node-2"), origin.port(), common);
+    String common = "ispcache.peer.secret = \"" + SECRET + "\"\n";
+    first = InProcessNode.start(dataDir.resolve("node-1"), origin.port(), common);
+    second = InProcessNode.start(dataDir.resolve("node-2"), origin.port(), common + first.seedNodes());
   }
 
   @AfterAll

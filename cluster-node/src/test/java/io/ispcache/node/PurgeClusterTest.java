@@ -40,11 +40,10 @@ class PurgeClusterTest {
   @BeforeAll
   static void start() throws Exception {
     origin = new TestOrigin();
-    int seedPort = ClusterFillTest.freePort();
-    seed = "akka.cluster.seed-nodes = [\"akka://ispcache@127.0.0.1:" + seedPort + "\"]\n";
     admin = InProcessNode.startWithoutContent(dir.resolve("admin"), origin.port(),
-        seed + "akka.remote.artery.canonical.port = " + seedPort + "\nakka.cluster.roles = [\"admin\"]\n"
+        "akka.cluster.roles = [\"admin\"]\n"
             + "ispcache.admin { interface = \"127.0.0.1\", port = 0, operator-key = \"" + OP + "\" }\n");
+    seed = admin.seedNodes();
     edge = InProcessNode.start(dir.resolve("edge"), origin.port(), seed + NODE);
     // The registry singleton answers once the admin process is up in the cluster.
     await().atMost(DEADLINE).until(() -> api("GET", "/purges", null).statusCode() == 200);

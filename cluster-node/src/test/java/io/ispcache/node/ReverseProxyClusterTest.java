@@ -39,12 +39,10 @@ class ReverseProxyClusterTest {
   @BeforeAll
   static void start() throws Exception {
     origin = new TestOrigin();
-    int seedPort = ClusterFillTest.freePort();
     String common =
-        "akka.cluster.seed-nodes = [\"akka://ispcache@127.0.0.1:" + seedPort + "\"]\n"
-            + "ispcache.origins = [ { name = \"web\", hosts = [\"*\"], upstream-address = \"127.0.0.1:" + origin.port() + "\" } ]\n";
-    a = InProcessNode.start(dir.resolve("a"), origin.port(), common + "akka.remote.artery.canonical.port = " + seedPort + "\n");
-    b = InProcessNode.start(dir.resolve("b"), origin.port(), common);
+        "ispcache.origins = [ { name = \"web\", hosts = [\"*\"], upstream-address = \"127.0.0.1:" + origin.port() + "\" } ]\n";
+    a = InProcessNode.start(dir.resolve("a"), origin.port(), common);
+    b = InProcessNode.start(dir.resolve("b"), origin.port(), common + a.seedNodes());
     for (InProcessNode n : new InProcessNode[] {a, b}) {
       await().atMost(DEADLINE).until(() -> StreamSupport.stream(Cluster.get(n.node().system()).state().getMembers().spliterator(), false)
           .filter(m -> m.status() == MemberStatus.up())

@@ -29,6 +29,8 @@ class ContentObjectTest {
         ActorTestKit.create(
             ConfigFactory.parseString(
                     "akka.actor.provider = cluster\n"
+                        // every message to the entity is serialized and read back, as across the network
+                        + "akka.actor.serialize-messages = on\n"
                         + "akka.remote.artery.canonical.port = 0\n"
                         + "akka.remote.artery.canonical.hostname = 127.0.0.1\n")
                 .withFallback(ConfigFactory.load()));

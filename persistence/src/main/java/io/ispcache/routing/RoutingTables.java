@@ -1,5 +1,6 @@
 package io.ispcache.routing;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -49,8 +50,8 @@ public final class RoutingTables {
     return latest::get;
   }
 
-  /** Messages to the publisher. */
-  public sealed interface PublisherCommand {}
+  /** Messages to the publisher, sent within the admin process only: never serialized. */
+  public sealed interface PublisherCommand extends NoSerializationVerificationNeeded {}
 
   public record Publish(RoutingUpdate update) implements PublisherCommand {}
 
