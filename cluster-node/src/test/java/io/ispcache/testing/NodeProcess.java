@@ -63,8 +63,35 @@ public final class NodeProcess implements AutoCloseable {
 
   /** A port free at the moment of asking (another process could take it before the node binds). */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    // Below the kernel's ephemeral range: a port from it (what binding port 0 hands out) can be
+    // taken as the source port of any outgoing connection before the forked node binds it, and a
+    // loaded run makes thousands of those. Never the same port twice in one test JVM.
+    int below = ephemeralStart();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(below - 10_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // in use: another
+      }
+    }
+    throw new IOException("no free port found below " + below);
+  }
+
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** The first port of the kernel's ephemeral range (Linux default 32768). */
+  private static int ephemeralStart() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      int start = Integer.parseInt(range.split("\\s+")[0]);
+      return start > 12_000 ? start : 32_768;
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 
