@@ -469,6 +469,10 @@ public final class ContentService {
       return CompletableFuture.completedFuture(precondition);
     }
     List<ByteRange> planned = plan(meta, ranges, ifRange);
+    if (planned.isEmpty() && meta.length() > 0) {
+      // No range of the request is in the object: a 416, the client's mistake, not a hit or a miss.
+      return CompletableFuture.completedFuture(new Answer.Http(unsatisfiable(meta.length())));
+    }
     String counted = cacheStatus(meta, planned, discovered);
     long first = planned.isEmpty() ? 0 : planned.get(0).first() / supply.chunkSize();
     if (planned.isEmpty() || headOnly || supply.isLocal(meta, first)) {
@@ -581,8 +585,10 @@ public final class ContentService {
         meta));
   }
 
+  /** A 416: counted as such, not as a cache error. */
   private HttpResponse unsatisfiable(long length) {
-    return error(
+    metrics.unsatisfiableRanges.increment();
+    return ErrorResponses.of(
             416,
             "range_not_satisfiable",
             "the requested range lies outside the object's " + length + " bytes",
@@ -593,8 +599,9 @@ public final class ContentService {
 
   /** More ranges than served: a 416, with the object's length when it is known here (§15.5.17). */
   private HttpResponse tooManyRanges(ObjectAddress address) {
+    metrics.unsatisfiableRanges.increment();
     HttpResponse r =
-        error(
+        ErrorResponses.of(
             416,
             "too_many_ranges",
             "the Range header asks for more than " + settings.maxRanges() + " ranges",

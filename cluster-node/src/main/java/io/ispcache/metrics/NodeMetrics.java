@@ -11,7 +11,10 @@ public final class NodeMetrics {
   /** Responses whose missing bytes were pulled from a peer node (X-Cache: PEER). */
   public final LongAdder peerRequests = new LongAdder();
   public final LongAdder relayedRequests = new LongAdder();
+  /** Responses the cache failed to serve (origin failures, no room, time-outs): 5xx and 412/504 of its own. */
   public final LongAdder errorResponses = new LongAdder();
+  /** 416 answers: the client asked for ranges the object does not have (neither a hit, a miss nor a cache error). */
+  public final LongAdder unsatisfiableRanges = new LongAdder();
   /** Bytes sent to clients from chunks that were on disk when asked for. */
   public final LongAdder hitBytes = new LongAdder();
   /** Bytes sent to clients from chunks being filled for them. */

@@ -20,6 +20,8 @@ final class PrometheusText {
     sample(out, "ispcache_responses_total{cache=\"peer\"}", m.peerRequests.sum());
     sample(out, "ispcache_responses_total{cache=\"relay\"}", m.relayedRequests.sum());
     sample(out, "ispcache_responses_total{cache=\"error\"}", m.errorResponses.sum());
+    counter(out, "ispcache_range_not_satisfiable_total", "416 answers: ranges outside the object, or too many (client errors, not cache errors).",
+        m.unsatisfiableRanges.sum());
     out.append("# HELP ispcache_egress_bytes_total Bytes sent to clients by source.\n");
     out.append("# TYPE ispcache_egress_bytes_total counter\n");
     sample(out, "ispcache_egress_bytes_total{source=\"hit\"}", m.hitBytes.sum());

@@ -208,11 +208,29 @@ class ContentServerTest {
     String path = put("/objects/small-416.bin", length, 14);
     get(node.url(path));
 
+    String before = new String(get(node.health("/metrics")).body(), StandardCharsets.UTF_8);
+
     HttpResponse<byte[]> r = get(node.url(path), "Range", "bytes=10000-");
 
     assertEquals(416, r.statusCode());
     assertEquals("bytes */10000", r.headers().firstValue("Content-Range").orElseThrow());
     assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("\"error\":\"range_not_satisfiable\""));
+    String after = new String(get(node.health("/metrics")).body(), StandardCharsets.UTF_8);
+    assertEquals(figure(before, "ispcache_range_not_satisfiable_total") + 1, figure(after, "ispcache_range_not_satisfiable_total"));
+    for (String status : new String[] {"hit", "miss", "error"}) {
+      String name = "ispcache_responses_total{cache=\"" + status + "\"}";
+      assertEquals(figure(before, name), figure(after, name), "a 416 is not counted as " + status);
+    }
+  }
+
+  /** The value of the metric line {@code name} in Prometheus text. */
+  static long figure(String metrics, String name) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Long.parseLong(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError(name + " not in /metrics:\n" + metrics);
   }
 
   @Test
