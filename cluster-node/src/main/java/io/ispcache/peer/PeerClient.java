@@ -10,15 +10,19 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.settings.ClientConnectionSettings;
 import akka.http.javadsl.settings.ConnectionPoolSettings;
+import akka.stream.KillSwitches;
 import akka.stream.Materializer;
+import akka.stream.SharedKillSwitch;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.ispcache.concurrent.Stages;
 import io.ispcache.freshness.ResponseHeaders;
 import io.ispcache.origin.OriginObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import scala.concurrent.duration.FiniteDuration;
 
@@ -42,6 +46,20 @@ public final class PeerClient {
   private final ConnectionPoolSettings pool;
   private final PeerTimeouts timeouts;
   private final PeerSecret secret;
+  /**
+   * Peers that went silent lately (a pull timed out while the cluster finds the peer unreachable),
+   * until when (System.nanoTime()): pulls from them fail at once meanwhile, and the pulls waiting on
+   * them when they went silent are failed together, so a hung peer costs a reader one timeout, not
+   * one per chunk it had asked that peer for.
+   */
+  private final ConcurrentHashMap<String, Long> silentUntil = new ConcurrentHashMap<>();
+  /** Per peer: what waits on it (answers, bodies), ended at once when it is found silent. */
+  private final ConcurrentHashMap<String, Waiting> pending = new ConcurrentHashMap<>();
+
+  /** The pulls waiting on one peer: their answers, and a switch that ends their bodies. */
+  private record Waiting(java.util.Set<CompletableFuture<HttpResponse>> answers, SharedKillSwitch bodies) {}
+  /** How long a silent peer is not asked: about until the cluster has downed it, or it answers again. */
+  static final Duration SILENCE = Duration.ofSeconds(10);
 
   /** {@code secret}: the cluster's, sent with every request (none: peers on loopback). */
   public PeerClient(ActorSystem<?> system, PeerTimeouts timeouts, PeerSecret secret) {
@@ -81,6 +99,13 @@ public final class PeerClient {
    * not have the chunk fills it from the object at {@code pathAndQuery} of {@code host}.
    */
   public CompletionStage<PeerChunk> fetch(PeerNode peer, String key, long index, String version, String host, String pathAndQuery) {
+    Long until = silentUntil.get(peer.id());
+    if (until != null) {
+      if (until - System.nanoTime() > 0) {
+        return CompletableFuture.failedFuture(new PeerException("peer " + peer.id() + " went silent moments ago"));
+      }
+      silentUntil.remove(peer.id(), until);
+    }
     String query = (version == null ? "" : "&version=" + version)
         + (host == null ? "" : "&" + PeerProtocol.FILL_FOR + "=" + PeerProtocol.encode(host + "\n" + pathAndQuery));
     String uri =
@@ -115,9 +140,17 @@ public final class PeerClient {
     Cancellable deadline =
         system.scheduler().scheduleOnce(
             timeouts.response(),
-            () -> answer.completeExceptionally(
-                new PeerException("peer " + peer.id() + " did not answer within " + timeouts.response().toMillis() + " ms")),
+            () -> {
+              PeerException silent = new PeerException("peer " + peer.id() + " did not answer within " + timeouts.response().toMillis() + " ms");
+              if (answer.completeExceptionally(silent)) {
+                wentSilent(peer, silent);
+              }
+            },
             system.executionContext());
+    // The other pulls waiting on this peer end with it when it is found silent.
+    Waiting waiting = waitingOn(peer);
+    waiting.answers.add(answer);
+    answer.whenComplete((r, e) -> waiting.answers.remove(answer));
     Stages.plain(sent).whenComplete((response, error) -> {
       deadline.cancel();
       if (error != null) {
@@ -167,8 +200,43 @@ public final class PeerClient {
             .entity()
             .getDataBytes()
             .idleTimeout(timeouts.idle())
-            .mapMaterializedValue(m -> NotUsed.getInstance());
+            .via(waitingOn(peer).bodies.flow())
+            .watchTermination((m, done) -> {
+              done.whenComplete((d, e) -> {
+                if (e instanceof java.util.concurrent.TimeoutException) {
+                  wentSilent(peer, new PeerException("peer " + peer.id() + " stalled mid-body for " + timeouts.idle().toMillis() + " ms"));
+                }
+              });
+              return NotUsed.getInstance();
+            });
     return new PeerChunk(object, body);
+  }
+
+  /** What waits on {@code peer}, ended together when it is found silent. */
+  private Waiting waitingOn(PeerNode peer) {
+    return pending.computeIfAbsent(peer.id(), id -> new Waiting(ConcurrentHashMap.newKeySet(), KillSwitches.shared("peer-pulls")));
+  }
+
+  /**
+   * A pull from {@code peer} timed out. Only when the cluster also finds the peer unreachable (its
+   * failure detector heard nothing for seconds) is the peer itself silent: not asked for a while,
+   * and everything waiting on it ends now. A reachable peer may just be filling from a slow origin.
+   */
+  private void wentSilent(PeerNode peer, PeerException why) {
+    boolean unreachable =
+        akka.cluster.typed.Cluster.get(system).state().getUnreachable().stream()
+            .anyMatch(m -> m.address().toString().equals(peer.akkaAddress()));
+    if (!unreachable) {
+      return;
+    }
+    silentUntil.put(peer.id(), System.nanoTime() + SILENCE.toNanos());
+    Waiting waiting = pending.remove(peer.id());
+    if (waiting != null) {
+      waiting.bodies.abort(why);
+      for (CompletableFuture<HttpResponse> answer : List.copyOf(waiting.answers)) {
+        answer.completeExceptionally(why);
+      }
+    }
   }
 
   /**
