@@ -289,16 +289,17 @@ public final class ChunkSupply {
     }
     EntityRef<ContentObject.Command> entity = sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
     long now = System.nanoTime();
-    CompletionStage<ContentObject.Revalidation> asked =
-        silentEntities.silent(address.key(), now)
-            ? CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("its shard did not answer moments ago"))
-            : Stages.plain(
-                entity.<ContentObject.Revalidation>ask(
-                    reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), notBefore, selfNode, reply),
-                    // the entity may wait for another node's origin answer before it answers
-                    asks.timeout(address.key(), now, origin.responseTimeout())),
-                dispatcher);
-    asked
+    if (silentEntities.silent(address.key(), now)) {
+      // Its shard did not answer moments ago: validating for this node's clients matters more than coalescing.
+      askOrigin(entity, address, stale, false).whenComplete((m, e) -> settle(address, mine, m, e));
+      return mine;
+    }
+    Stages.plain(
+            entity.<ContentObject.Revalidation>ask(
+                reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), notBefore, selfNode, reply),
+                // the entity may wait for another node's origin answer before it answers
+                asks.timeout(address.key(), now, origin.responseTimeout())),
+            dispatcher)
         .handle((answer, error) -> {
           if (error != null) {
             // The entity is unreachable: validating for this node's clients matters more than coalescing.
@@ -320,15 +321,18 @@ public final class ChunkSupply {
           return askOrigin(entity, address, stale, true);
         })
         .thenCompose(stage -> stage)
-        .whenComplete((m, e) -> {
-          revalidating.remove(address.key(), mine);
-          if (e != null) {
-            mine.completeExceptionally(unwrap(e));
-          } else {
-            mine.complete(m);
-          }
-        });
+        .whenComplete((m, e) -> settle(address, mine, m, e));
     return mine;
+  }
+
+  /** Ends this node's revalidation of the object: its waiters get {@code m} or {@code e}. */
+  private void settle(ObjectAddress address, CompletableFuture<ObjectMeta> mine, ObjectMeta m, Throwable e) {
+    revalidating.remove(address.key(), mine);
+    if (e != null) {
+      mine.completeExceptionally(unwrap(e));
+    } else {
+      mine.complete(m);
+    }
   }
 
   /**
