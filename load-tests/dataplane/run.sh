@@ -148,7 +148,7 @@ for s in "${SERVERS[@]}"; do
   # Each cold fetch follows a direct one from the origin, the same client on the same bytes: the
   # cold-vs-direct ratio compares fetches seconds apart, not minutes (the VM's speed drifts).
   # The server's CPU around each cold fetch (all its processes, the client's not), per GiB fetched.
-  colds=(); ttfbs=(); directs=(); coldcpus=()
+  colds=(); ttfbs=(); directs=(); coldcpus=(); follows=()
   for name in obj1g.bin cold1g-2.bin cold1g-3.bin; do
     read -r bytes secs _ _ < <(fetch "http://127.0.0.1:18481/obj1g.bin")
     directs+=("$(awk -v b="$bytes" -v t="$secs" 'BEGIN { printf "%.0f", b / 1048576 / t }')")
@@ -158,10 +158,17 @@ for s in "${SERVERS[@]}"; do
     [[ "$hash" == "$sum1g" ]] || { echo "WRONG BYTES from $s on cold 1 GiB"; exit 1; }
     coldcpus+=("$(awk -v d="$((c1 - c0))" -v t="$(getconf CLK_TCK)" -v b="$bytes" 'BEGIN { printf "%.2f", (b > 0 ? d / t / (b / 1073741824) : 0) }')")
     colds+=("$(awk -v b="$bytes" -v t="$secs" 'BEGIN { printf "%.0f", b / 1048576 / t }')"); ttfbs+=("$ttfb")
+    # The same object again right after its fill (curl, no hashing on the client's side): the
+    # peers serve it from the page cache their buffered writes filled; a node that wrote it past
+    # the page cache serves it from there only if it read it back.
+    read -r fb ft < <(curl -s -o /dev/null -w '%{size_download} %{time_total}\n' "$(url $s /$name)")
+    follows+=("$(awk -v b="$fb" -v t="$ft" 'BEGIN { printf "%.0f", (t > 0 ? b / 1048576 / t : 0) }')")
   done
   R[$s,cold]=$(printf '%s\n' "${colds[@]}" | sort -n | sed -n 2p); R[$s,coldttfb]=$(printf '%s\n' "${ttfbs[@]}" | sort -n | sed -n 2p)
   R[$s,direct]=$(printf '%s\n' "${directs[@]}" | sort -n | sed -n 2p); ALLDIRECT+=("${directs[@]}")
   R[$s,coldcpu]=$(printf '%s\n' "${coldcpus[@]}" | sort -n | sed -n 2p)
+  R[$s,followup]=$(printf '%s\n' "${follows[@]}" | sort -n | sed -n 2p)
+  echo "$s 1 GiB hit right after its cold fill, MiB/s: ${follows[*]}" >&2
   echo "$s cold MiB/s: ${colds[*]}; TTFB ms: ${ttfbs[*]}; direct just before each: ${directs[*]} MiB/s" >&2
   echo "$s CPU seconds per cold GiB: ${coldcpus[*]}" >&2
   # the objects of the warm rows, fetched once (the rows themselves run below, for all servers in turn)
@@ -230,6 +237,7 @@ row "random 1 MiB ranges in 1 GiB (warm), wrk -c8" ranges MiB/s 1
 row "64 KiB no-cache object (validated before each use), wrk -c64" revalidated req/s 1
 row "cold 1 GiB miss (direct origin: $direct MiB/s)" cold MiB/s 1
 row "cold 1 GiB miss, time to first byte" coldttfb ms 0
+row "1 GiB hit right after its cold fill, curl" followup MiB/s 1
 row "32-client herd, cold 100 MiB: origin bytes / object" herdorigin x 0
 row "32-client herd: TTFB median" herdttfb ms 0
 row "server CPU seconds per GiB of 100 MiB hits" cpu s 0

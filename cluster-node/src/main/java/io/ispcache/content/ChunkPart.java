@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * One chunk's slice of a response body. A committed chunk is sent from its file; any other is
  * fetched (or joined) when the response reaches it and pulled from its fill as the bytes arrive.
  * A chunk this response fetched (or read ahead) is taken from memory while the store still holds
- * it there: its file was written past the page cache, so sending the file would read the disk.
+ * it there: its file was written past the page cache, so sending the file before the store has
+ * read it back into the page cache would read the disk.
  */
 final class ChunkPart implements FilePart {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChunkPart.class);

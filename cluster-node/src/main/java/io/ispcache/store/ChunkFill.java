@@ -476,6 +476,9 @@ public final class ChunkFill {
     store.committed(this, kept);
     wake.forEach(w -> w.complete(null));
     committed.complete(Done.getInstance());
+    if (block > 0) {
+      direct.readBack(target, blockingIo);
+    }
   }
 
   /** Gives up: the temp file is deleted, the reservation released, tailing readers fail. */

@@ -73,7 +73,7 @@ public final class ChunkStore implements AutoCloseable {
   private ChunkStore(StoreSettings settings, List<Drive> drives, Executor io) {
     this.settings = settings;
     this.openFiles = new OpenChunkFiles(settings.openFiles());
-    this.directWrites = new DirectWrites(settings.directWrites());
+    this.directWrites = new DirectWrites(settings.directWrites(), settings.readBack());
     int budget = (int) Math.min(4096, settings.memoryBytes() / settings.chunkSize());
     this.memory = new ChunkMemory(settings.chunkSize(), budget + 1, ChunkMemory.cap(settings.chunkSize(), 2 * budget + 16));
     this.drives = drives;

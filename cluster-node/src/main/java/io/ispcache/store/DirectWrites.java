@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +38,49 @@ final class DirectWrites {
   private static final int BUFFERS =
       (int) Math.max(1, Math.min(MAX_BUFFERS, ChunkMemory.maxDirectMemory() / 4 / (STAGE_BYTES + ALIGN)));
 
+  private static final Path DISCARD = Path.of("/dev/null");
+
   private final boolean enabled;
+  private final boolean readBack;
   private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(MAX_BUFFERS);
   private final AtomicInteger allocated = new AtomicInteger();
   /** Per drive root: its block size, or 0 when direct I/O is refused there. */
   private final ConcurrentHashMap<Path, Integer> blocks = new ConcurrentHashMap<>();
 
-  DirectWrites(boolean enabled) {
+  DirectWrites(boolean enabled, boolean readBack) {
     this.enabled = enabled;
+    this.readBack = readBack;
+  }
+
+  /**
+   * Reads a chunk file just written direct back into the page cache, on {@code io}, when the store
+   * is set to ({@code ispcache.store.read-back}): the next hit on the chunk is then served from
+   * memory, as after a buffered write, where it would otherwise wait for the disk (a 1 GiB object
+   * fetched again right after its cold fill came at a quarter of the speed of the fetch after
+   * that). The file goes to {@code /dev/null} with {@code sendfile}: the kernel reads it into the
+   * page cache and copies nothing, so the read-back costs a disk read, not the copy {@code O_DIRECT}
+   * saved. A chunk evicted before its turn is simply not read.
+   */
+  void readBack(Path file, Executor io) {
+    if (!readBack) {
+      return;
+    }
+    try {
+      io.execute(() -> {
+        try (FileChannel in = FileChannel.open(file); FileChannel sink = FileChannel.open(DISCARD, StandardOpenOption.WRITE)) {
+          long length = in.size();
+          for (long at = 0, n; at < length; at += n) {
+            if ((n = in.transferTo(at, length - at, sink)) <= 0) {
+              break;
+            }
+          }
+        } catch (IOException e) {
+          // evicted (or its drive gone) meanwhile: nothing to warm
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // the node is stopping
+    }
   }
 
   /**

@@ -9,7 +9,14 @@ import java.util.List;
 
 /** The chunk store's settings, read once from {@code ispcache.store} and validated. */
 public record StoreSettings(
-    List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites, int openFiles, long minFreeSpace) {
+    List<DriveSettings> drives,
+    int chunkSize,
+    int readBufferSize,
+    long memoryBytes,
+    boolean directWrites,
+    int openFiles,
+    long minFreeSpace,
+    boolean readBack) {
   static final long MIN_CHUNK = 256 * 1024;
   static final long MAX_CHUNK = 64 * 1024 * 1024;
   /** Chunk files kept open for hits by default ({@code ispcache.store.open-files}). */
@@ -20,6 +27,11 @@ public record StoreSettings(
 
   public StoreSettings(List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites) {
     this(drives, chunkSize, readBufferSize, memoryBytes, directWrites, OPEN_FILES, MIN_FREE_SPACE);
+  }
+
+  public StoreSettings(
+      List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites, int openFiles, long minFreeSpace) {
+    this(drives, chunkSize, readBufferSize, memoryBytes, directWrites, openFiles, minFreeSpace, true);
   }
 
   /** With the default memory for chunks. */
@@ -89,6 +101,12 @@ public record StoreSettings(
       throw new InvalidSettingException(
           "ispcache.store.direct-writes", c.hasPath("direct-writes") ? c.getValue("direct-writes").unwrapped() : null, "must be on or off");
     }
+    boolean readBack;
+    try {
+      readBack = !c.hasPath("read-back") || c.getBoolean("read-back");
+    } catch (ConfigException e) {
+      throw new InvalidSettingException("ispcache.store.read-back", c.getValue("read-back").unwrapped(), "must be on or off");
+    }
     int openFiles;
     try {
       openFiles = c.hasPath("open-files") ? c.getInt("open-files") : OPEN_FILES;
@@ -102,7 +120,7 @@ public record StoreSettings(
     if (minFree < 0) {
       throw new InvalidSettingException("ispcache.store.min-free-space", minFree, "must be 0 or more bytes");
     }
-    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory, direct, openFiles, minFree);
+    return new StoreSettings(List.copyOf(drives), (int) chunk, (int) buffer, memory, direct, openFiles, minFree, readBack);
   }
 
   private static long bytes(Config c, String key) {

@@ -62,6 +62,16 @@ class StoreSettingsTest {
   }
 
   @Test
+  void readBackIsOnUnlessTurnedOffAndRefusesAnythingButOnOrOff() {
+    String drives = "drives = [{ path = \"/mnt/d\", size = 1GiB }]";
+    assertEquals(true, parse(OK_SIZES + drives).readBack());
+    assertEquals(false, parse(OK_SIZES + "read-back = off, " + drives).readBack());
+    InvalidSettingException words = refused(OK_SIZES + "read-back = sometimes, " + drives);
+    assertEquals("ispcache.store.read-back", words.setting());
+    assertEquals("sometimes", words.value());
+  }
+
+  @Test
   void chunkSizeBelow256KiBIsRefused() {
     InvalidSettingException e = refused("chunk-size = 255KiB, read-buffer-size = 64KiB, drives = [{ path = \"/mnt/d\", size = 1GiB }]");
     assertEquals("ispcache.store.chunk-size", e.setting());
