@@ -381,7 +381,7 @@ public final class ContentService {
     metrics.requests.increment();
     metrics.hitRequests.increment();
     boolean partial = ranges.isPresent() && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
-    return chunks(address, meta, partial ? range : null, range, "HIT", true, false);
+    return chunks(address, meta, partial ? range : null, range, "HIT", true, false, false);
   }
 
   /**
@@ -397,6 +397,8 @@ public final class ContentService {
   /**
    * A 200 of the whole object or a 206 of {@code partial}, its body the chunks' slices of
    * {@code range}: sent from the chunk files, or pulled from fills as the bytes arrive.
+   * {@code firstMissed}: the range's first chunk was fetched for this request, whatever state it
+   * reached meanwhile.
    */
   private FileResponse chunks(
       ObjectAddress address,
@@ -405,7 +407,8 @@ public final class ContentService {
       ByteRange range,
       String status,
       boolean allCommitted,
-      boolean headOnly) {
+      boolean headOnly,
+      boolean firstMissed) {
     List<ResponseHeaders.Field> stored = meta.headers().fields();
     List<RequestHead.Header> headers = new ArrayList<>(9 + stored.size());
     headers.add(new RequestHead.Header("Content-Type", contentType(meta.contentType()).toString()));
@@ -431,7 +434,7 @@ public final class ContentService {
       parts =
           allCommitted
               ? ChunkParts.committed(supply, address, meta, slices, metrics)
-              : ChunkParts.asFound(supply, address, meta, slices, metrics);
+              : ChunkParts.asFound(supply, address, meta, slices, metrics, firstMissed);
     }
     inFlight.opened();
     Runnable finished = inFlight::closed;
@@ -479,7 +482,9 @@ public final class ContentService {
       // A HEAD needs no bytes: it is answered from the meta, without a fill.
       String filled = planned.isEmpty() ? counted : pulled(counted, meta, first);
       count(filled);
-      return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, found != null ? found : filled, headOnly));
+      // The chunk fetched to learn the object may have all its bytes by now: still a miss.
+      return CompletableFuture.completedFuture(
+          respond(address, meta, ranges, ifRange, found != null ? found : filled, headOnly, first == discovered));
     }
     return supply
         .prepare(address, meta, first)
@@ -489,7 +494,7 @@ public final class ContentService {
                 String filled = pulled(counted, meta, first);
                 count(filled);
                 return CompletableFuture.completedFuture(
-                    respond(address, meta, ranges, ifRange, found != null ? found : filled, false));
+                    respond(address, meta, ranges, ifRange, found != null ? found : filled, false, true));
               }
               Throwable cause = unwrap(e);
               if (!(cause instanceof ObjectChangedException && mayRetry)) {
@@ -557,12 +562,13 @@ public final class ContentService {
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
       String status,
-      boolean headOnly) {
+      boolean headOnly,
+      boolean firstMissed) {
     long length = meta.length();
     boolean partial =
         ranges.isPresent() && length > 0 && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
     if (!partial) {
-      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status, false, headOnly);
+      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status, false, headOnly, firstMissed);
     }
     RangeHeader.Resolution resolution = RangeHeader.resolve(ranges.get(), length);
     if (resolution instanceof RangeHeader.Unsatisfiable) {
@@ -570,7 +576,7 @@ public final class ContentService {
     }
     List<ByteRange> satisfied = ((RangeHeader.Satisfiable) resolution).ranges();
     if (satisfied.size() == 1) {
-      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status, false, headOnly);
+      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status, false, headOnly, firstMissed);
     }
     MultipartByteRanges multipart = MultipartByteRanges.of(satisfied, meta.contentType(), length);
     return new Answer.Http(withValidators(
