@@ -91,7 +91,7 @@ final class ChunkParts implements FileResponse.Parts {
         slice,
         slices.lastChunk(),
         (state & COMMITTED) == 0,
-        (state & LOCAL) != 0 ? metrics.hitBytes : metrics.missBytes);
+        (state & LOCAL) != 0 ? metrics.hitBytes() : metrics.missBytes());
   }
 
   /** Takes the states of the parts up to {@code until} (exclusive) not taken yet. */

@@ -27,6 +27,7 @@ import io.ispcache.store.ChunkStore;
 import io.ispcache.store.ObjectMeta;
 import io.ispcache.store.PieceReader;
 import io.ispcache.store.StoreFullException;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -284,7 +285,7 @@ public final class ChunkSupply {
     CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
     CompletableFuture<ObjectMeta> theirs = revalidating.putIfAbsent(address.key(), mine);
     if (theirs != null) {
-      metrics.coalescedWaits.increment();
+      metrics.coalescedWait();
       return theirs;
     }
     EntityRef<ContentObject.Command> entity = sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
@@ -356,8 +357,8 @@ public final class ChunkSupply {
       EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta stale, boolean granted) {
     long size = store.chunkSize();
     long started = System.nanoTime();
-    metrics.revalidations.increment();
-    metrics.originFetches.increment();
+    metrics.revalidation();
+    metrics.originFetch();
     CompletionStage<ObjectMeta> outcome;
     try {
       OriginRequest request =
@@ -369,7 +370,7 @@ public final class ChunkSupply {
               .handleAsync(
                   (reply, error) -> {
                     if (error != null) {
-                      metrics.originFetchFailures.increment();
+                      metrics.originFetchFailed();
                       Throwable cause = unwrap(error);
                       if (cause instanceof io.ispcache.origin.UncacheableException) {
                         store.forget(address.key()); // the origin forbids storing it now
@@ -396,7 +397,7 @@ public final class ChunkSupply {
         store.forget(address.key());
         throw new ObjectChangedException(address.key(), stale.version(), "(304 for " + nm.etag() + ")");
       }
-      metrics.revalidatedUnchanged.increment();
+      metrics.revalidatedUnchanged();
       ObjectMeta confirmed =
           stale.validated(nm.headers(), nm.receivedAt(), io.ispcache.freshness.Freshness.initialAge(nm.headers(), nm.receivedAt()));
       if (!confirmed.headers().storable()) {
@@ -617,12 +618,12 @@ public final class ChunkSupply {
   }
 
   private ByteString countHit(ByteString bytes) {
-    metrics.hitBytes.add(bytes.size());
+    metrics.hitBytes().increment(bytes.size());
     return bytes;
   }
 
   private ByteString countMiss(ByteString bytes) {
-    metrics.missBytes.add(bytes.size());
+    metrics.missBytes().increment(bytes.size());
     return bytes;
   }
 
@@ -651,7 +652,7 @@ public final class ChunkSupply {
   private void abandon(ChunkFill fill) {
     blockingIo.execute(() -> {
       if (fill.abandon(new ReadAheadAbandonedException(fill.id().key(), fill.id().index()))) {
-        metrics.readAheadAbandoned.increment();
+        metrics.readAheadAbandoned();
       }
     });
   }
@@ -684,7 +685,7 @@ public final class ChunkSupply {
       // The same chunk may be on its way as another request's discovery of the object: join it.
       CompletableFuture<ObjectMeta> discovering = starting.get(address.key() + "\n\n" + chunk);
       if (discovering != null) {
-        metrics.coalescedWaits.increment();
+        metrics.coalescedWait();
         return discovering.thenCompose(
             m -> m.version().equals(known.version()) ? ensure(address, known, chunk, standIn) : CompletableFuture.completedFuture(m));
       }
@@ -693,7 +694,7 @@ public final class ChunkSupply {
     CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
     CompletableFuture<ObjectMeta> theirs = starting.putIfAbsent(slot, mine);
     if (theirs != null) {
-      metrics.coalescedWaits.increment();
+      metrics.coalescedWait();
       return theirs;
     }
     // A fill registers in the store before it leaves its slot, so whoever takes the slot after
@@ -709,7 +710,7 @@ public final class ChunkSupply {
       CompletableFuture<ObjectMeta> versioned = starting.get(address.key() + '\n' + now.version() + '\n' + chunk);
       if (versioned != null) {
         starting.remove(slot, mine);
-        metrics.coalescedWaits.increment();
+        metrics.coalescedWait();
         versioned.whenComplete((m, e) -> {
           if (e != null) {
             mine.completeExceptionally(e);
@@ -754,7 +755,7 @@ public final class ChunkSupply {
   private CompletionStage<ObjectMeta> start(
       ObjectAddress address, ObjectMeta known, long chunk, int peerFailures, boolean standIn) {
     if (leaving) {
-      metrics.uncoordinatedFills.increment();
+      metrics.uncoordinatedFill();
       return fillFromOrigin(null, address, known, chunk);
     }
     EntityRef<ContentObject.Command> entity =
@@ -807,7 +808,7 @@ public final class ChunkSupply {
   private CompletionStage<ObjectMeta> withoutEntity(
       EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta known, long chunk, boolean ownFill, int standInFailures) {
     if (standInFailures == 0) {
-      metrics.uncoordinatedFills.increment();
+      metrics.uncoordinatedFill();
     }
     String standIn = ownFill ? selfNode : directory.standIn(address.key(), chunk);
     if (standIn.equals(selfNode)) {
@@ -830,7 +831,7 @@ public final class ChunkSupply {
       int peerFailures,
       boolean standIn) {
     long started = System.nanoTime();
-    metrics.peerFetches.increment();
+    metrics.peerFetch();
     PeerNode peer = PeerNode.parse(peerId);
     String version = known == null ? null : known.version();
     return (standIn
@@ -857,7 +858,7 @@ public final class ChunkSupply {
                 }
               }
               // The peer is gone, evicted the chunk or holds another version: ask again.
-              metrics.peerFetchFailures.increment();
+              metrics.peerFetchFailed();
               log.info("chunk {} of {} not available from peer {}: {}", chunk, address.key(), peerId, unwrap(error).getMessage());
               if (standIn) {
                 // The stand-in is gone too (dead before the cluster noticed) or could not fill it:
@@ -878,14 +879,14 @@ public final class ChunkSupply {
     long first = chunk * size;
     long last = known == null ? first + size - 1 : Math.min(first + size, known.length()) - 1;
     long started = System.nanoTime();
-    metrics.originFetches.increment();
+    metrics.originFetch();
     return origin
         .fetch(new OriginRequest(address.origin(), address.host(), address.pathAndQuery(), first, last, null, null, address.forwarded()))
         .handleAsync(
             (reply, error) -> {
               if (error != null) {
                 release(entity, chunk);
-                metrics.originFetchFailures.increment();
+                metrics.originFetchFailed();
                 throw new CompletionException(unwrap(error));
               }
               try {
@@ -906,7 +907,7 @@ public final class ChunkSupply {
       OriginReply reply,
       long started,
       String peer) {
-    java.util.concurrent.atomic.LongAdder received = peer == null ? metrics.originBytes : metrics.peerBytes;
+    Counter received = peer == null ? metrics.originBytes() : metrics.peerBytes();
     if (reply instanceof OriginReply.BeyondEnd b) {
       throw new BeyondEndException(b.length());
     }
@@ -971,7 +972,7 @@ public final class ChunkSupply {
         bytes.direct() != null
             ? fillDirect(fill, bytes.direct(), received)
             : bytes.body().map(b -> {
-              received.add(b.size());
+              received.increment(b.size());
               return b;
             }).runWith(fill.sink(), materializer);
     done.whenComplete(
@@ -980,7 +981,7 @@ public final class ChunkSupply {
             pulled.failed(id);
           }
           if (e == null) {
-            metrics.fillLatency.record(System.nanoTime() - started);
+            metrics.fillTook(System.nanoTime() - started);
             if (entity != null) {
               entity.tell(new ContentObject.Filled(chunk, version, selfNode));
             }
@@ -989,11 +990,11 @@ public final class ChunkSupply {
           } else if (peer != null) {
             // The peer died or stalled mid-body: the next ask must not be sent back to it. Readers
             // of this fill take the rest of the chunk from a new one (see ChunkPart).
-            metrics.peerFetchFailures.increment();
+            metrics.peerFetchFailed();
             entity.tell(new ContentObject.PeerFailed(chunk, peer));
             log.warn("fill of chunk {} of {} from peer {} failed: {}", chunk, address.key(), peer, unwrap(e).getMessage());
           } else {
-            metrics.originFetchFailures.increment();
+            metrics.originFetchFailed();
             release(entity, chunk);
             log.warn("fill of chunk {} of {} failed: {}", chunk, address.key(), unwrap(e).getMessage());
           }
@@ -1005,13 +1006,13 @@ public final class ChunkSupply {
    * The fill written on the origin body's fetching thread, piece by piece: no stream to
    * materialize per chunk and no thread hop per piece (the socket waits while the disk writes).
    */
-  private static CompletionStage<Done> fillDirect(ChunkFill fill, DirectBody body, java.util.concurrent.atomic.LongAdder received) {
+  private static CompletionStage<Done> fillDirect(ChunkFill fill, DirectBody body, Counter received) {
     boolean taken =
         body.pump(
             new DirectBody.Receiver() {
               @Override
               public void piece(ByteString bytes) {
-                received.add(bytes.size());
+                received.increment(bytes.size());
                 fill.accept(bytes);
               }
 
@@ -1022,7 +1023,7 @@ public final class ChunkSupply {
 
               @Override
               public void filled(java.nio.ByteBuffer room, int n) {
-                received.add(n);
+                received.increment(n);
                 fill.filled(room, n);
               }
 
