@@ -581,6 +581,7 @@ public final class ContentService {
       return chunks(address, meta, satisfied.get(0), satisfied.get(0), status, false, headOnly, firstMissed);
     }
     MultipartByteRanges multipart = MultipartByteRanges.of(satisfied, meta.contentType(), length);
+    BodyEgress egress = new BodyEgress(metrics.hitBytes(), metrics.missBytes());
     return new Answer.Http(withValidators(
         HttpResponse.create()
             .withStatus(StatusCodes.PARTIAL_CONTENT)
@@ -588,9 +589,9 @@ public final class ContentService {
                 HttpEntities.create(
                     ContentTypes.parse(multipart.contentTypeHeader()),
                     multipart.contentLength(),
-                    multipart.body(r -> body(address, meta, r))))
+                    multipart.body(r -> body(address, meta, r, egress), egress::framing)))
             .addHeader(RawHeader.create(CACHE_STATUS, status)),
-        meta));
+        meta), egress);
   }
 
   /** A 416: counted as such, not as a cache error. */
@@ -620,7 +621,7 @@ public final class ContentService {
         : r;
   }
 
-  private Source<ByteString, NotUsed> body(ObjectAddress address, ObjectMeta meta, ByteRange range) {
+  private Source<ByteString, NotUsed> body(ObjectAddress address, ObjectMeta meta, ByteRange range, ChunkSupply.Handed handed) {
     if (range == null) {
       return Source.empty();
     }
@@ -629,7 +630,7 @@ public final class ContentService {
     return Source.fromIterator(slices::iterator)
         .takeWhile(s -> !cutting)
         .flatMapConcat(
-            s -> supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted))
+            s -> supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted, handed))
         .watchTermination(
             (mat, done) -> {
               inFlight.opened();

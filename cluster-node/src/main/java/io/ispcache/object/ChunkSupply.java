@@ -496,27 +496,36 @@ public final class ChunkSupply {
     return store.hasAllBytes(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
+  /** Told the size of each piece a reader is handed, and whether its chunk was held here (a hit) or fetched for it. */
+  public interface Handed {
+    void handed(boolean hit, int bytes);
+  }
+
   /**
-   * Bytes {@code [from, to)} of chunk {@code chunk}; while this chunk is filled for the client the
-   * next ones (up to {@code lastWanted}) are fetched ahead.
+   * Bytes {@code [from, to)} of chunk {@code chunk}, each piece told to {@code handed} as it is
+   * handed on; while this chunk is filled for the client the next ones (up to {@code lastWanted})
+   * are fetched ahead.
    */
   public Source<ByteString, NotUsed> chunk(
-      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed) {
     ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
     if (store.hasAllBytes(id)) {
       return store
           .read(id, from, to)
-          .map(this::countHit)
+          .map(b -> {
+            handed.handed(true, b.size());
+            return b;
+          })
           // Evicted between the check and the open: nothing was sent yet, so fill it instead.
           .recoverWithRetries(
               1,
               new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
                   .match(
                       ChunkMissingException.class,
-                      e -> fillSource(address, meta, chunk, from, to, lastWanted))
+                      e -> fillSource(address, meta, chunk, from, to, lastWanted, handed))
                   .build());
     }
-    return fillSource(address, meta, chunk, from, to, lastWanted);
+    return fillSource(address, meta, chunk, from, to, lastWanted, handed);
   }
 
   /**
@@ -558,13 +567,13 @@ public final class ChunkSupply {
   private static final int EVICTED_REFILLS = 2;
 
   private Source<ByteString, NotUsed> fillSource(
-      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
-    return fillSource(address, meta, chunk, from, to, lastWanted, EVICTED_REFILLS);
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed) {
+    return fillSource(address, meta, chunk, from, to, lastWanted, handed, EVICTED_REFILLS);
   }
 
   private Source<ByteString, NotUsed> fillSource(
-      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills) {
-    return fillSource(address, meta, chunk, from, to, lastWanted, refills, FILL_RESUMES);
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed, int refills) {
+    return fillSource(address, meta, chunk, from, to, lastWanted, handed, refills, FILL_RESUMES);
   }
 
   /**
@@ -575,11 +584,15 @@ public final class ChunkSupply {
   private static final int FILL_RESUMES = 2;
 
   private Source<ByteString, NotUsed> fillSource(
-      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills, int resumes) {
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed, int refills,
+      int resumes) {
     Source<ByteString, NotUsed> filled = Source.lazySource(
             () -> Source.completionStageSource(
                 onItsWay(address, meta, chunk, lastWanted).thenApply(id -> store.read(id, from, to))))
-        .map(this::countMiss)
+        .map(b -> {
+          handed.handed(false, b.size());
+          return b;
+        })
         .mapMaterializedValue(m -> NotUsed.getInstance());
     if (refills > 0) {
       // On a drive too small for the working set the chunk can be evicted before this reader
@@ -587,7 +600,7 @@ public final class ChunkSupply {
       filled = filled.recoverWithRetries(
           1,
           new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
-              .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, refills - 1, resumes))
+              .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, handed, refills - 1, resumes))
               .build());
     }
     if (resumes == 0) {
@@ -610,21 +623,11 @@ public final class ChunkSupply {
                               e -> {
                                 log.info("chunk {} of {} failed after {} bytes for a reader; going on from a new fill: {}",
                                     chunk, address.key(), sent[0], e.getMessage());
-                                return fillSource(address, meta, chunk, from + sent[0], to, lastWanted, refills, resumes - 1);
+                                return fillSource(address, meta, chunk, from + sent[0], to, lastWanted, handed, refills, resumes - 1);
                               })
                           .build());
             })
         .mapMaterializedValue(m -> NotUsed.getInstance());
-  }
-
-  private ByteString countHit(ByteString bytes) {
-    metrics.hitBytes().increment(bytes.size());
-    return bytes;
-  }
-
-  private ByteString countMiss(ByteString bytes) {
-    metrics.missBytes().increment(bytes.size());
-    return bytes;
   }
 
   /**

@@ -152,20 +152,55 @@ class EgressCountTest {
     return Long.parseLong(wmem[2]);
   }
 
+  @Test
+  void aWholeMultipartBodyCountsItsRangesButNotItsFraming() throws Exception {
+    String path = "/egress/ranges-whole.bin";
+    origin.put(path, 3 * 256 * 1024, 45, "application/octet-stream", ETAG, LAST_MODIFIED);
+    origin.headers(path, "Cache-Control: max-age=3600"); // fresh: the second read is a hit
+    assertEquals(3 * 256 * 1024, readWhole(path, null));
+    MetricsText before = MetricsText.scrape(node.health("/metrics"));
+
+    long body = readWhole(path, "bytes=0-99,300000-300999,600000-");
+
+    MetricsText after = MetricsText.scrape(node.health("/metrics"));
+    long ranges = 100 + 1_000 + (3 * 256 * 1024 - 600_000);
+    assertTrue(body > ranges, "part headers and the closing boundary come with the ranges");
+    assertEquals(ranges, grown(before, after, "hit"));
+    assertEquals(0, grown(before, after, "miss"));
+  }
+
+  @Test
+  void aWholeRelayedBodyCountsEveryByte() throws Exception {
+    String path = "/egress/relayed-whole.bin";
+    origin.put(path, 700_001, 46, "application/octet-stream", ETAG, LAST_MODIFIED);
+    origin.headers(path, "Cache-Control: no-store");
+    MetricsText before = MetricsText.scrape(node.health("/metrics"));
+
+    assertEquals(700_001, readWhole(path, null));
+
+    MetricsText after = MetricsText.scrape(node.health("/metrics"));
+    assertEquals(700_001, grown(before, after, "relay"));
+  }
+
   private static void readWhole(String path) throws IOException {
+    assertEquals(LARGE, readWhole(path, null), "the whole object");
+  }
+
+  /** Reads the whole answer to a GET of {@code path} (with {@code range}, if not null); returns its body's length. */
+  private static long readWhole(String path, String range) throws IOException {
     try (Socket client = new Socket()) {
       client.connect(new InetSocketAddress("127.0.0.1", node.contentRoot().getPort()), 5_000);
       client.setSoTimeout(30_000);
-      send(client, path, null);
+      send(client, path, range);
       InputStream in = client.getInputStream();
       String head = head(in);
-      assertTrue(head.startsWith("HTTP/1.1 200"), head);
+      assertTrue(head.startsWith(range == null ? "HTTP/1.1 200" : "HTTP/1.1 206"), head);
       long read = 0;
       byte[] buffer = new byte[256 * 1024];
       for (int n; (n = in.read(buffer)) > 0; ) {
         read += n;
       }
-      assertEquals(LARGE, read, "the whole object");
+      return read;
     }
   }
 
