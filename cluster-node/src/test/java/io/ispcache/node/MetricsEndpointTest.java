@@ -81,6 +81,8 @@ class MetricsEndpointTest {
       "process_start_time_seconds",
       "process_cpu_usage",
       "process_files_open_files",
+      "process_files_max_files",
+      "system_cpu_usage",
       "system_cpu_count",
       "ispcache_netty_direct_memory_bytes");
 
