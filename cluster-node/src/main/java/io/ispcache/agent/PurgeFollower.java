@@ -205,9 +205,7 @@ public final class PurgeFollower extends AbstractBehavior<PurgeFollower.Command>
   private void apply(Purge p) {
     ChunkStore.Purged purged = store.purge(p.key(), p.prefix(), p.at().toEpochMilli());
     storedAnswers.accept(p.key()); // a URL's key is a prefix of itself (and of its variants)
-    metrics.purgesApplied.increment();
-    metrics.purgedObjects.add(purged.objects().size());
-    metrics.purgedBytes.add(purged.bytes());
+    metrics.purgeApplied(purged.objects().size(), purged.bytes());
     log.info(
         "purge #{} applied ({} {} by {} at {}): {} objects and {} bytes dropped",
         p.seq(), p.prefix() ? "prefix" : "url", p.target(), p.actor(), p.at(), purged.objects().size(), purged.bytes());

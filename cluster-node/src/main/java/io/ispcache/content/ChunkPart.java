@@ -6,13 +6,13 @@ import io.ispcache.object.ObjectAddress;
 import io.ispcache.store.ChunkMissingException;
 import io.ispcache.store.ObjectMeta;
 import io.ispcache.store.PieceReader;
+import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One chunk's slice of a response body. A committed chunk is sent from its file; any other is
@@ -31,7 +31,7 @@ final class ChunkPart implements FilePart {
   private final ObjectMeta meta;
   private final ChunkSlice slice;
   private final long lastWanted;
-  private final LongAdder counted;
+  private final Counter counted;
   private final boolean fresh;
 
   /**
@@ -39,7 +39,7 @@ final class ChunkPart implements FilePart {
    * arrived); {@code counted}: where the bytes sent are added up (hit or miss bytes).
    */
   ChunkPart(
-      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkSlice slice, long lastWanted, boolean fresh, LongAdder counted) {
+      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkSlice slice, long lastWanted, boolean fresh, Counter counted) {
     this.fresh = fresh;
     this.supply = supply;
     this.address = address;
@@ -84,7 +84,7 @@ final class ChunkPart implements FilePart {
 
   @Override
   public void sent(long bytes) {
-    counted.add(bytes);
+    counted.increment(bytes);
   }
 
   /** Times a fill that failed mid-chunk (its peer died or stalled) is replaced for one reader. */

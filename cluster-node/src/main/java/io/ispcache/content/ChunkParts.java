@@ -46,12 +46,20 @@ final class ChunkParts implements FileResponse.Parts {
     this.found = found;
   }
 
-  /** Parts whose chunks' states are taken now (the first {@link #AHEAD}) and as the response goes. */
+  /**
+   * Parts whose chunks' states are taken now (the first {@link #AHEAD}) and as the response goes.
+   * {@code firstMissed}: the first chunk was fetched for this response before it was made (its
+   * fill may have all its bytes by now), so it counts as missed, as the response's X-Cache says.
+   */
   static ChunkParts asFound(
-      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkMath.Slices slices, NodeMetrics metrics) {
+      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkMath.Slices slices, NodeMetrics metrics,
+      boolean firstMissed) {
     ChunkParts parts =
         new ChunkParts(supply, address, meta, slices, metrics, new byte[(int) Math.min(slices.count(), AHEAD)]);
     parts.take(parts.found.length);
+    if (firstMissed && parts.found.length > 0) {
+      parts.found[0] = 0;
+    }
     return parts;
   }
 
@@ -83,7 +91,7 @@ final class ChunkParts implements FileResponse.Parts {
         slice,
         slices.lastChunk(),
         (state & COMMITTED) == 0,
-        (state & LOCAL) != 0 ? metrics.hitBytes : metrics.missBytes);
+        (state & LOCAL) != 0 ? metrics.hitBytes() : metrics.missBytes());
   }
 
   /** Takes the states of the parts up to {@code until} (exclusive) not taken yet. */

@@ -55,6 +55,8 @@ public final class ContentService {
   private final ContentSettings settings;
   private final ChunkSupply supply;
   private final NodeMetrics metrics;
+  /** Relayed body bytes, counted as the client's socket takes them (made once, not per response). */
+  private final java.util.function.LongConsumer relayed;
   private final InFlight inFlight = new InFlight();
   /** A leave's drain time is over: streamed bodies end at their next chunk boundary. */
   private volatile boolean cutting;
@@ -75,6 +77,7 @@ public final class ContentService {
     this.settings = settings;
     this.supply = supply;
     this.metrics = metrics;
+    this.relayed = metrics.relayBytes()::increment;
   }
 
   /** Response bodies being streamed right now; a graceful leave waits for them. */
@@ -91,7 +94,7 @@ public final class ContentService {
   }
 
   public CompletionStage<Answer> serve(HttpRequest request) {
-    metrics.requests.increment();
+    metrics.request();
     try {
       String refused =
           acl.refusal(request.getAttribute(akka.http.javadsl.model.AttributeKeys.remoteAddress).flatMap(a -> a.getAddress()));
@@ -126,7 +129,7 @@ public final class ContentService {
       if (known.isEmpty() && !RequestCaching.wantsValidation(asked, Long.MAX_VALUE, address.origin().freshness())) {
         Optional<HttpResponse> stored = supply.storedAnswer(address);
         if (stored.isPresent()) {
-          metrics.hitRequests.increment();
+          metrics.response(NodeMetrics.Response.HIT);
           return done(stored.get().addHeader(RawHeader.create(CACHE_STATUS, "HIT")));
         }
       }
@@ -185,8 +188,7 @@ public final class ContentService {
       throw new IllegalStateException("a forwarded request's body must be read already");
     }
     ByteString body = strict.getData();
-    metrics.forwardedRequests.increment();
-    metrics.forwardedRequestBytes.add(body.size());
+    metrics.forwarded(body.size());
     return supply
         .forward(
             address,
@@ -212,7 +214,7 @@ public final class ContentService {
                         if (e != null) {
                           log.error("{} {} succeeded but its stored objects could not be dropped", method, address.key(), e);
                         } else if (dropped > 0) {
-                          metrics.invalidatedObjects.add(dropped);
+                          metrics.invalidated(dropped);
                           log.debug("{} {}: dropped {} stored objects", method, address.key(), dropped);
                         }
                         return response;
@@ -220,12 +222,12 @@ public final class ContentService {
             })
         .<Answer>thenApply(
             response -> {
-              metrics.relayedRequests.increment();
-              return new Answer.Http(response.withEntity(counted(response.entity())).addHeader(RawHeader.create(CACHE_STATUS, "MISS")));
+              metrics.response(NodeMetrics.Response.RELAY);
+              return new Answer.Http(response.addHeader(RawHeader.create(CACHE_STATUS, "MISS")), relayed);
             })
         .exceptionally(
             e -> {
-              metrics.forwardFailures.increment();
+              metrics.forwardFailed();
               return failure(address, e);
             });
   }
@@ -265,7 +267,7 @@ public final class ContentService {
           log.info("background revalidation of {} failed: {}", address.key(), describe(e));
         }
       });
-      metrics.staleResponses.increment();
+      metrics.staleResponse();
       return CompletableFuture.completedFuture(new Found(meta, STALE_REVALIDATING, -1));
     }
     return supply
@@ -282,7 +284,7 @@ public final class ContentService {
               }
               if (originFailed(cause) && Freshness.mayServeStaleOnError(meta.headers(), staleFor, freshness.staleOnError())) {
                 log.warn("serving {} stale: its origin failed to validate it ({})", address.key(), describe(cause));
-                metrics.staleResponses.increment();
+                metrics.staleResponse();
                 return CompletableFuture.completedFuture(new Found(meta, STALE_ORIGIN_FAILED, -1));
               }
               return CompletableFuture.<Found>failedFuture(cause);
@@ -344,8 +346,8 @@ public final class ContentService {
     if (conditions != null) {
       Preconditions.Outcome outcome = Preconditions.evaluate(true, conditions, meta.etag(), meta.lastModified());
       if (outcome == Preconditions.Outcome.NOT_MODIFIED) {
-        metrics.requests.increment();
-        metrics.hitRequests.increment();
+        metrics.request();
+        metrics.response(NodeMetrics.Response.HIT);
         return ConditionalRequests.notModified(meta, "HIT");
       }
       if (outcome == Preconditions.Outcome.FAILED) {
@@ -378,10 +380,10 @@ public final class ContentService {
         return null;
       }
     }
-    metrics.requests.increment();
-    metrics.hitRequests.increment();
+    metrics.request();
+    metrics.response(NodeMetrics.Response.HIT);
     boolean partial = ranges.isPresent() && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
-    return chunks(address, meta, partial ? range : null, range, "HIT", true, false);
+    return chunks(address, meta, partial ? range : null, range, "HIT", true, false, false);
   }
 
   /**
@@ -397,6 +399,8 @@ public final class ContentService {
   /**
    * A 200 of the whole object or a 206 of {@code partial}, its body the chunks' slices of
    * {@code range}: sent from the chunk files, or pulled from fills as the bytes arrive.
+   * {@code firstMissed}: the range's first chunk was fetched for this request, whatever state it
+   * reached meanwhile.
    */
   private FileResponse chunks(
       ObjectAddress address,
@@ -405,7 +409,8 @@ public final class ContentService {
       ByteRange range,
       String status,
       boolean allCommitted,
-      boolean headOnly) {
+      boolean headOnly,
+      boolean firstMissed) {
     List<ResponseHeaders.Field> stored = meta.headers().fields();
     List<RequestHead.Header> headers = new ArrayList<>(9 + stored.size());
     headers.add(new RequestHead.Header("Content-Type", contentType(meta.contentType()).toString()));
@@ -431,7 +436,7 @@ public final class ContentService {
       parts =
           allCommitted
               ? ChunkParts.committed(supply, address, meta, slices, metrics)
-              : ChunkParts.asFound(supply, address, meta, slices, metrics);
+              : ChunkParts.asFound(supply, address, meta, slices, metrics, firstMissed);
     }
     inFlight.opened();
     Runnable finished = inFlight::closed;
@@ -479,7 +484,9 @@ public final class ContentService {
       // A HEAD needs no bytes: it is answered from the meta, without a fill.
       String filled = planned.isEmpty() ? counted : pulled(counted, meta, first);
       count(filled);
-      return CompletableFuture.completedFuture(respond(address, meta, ranges, ifRange, found != null ? found : filled, headOnly));
+      // The chunk fetched to learn the object may have all its bytes by now: still a miss.
+      return CompletableFuture.completedFuture(
+          respond(address, meta, ranges, ifRange, found != null ? found : filled, headOnly, first == discovered));
     }
     return supply
         .prepare(address, meta, first)
@@ -489,7 +496,7 @@ public final class ContentService {
                 String filled = pulled(counted, meta, first);
                 count(filled);
                 return CompletableFuture.completedFuture(
-                    respond(address, meta, ranges, ifRange, found != null ? found : filled, false));
+                    respond(address, meta, ranges, ifRange, found != null ? found : filled, false, true));
               }
               Throwable cause = unwrap(e);
               if (!(cause instanceof ObjectChangedException && mayRetry)) {
@@ -516,7 +523,7 @@ public final class ContentService {
     }
     switch (Preconditions.evaluate(true, conditions, meta.etag(), meta.lastModified())) {
       case NOT_MODIFIED:
-        (discovered < 0 ? metrics.hitRequests : metrics.missRequests).increment();
+        metrics.response(discovered < 0 ? NodeMetrics.Response.HIT : NodeMetrics.Response.MISS);
         return ConditionalRequests.notModified(meta, discovered < 0 ? "HIT" : "MISS");
       case FAILED:
         return new Answer.Http(
@@ -557,12 +564,13 @@ public final class ContentService {
       Optional<List<RangeHeader.RangeSpec>> ranges,
       String ifRange,
       String status,
-      boolean headOnly) {
+      boolean headOnly,
+      boolean firstMissed) {
     long length = meta.length();
     boolean partial =
         ranges.isPresent() && length > 0 && IfRange.holds(ifRange, meta.etag(), meta.lastModified());
     if (!partial) {
-      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status, false, headOnly);
+      return chunks(address, meta, null, length == 0 ? null : new ByteRange(0, length - 1), status, false, headOnly, firstMissed);
     }
     RangeHeader.Resolution resolution = RangeHeader.resolve(ranges.get(), length);
     if (resolution instanceof RangeHeader.Unsatisfiable) {
@@ -570,9 +578,10 @@ public final class ContentService {
     }
     List<ByteRange> satisfied = ((RangeHeader.Satisfiable) resolution).ranges();
     if (satisfied.size() == 1) {
-      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status, false, headOnly);
+      return chunks(address, meta, satisfied.get(0), satisfied.get(0), status, false, headOnly, firstMissed);
     }
     MultipartByteRanges multipart = MultipartByteRanges.of(satisfied, meta.contentType(), length);
+    BodyEgress egress = new BodyEgress(metrics.hitBytes(), metrics.missBytes());
     return new Answer.Http(withValidators(
         HttpResponse.create()
             .withStatus(StatusCodes.PARTIAL_CONTENT)
@@ -580,14 +589,14 @@ public final class ContentService {
                 HttpEntities.create(
                     ContentTypes.parse(multipart.contentTypeHeader()),
                     multipart.contentLength(),
-                    multipart.body(r -> body(address, meta, r))))
+                    multipart.body(r -> body(address, meta, r, egress), egress::framing)))
             .addHeader(RawHeader.create(CACHE_STATUS, status)),
-        meta));
+        meta), egress);
   }
 
   /** A 416: counted as such, not as a cache error. */
   private HttpResponse unsatisfiable(long length) {
-    metrics.unsatisfiableRanges.increment();
+    metrics.rangeNotSatisfiable();
     return ErrorResponses.of(
             416,
             "range_not_satisfiable",
@@ -599,7 +608,7 @@ public final class ContentService {
 
   /** More ranges than served: a 416, with the object's length when it is known here (§15.5.17). */
   private HttpResponse tooManyRanges(ObjectAddress address) {
-    metrics.unsatisfiableRanges.increment();
+    metrics.rangeNotSatisfiable();
     HttpResponse r =
         ErrorResponses.of(
             416,
@@ -612,7 +621,7 @@ public final class ContentService {
         : r;
   }
 
-  private Source<ByteString, NotUsed> body(ObjectAddress address, ObjectMeta meta, ByteRange range) {
+  private Source<ByteString, NotUsed> body(ObjectAddress address, ObjectMeta meta, ByteRange range, ChunkSupply.Handed handed) {
     if (range == null) {
       return Source.empty();
     }
@@ -621,7 +630,7 @@ public final class ContentService {
     return Source.fromIterator(slices::iterator)
         .takeWhile(s -> !cutting)
         .flatMapConcat(
-            s -> supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted))
+            s -> supply.chunk(address, meta, s.index(), s.from(), s.toExclusive(), lastWanted, handed))
         .watchTermination(
             (mat, done) -> {
               inFlight.opened();
@@ -695,10 +704,10 @@ public final class ContentService {
   /** Counts a response by the X-Cache its chunks gave it. */
   private void count(String status) {
     switch (status) {
-      case "HIT" -> metrics.hitRequests.increment();
-      case PEER -> metrics.peerRequests.increment();
-      case "PARTIAL" -> metrics.partialRequests.increment();
-      default -> metrics.missRequests.increment();
+      case "HIT" -> metrics.response(NodeMetrics.Response.HIT);
+      case PEER -> metrics.response(NodeMetrics.Response.PEER);
+      case "PARTIAL" -> metrics.response(NodeMetrics.Response.PARTIAL);
+      default -> metrics.response(NodeMetrics.Response.MISS);
     }
   }
 
@@ -747,17 +756,15 @@ public final class ContentService {
   private static final int MAX_CONTENT_TYPES = 1024;
 
   private Answer failure(ObjectAddress address, Throwable error) {
-    return new Answer.Http(failureResponse(address, error));
-  }
-
-  private HttpResponse failureResponse(ObjectAddress address, Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof RelayException relay) {
-      metrics.relayedRequests.increment();
-      HttpResponse r = relay.response();
-      return r.withEntity(counted(r.entity()))
-          .addHeader(RawHeader.create(CACHE_STATUS, "MISS"));
+      metrics.response(NodeMetrics.Response.RELAY);
+      return new Answer.Http(relay.response().addHeader(RawHeader.create(CACHE_STATUS, "MISS")), relayed);
     }
+    return new Answer.Http(failureResponse(address, e));
+  }
+
+  private HttpResponse failureResponse(ObjectAddress address, Throwable e) {
     if (e instanceof BeyondEndException b) {
       return unsatisfiable(b.length());
     }
@@ -780,26 +787,8 @@ public final class ContentService {
     return error(500, "internal_error", "the cache failed to serve this request", Map.of());
   }
 
-  /** The origin's entity, its bytes counted as relayed egress. */
-  private akka.http.javadsl.model.ResponseEntity counted(akka.http.javadsl.model.ResponseEntity entity) {
-    if (entity.isKnownEmpty()) {
-      return entity; // nothing to count (an empty redirect, 204); a sized entity of 0 bytes cannot be rebuilt
-    }
-    Source<ByteString, Object> bytes =
-        entity.getDataBytes()
-            .map(
-                b -> {
-                  metrics.relayBytes.add(b.size());
-                  return b;
-                });
-    java.util.OptionalLong length = entity.getContentLengthOption();
-    return length.isPresent()
-        ? HttpEntities.create(entity.getContentType(), length.getAsLong(), bytes)
-        : HttpEntities.createChunked(entity.getContentType(), bytes);
-  }
-
   private HttpResponse error(int status, String code, String message, Map<String, Object> details) {
-    metrics.errorResponses.increment();
+    metrics.response(NodeMetrics.Response.ERROR);
     return ErrorResponses.of(status, code, message, details);
   }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /** A {@code multipart/byteranges} body (RFC 9110 §14.6) with its exact length known up front. */
 public final class MultipartByteRanges {
@@ -71,8 +72,20 @@ public final class MultipartByteRanges {
 
   /** The body; {@code partBytes} supplies each range's bytes, in order, when it is reached. */
   public Source<ByteString, NotUsed> body(Function<ByteRange, Source<ByteString, NotUsed>> partBytes) {
+    return body(partBytes, n -> { });
+  }
+
+  /** The body, {@code framing} told the size of each part header and of the closing boundary as it is handed on. */
+  public Source<ByteString, NotUsed> body(Function<ByteRange, Source<ByteString, NotUsed>> partBytes, IntConsumer framing) {
     return Source.range(0, ranges.size() - 1)
-        .flatMapConcat(i -> Source.single(partHeaders.get(i)).concat(partBytes.apply(ranges.get(i))))
-        .concat(Source.single(closing));
+        .flatMapConcat(i -> framed(partHeaders.get(i), framing).concat(partBytes.apply(ranges.get(i))))
+        .concat(framed(closing, framing));
+  }
+
+  private static Source<ByteString, NotUsed> framed(ByteString bytes, IntConsumer framing) {
+    return Source.single(bytes).map(b -> {
+      framing.accept(b.size());
+      return b;
+    });
   }
 }

@@ -20,6 +20,7 @@ import io.ispcache.content.ContentService;
 import io.ispcache.content.ContentSettings;
 import io.ispcache.content.ContentTarget;
 import io.ispcache.content.server.ContentServer;
+import io.ispcache.metrics.JvmMeters;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.object.ChunkIndex;
 import io.ispcache.object.ChunkSupply;
@@ -117,6 +118,15 @@ public final class CacheNode {
         akka.management.cluster.bootstrap.ClusterBootstrap.get(system.classicSystem()).start();
       }
       NodeMetrics metrics = new NodeMetrics();
+      JvmMeters jvm = JvmMeters.bind(metrics.registry());
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+              "close-jvm-meters",
+              () -> {
+                jvm.close();
+                return CompletableFuture.completedFuture(akka.Done.getInstance());
+              });
       boolean cacheRole = cluster.selfMember().hasRole("cache");
       Executor blockingIo =
           system.dispatchers().lookup(DispatcherSelector.fromConfig("ispcache.blocking-io-dispatcher"));
@@ -129,6 +139,7 @@ public final class CacheNode {
             Duration.ofNanos(System.nanoTime() - started).toMillis(),
             store.get().stats());
         ChunkStore opened = store.get();
+        StoreMeters.bind(metrics.registry(), opened);
         CoordinatedShutdown.get(system)
             .addTask(
                 CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -164,6 +175,7 @@ public final class CacheNode {
       final Optional<ServerBinding> peer;
       if (cacheRole) {
         ChunkStore opened = store.get();
+        StoreMeters.bind(metrics.registry(), opened);
         // The transfer port answers from the supply, which is built once the port is known.
         CompletableFuture<ChunkSupply> supplyRef = new CompletableFuture<>();
         ServerBinding peerBinding =
@@ -407,7 +419,7 @@ public final class CacheNode {
     NodeStatus.Summary s = status.summary();
     return new NodeFigures(
         status.health().healthy(), s.hitBytes(), s.missBytes(), s.egressBytes(), s.requests(), s.diskUsedBytes(), s.diskCapacityBytes(),
-        s.peerBytes(), s.originBytes(), s.hitRequests(), status.metrics().errorResponses.sum());
+        s.peerBytes(), s.originBytes(), s.hitRequests(), status.metrics().totals().errorResponses());
   }
 
   /** Completes when this process is an Up member of the cluster. */

@@ -15,6 +15,7 @@ import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ispcache.content.ErrorResponses;
+import io.ispcache.metrics.NodeMetrics;
 
 /**
  * The operator's monitoring port: {@code /health} (200 only when the node can serve),
@@ -22,6 +23,8 @@ import io.ispcache.content.ErrorResponses;
  */
 final class HealthRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** What Prometheus asks for and reads: its text format, version 0.0.4. */
+  private static final akka.http.javadsl.model.ContentType METRICS_TYPE = ContentTypes.parse(NodeMetrics.CONTENT_TYPE);
   private final NodeStatus status;
 
   HealthRoutes(NodeStatus status) {
@@ -45,8 +48,8 @@ final class HealthRoutes {
                                     HttpResponse.create()
                                         .withEntity(
                                             HttpEntities.create(
-                                                ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8"),
-                                                akka.util.ByteString.fromString(PrometheusText.render(status)))))))));
+                                                METRICS_TYPE,
+                                                akka.util.ByteString.fromString(status.metrics().scrape()))))))));
   }
 
   private HttpResponse health() {

@@ -5,7 +5,6 @@ import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import io.ispcache.metrics.NodeMetrics;
 import io.ispcache.store.ChunkStore;
-import io.ispcache.store.StoreStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,10 +60,6 @@ final class NodeStatus {
     return metrics;
   }
 
-  Optional<StoreStats> storeStats() {
-    return store.map(ChunkStore::stats);
-  }
-
   Health health() {
     List<String> problems = new ArrayList<>();
     MemberStatus member = cluster.selfMember().status();
@@ -97,8 +92,7 @@ final class NodeStatus {
   }
 
   Summary summary() {
-    long hit = metrics.hitBytes.sum();
-    long miss = metrics.missBytes.sum();
+    NodeMetrics.Totals t = metrics.totals();
     long used = 0;
     long capacity = 0;
     if (store.isPresent()) {
@@ -107,22 +101,24 @@ final class NodeStatus {
         capacity += d.maxBytes();
       }
     }
+    long hit = t.hitBytes();
+    long miss = t.missBytes();
     return new Summary(
-        metrics.requests.sum(),
-        metrics.hitRequests.sum(),
-        metrics.missRequests.sum(),
-        metrics.partialRequests.sum(),
-        metrics.peerRequests.sum(),
+        t.requests(),
+        t.hitRequests(),
+        t.missRequests(),
+        t.partialRequests(),
+        t.peerRequests(),
         hit,
         miss,
-        metrics.egressBytes(),
+        t.egressBytes(),
         hit + miss == 0 ? 0.0 : (double) hit / (hit + miss),
-        metrics.originFetches.sum(),
-        metrics.originBytes.sum(),
-        metrics.peerFetches.sum(),
-        metrics.peerFetchFailures.sum(),
-        metrics.peerBytes.sum(),
-        metrics.peerServedBytes.sum(),
+        t.originFetches(),
+        t.originBytes(),
+        t.peerFetches(),
+        t.peerFetchFailures(),
+        t.peerBytes(),
+        t.peerServedBytes(),
         used,
         capacity);
   }

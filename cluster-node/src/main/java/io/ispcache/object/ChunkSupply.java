@@ -27,6 +27,7 @@ import io.ispcache.store.ChunkStore;
 import io.ispcache.store.ObjectMeta;
 import io.ispcache.store.PieceReader;
 import io.ispcache.store.StoreFullException;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -284,7 +285,7 @@ public final class ChunkSupply {
     CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
     CompletableFuture<ObjectMeta> theirs = revalidating.putIfAbsent(address.key(), mine);
     if (theirs != null) {
-      metrics.coalescedWaits.increment();
+      metrics.coalescedWait();
       return theirs;
     }
     EntityRef<ContentObject.Command> entity = sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
@@ -356,8 +357,8 @@ public final class ChunkSupply {
       EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta stale, boolean granted) {
     long size = store.chunkSize();
     long started = System.nanoTime();
-    metrics.revalidations.increment();
-    metrics.originFetches.increment();
+    metrics.revalidation();
+    metrics.originFetch();
     CompletionStage<ObjectMeta> outcome;
     try {
       OriginRequest request =
@@ -369,7 +370,7 @@ public final class ChunkSupply {
               .handleAsync(
                   (reply, error) -> {
                     if (error != null) {
-                      metrics.originFetchFailures.increment();
+                      metrics.originFetchFailed();
                       Throwable cause = unwrap(error);
                       if (cause instanceof io.ispcache.origin.UncacheableException) {
                         store.forget(address.key()); // the origin forbids storing it now
@@ -396,7 +397,7 @@ public final class ChunkSupply {
         store.forget(address.key());
         throw new ObjectChangedException(address.key(), stale.version(), "(304 for " + nm.etag() + ")");
       }
-      metrics.revalidatedUnchanged.increment();
+      metrics.revalidatedUnchanged();
       ObjectMeta confirmed =
           stale.validated(nm.headers(), nm.receivedAt(), io.ispcache.freshness.Freshness.initialAge(nm.headers(), nm.receivedAt()));
       if (!confirmed.headers().storable()) {
@@ -495,27 +496,36 @@ public final class ChunkSupply {
     return store.hasAllBytes(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
+  /** Told the size of each piece a reader is handed, and whether its chunk was held here (a hit) or fetched for it. */
+  public interface Handed {
+    void handed(boolean hit, int bytes);
+  }
+
   /**
-   * Bytes {@code [from, to)} of chunk {@code chunk}; while this chunk is filled for the client the
-   * next ones (up to {@code lastWanted}) are fetched ahead.
+   * Bytes {@code [from, to)} of chunk {@code chunk}, each piece told to {@code handed} as it is
+   * handed on; while this chunk is filled for the client the next ones (up to {@code lastWanted})
+   * are fetched ahead.
    */
   public Source<ByteString, NotUsed> chunk(
-      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed) {
     ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
     if (store.hasAllBytes(id)) {
       return store
           .read(id, from, to)
-          .map(this::countHit)
+          .map(b -> {
+            handed.handed(true, b.size());
+            return b;
+          })
           // Evicted between the check and the open: nothing was sent yet, so fill it instead.
           .recoverWithRetries(
               1,
               new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
                   .match(
                       ChunkMissingException.class,
-                      e -> fillSource(address, meta, chunk, from, to, lastWanted))
+                      e -> fillSource(address, meta, chunk, from, to, lastWanted, handed))
                   .build());
     }
-    return fillSource(address, meta, chunk, from, to, lastWanted);
+    return fillSource(address, meta, chunk, from, to, lastWanted, handed);
   }
 
   /**
@@ -557,13 +567,13 @@ public final class ChunkSupply {
   private static final int EVICTED_REFILLS = 2;
 
   private Source<ByteString, NotUsed> fillSource(
-      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
-    return fillSource(address, meta, chunk, from, to, lastWanted, EVICTED_REFILLS);
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed) {
+    return fillSource(address, meta, chunk, from, to, lastWanted, handed, EVICTED_REFILLS);
   }
 
   private Source<ByteString, NotUsed> fillSource(
-      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills) {
-    return fillSource(address, meta, chunk, from, to, lastWanted, refills, FILL_RESUMES);
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed, int refills) {
+    return fillSource(address, meta, chunk, from, to, lastWanted, handed, refills, FILL_RESUMES);
   }
 
   /**
@@ -574,11 +584,15 @@ public final class ChunkSupply {
   private static final int FILL_RESUMES = 2;
 
   private Source<ByteString, NotUsed> fillSource(
-      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, int refills, int resumes) {
+      ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed, int refills,
+      int resumes) {
     Source<ByteString, NotUsed> filled = Source.lazySource(
             () -> Source.completionStageSource(
                 onItsWay(address, meta, chunk, lastWanted).thenApply(id -> store.read(id, from, to))))
-        .map(this::countMiss)
+        .map(b -> {
+          handed.handed(false, b.size());
+          return b;
+        })
         .mapMaterializedValue(m -> NotUsed.getInstance());
     if (refills > 0) {
       // On a drive too small for the working set the chunk can be evicted before this reader
@@ -586,7 +600,7 @@ public final class ChunkSupply {
       filled = filled.recoverWithRetries(
           1,
           new PFBuilder<Throwable, akka.stream.Graph<akka.stream.SourceShape<ByteString>, NotUsed>>()
-              .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, refills - 1, resumes))
+              .match(ChunkMissingException.class, e -> fillSource(address, meta, chunk, from, to, lastWanted, handed, refills - 1, resumes))
               .build());
     }
     if (resumes == 0) {
@@ -609,21 +623,11 @@ public final class ChunkSupply {
                               e -> {
                                 log.info("chunk {} of {} failed after {} bytes for a reader; going on from a new fill: {}",
                                     chunk, address.key(), sent[0], e.getMessage());
-                                return fillSource(address, meta, chunk, from + sent[0], to, lastWanted, refills, resumes - 1);
+                                return fillSource(address, meta, chunk, from + sent[0], to, lastWanted, handed, refills, resumes - 1);
                               })
                           .build());
             })
         .mapMaterializedValue(m -> NotUsed.getInstance());
-  }
-
-  private ByteString countHit(ByteString bytes) {
-    metrics.hitBytes.add(bytes.size());
-    return bytes;
-  }
-
-  private ByteString countMiss(ByteString bytes) {
-    metrics.missBytes.add(bytes.size());
-    return bytes;
   }
 
   /**
@@ -651,7 +655,7 @@ public final class ChunkSupply {
   private void abandon(ChunkFill fill) {
     blockingIo.execute(() -> {
       if (fill.abandon(new ReadAheadAbandonedException(fill.id().key(), fill.id().index()))) {
-        metrics.readAheadAbandoned.increment();
+        metrics.readAheadAbandoned();
       }
     });
   }
@@ -684,7 +688,7 @@ public final class ChunkSupply {
       // The same chunk may be on its way as another request's discovery of the object: join it.
       CompletableFuture<ObjectMeta> discovering = starting.get(address.key() + "\n\n" + chunk);
       if (discovering != null) {
-        metrics.coalescedWaits.increment();
+        metrics.coalescedWait();
         return discovering.thenCompose(
             m -> m.version().equals(known.version()) ? ensure(address, known, chunk, standIn) : CompletableFuture.completedFuture(m));
       }
@@ -693,7 +697,7 @@ public final class ChunkSupply {
     CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
     CompletableFuture<ObjectMeta> theirs = starting.putIfAbsent(slot, mine);
     if (theirs != null) {
-      metrics.coalescedWaits.increment();
+      metrics.coalescedWait();
       return theirs;
     }
     // A fill registers in the store before it leaves its slot, so whoever takes the slot after
@@ -709,7 +713,7 @@ public final class ChunkSupply {
       CompletableFuture<ObjectMeta> versioned = starting.get(address.key() + '\n' + now.version() + '\n' + chunk);
       if (versioned != null) {
         starting.remove(slot, mine);
-        metrics.coalescedWaits.increment();
+        metrics.coalescedWait();
         versioned.whenComplete((m, e) -> {
           if (e != null) {
             mine.completeExceptionally(e);
@@ -754,7 +758,7 @@ public final class ChunkSupply {
   private CompletionStage<ObjectMeta> start(
       ObjectAddress address, ObjectMeta known, long chunk, int peerFailures, boolean standIn) {
     if (leaving) {
-      metrics.uncoordinatedFills.increment();
+      metrics.uncoordinatedFill();
       return fillFromOrigin(null, address, known, chunk);
     }
     EntityRef<ContentObject.Command> entity =
@@ -807,7 +811,7 @@ public final class ChunkSupply {
   private CompletionStage<ObjectMeta> withoutEntity(
       EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta known, long chunk, boolean ownFill, int standInFailures) {
     if (standInFailures == 0) {
-      metrics.uncoordinatedFills.increment();
+      metrics.uncoordinatedFill();
     }
     String standIn = ownFill ? selfNode : directory.standIn(address.key(), chunk);
     if (standIn.equals(selfNode)) {
@@ -830,7 +834,7 @@ public final class ChunkSupply {
       int peerFailures,
       boolean standIn) {
     long started = System.nanoTime();
-    metrics.peerFetches.increment();
+    metrics.peerFetch();
     PeerNode peer = PeerNode.parse(peerId);
     String version = known == null ? null : known.version();
     return (standIn
@@ -857,7 +861,7 @@ public final class ChunkSupply {
                 }
               }
               // The peer is gone, evicted the chunk or holds another version: ask again.
-              metrics.peerFetchFailures.increment();
+              metrics.peerFetchFailed();
               log.info("chunk {} of {} not available from peer {}: {}", chunk, address.key(), peerId, unwrap(error).getMessage());
               if (standIn) {
                 // The stand-in is gone too (dead before the cluster noticed) or could not fill it:
@@ -878,14 +882,14 @@ public final class ChunkSupply {
     long first = chunk * size;
     long last = known == null ? first + size - 1 : Math.min(first + size, known.length()) - 1;
     long started = System.nanoTime();
-    metrics.originFetches.increment();
+    metrics.originFetch();
     return origin
         .fetch(new OriginRequest(address.origin(), address.host(), address.pathAndQuery(), first, last, null, null, address.forwarded()))
         .handleAsync(
             (reply, error) -> {
               if (error != null) {
                 release(entity, chunk);
-                metrics.originFetchFailures.increment();
+                metrics.originFetchFailed();
                 throw new CompletionException(unwrap(error));
               }
               try {
@@ -906,7 +910,7 @@ public final class ChunkSupply {
       OriginReply reply,
       long started,
       String peer) {
-    java.util.concurrent.atomic.LongAdder received = peer == null ? metrics.originBytes : metrics.peerBytes;
+    Counter received = peer == null ? metrics.originBytes() : metrics.peerBytes();
     if (reply instanceof OriginReply.BeyondEnd b) {
       throw new BeyondEndException(b.length());
     }
@@ -971,7 +975,7 @@ public final class ChunkSupply {
         bytes.direct() != null
             ? fillDirect(fill, bytes.direct(), received)
             : bytes.body().map(b -> {
-              received.add(b.size());
+              received.increment(b.size());
               return b;
             }).runWith(fill.sink(), materializer);
     done.whenComplete(
@@ -980,7 +984,7 @@ public final class ChunkSupply {
             pulled.failed(id);
           }
           if (e == null) {
-            metrics.fillLatency.record(System.nanoTime() - started);
+            metrics.fillTook(System.nanoTime() - started);
             if (entity != null) {
               entity.tell(new ContentObject.Filled(chunk, version, selfNode));
             }
@@ -989,11 +993,11 @@ public final class ChunkSupply {
           } else if (peer != null) {
             // The peer died or stalled mid-body: the next ask must not be sent back to it. Readers
             // of this fill take the rest of the chunk from a new one (see ChunkPart).
-            metrics.peerFetchFailures.increment();
+            metrics.peerFetchFailed();
             entity.tell(new ContentObject.PeerFailed(chunk, peer));
             log.warn("fill of chunk {} of {} from peer {} failed: {}", chunk, address.key(), peer, unwrap(e).getMessage());
           } else {
-            metrics.originFetchFailures.increment();
+            metrics.originFetchFailed();
             release(entity, chunk);
             log.warn("fill of chunk {} of {} failed: {}", chunk, address.key(), unwrap(e).getMessage());
           }
@@ -1005,13 +1009,13 @@ public final class ChunkSupply {
    * The fill written on the origin body's fetching thread, piece by piece: no stream to
    * materialize per chunk and no thread hop per piece (the socket waits while the disk writes).
    */
-  private static CompletionStage<Done> fillDirect(ChunkFill fill, DirectBody body, java.util.concurrent.atomic.LongAdder received) {
+  private static CompletionStage<Done> fillDirect(ChunkFill fill, DirectBody body, Counter received) {
     boolean taken =
         body.pump(
             new DirectBody.Receiver() {
               @Override
               public void piece(ByteString bytes) {
-                received.add(bytes.size());
+                received.increment(bytes.size());
                 fill.accept(bytes);
               }
 
@@ -1022,7 +1026,7 @@ public final class ChunkSupply {
 
               @Override
               public void filled(java.nio.ByteBuffer room, int n) {
-                received.add(n);
+                received.increment(n);
                 fill.filled(room, n);
               }
 

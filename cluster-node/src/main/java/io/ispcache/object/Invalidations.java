@@ -80,7 +80,7 @@ public final class Invalidations {
                             () -> {
                               for (String key : i.keys()) {
                                 ChunkStore.Purged purged = store.purge(key, false, i.atMillis());
-                                metrics.invalidatedObjects.add(purged.objects().size());
+                                metrics.invalidated(purged.objects().size());
                                 for (ObjectMeta m : purged.objects()) {
                                   sharding.entityRefFor(ContentObject.TYPE_KEY, m.key()).tell(new ContentObject.Forgotten(m.version(), selfNode));
                                 }

@@ -131,7 +131,7 @@ public final class PeerRoutes {
                 ContentTypes.APPLICATION_OCTET_STREAM,
                 length,
                 store.read(id, 0, length).map(b -> {
-                  metrics.peerServedBytes.add(b.size());
+                  metrics.peerServed(b.size());
                   return b;
                 })))
         .addHeaders(headers);

@@ -155,7 +155,7 @@ class ColdReadAheadTest {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(node.health("/metrics")).timeout(DEADLINE).build(), HttpResponse.BodyHandlers.ofString());
       for (String line : r.body().split("\n")) {
         if (line.startsWith(name + " ")) {
-          return Long.parseLong(line.substring(name.length() + 1).trim());
+          return (long) Double.parseDouble(line.substring(name.length() + 1).trim()); // written as a float
         }
       }
       throw new AssertionError(name + " is not in /metrics");

@@ -223,14 +223,9 @@ class ContentServerTest {
     }
   }
 
-  /** The value of the metric line {@code name} in Prometheus text. */
+  /** The value of the series {@code name} in Prometheus text. */
   static long figure(String metrics, String name) {
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return Long.parseLong(line.substring(name.length() + 1).trim());
-      }
-    }
-    throw new AssertionError(name + " not in /metrics:\n" + metrics);
+    return io.ispcache.testing.MetricsText.of(metrics).count(name);
   }
 
   @Test

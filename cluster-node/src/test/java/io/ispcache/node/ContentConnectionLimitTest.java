@@ -7,25 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ispcache.content.server.RawHttp;
 import io.ispcache.testing.TestOrigin;
 import java.net.SocketException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A node's limit per client, as an operator sets it and sees it in /metrics. */
 class ContentConnectionLimitTest {
-  static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   static long metric(InProcessNode node, String name) throws Exception {
-    String text = http.send(HttpRequest.newBuilder(node.health("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = Pattern.compile("(?m)^" + name + " (\\d+)$").matcher(text);
-    assertTrue(m.find(), name + " in\n" + text);
-    return Long.parseLong(m.group(1));
+    return io.ispcache.testing.MetricsText.scrape(node.health("/metrics")).count(name);
   }
 
   @Test

@@ -235,7 +235,7 @@ class PeerCrashForkedIT {
   /** A counter from the /metrics of the node with that health port; 0 if it cannot be read. */
   static long figure(int health, String name) {
     String line = metricsLine(health, name + " ");
-    return !line.startsWith("ispcache") ? 0 : Long.parseLong(line.substring(line.lastIndexOf(' ') + 1).trim());
+    return !line.startsWith("ispcache") ? 0 : (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
   }
 
   /** The /metrics lines (of the node with that health port) that start with {@code prefix}, joined. */

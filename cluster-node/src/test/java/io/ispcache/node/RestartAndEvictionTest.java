@@ -82,17 +82,17 @@ class RestartAndEvictionTest {
   }
 
   static long usedBytes(InProcessNode node) throws Exception {
-    return metric(node, "ispcache_drive_used_bytes\\{[^}]*\\} (\\d+)");
+    return metric(node, "(?m)^ispcache_drive_used_bytes\\{[^}]*\\} (\\S+)");
   }
 
   static long evictions(InProcessNode node) throws Exception {
-    return metric(node, "ispcache_evictions_total (\\d+)");
+    return metric(node, "(?m)^ispcache_evictions_total (\\S+)");
   }
 
   static long metric(InProcessNode node, String regex) throws Exception {
     String text = new String(get(node.health("/metrics")).body(), StandardCharsets.UTF_8);
     Matcher m = Pattern.compile(regex).matcher(text);
     assertTrue(m.find(), regex + " in\n" + text);
-    return Long.parseLong(m.group(1));
+    return (long) Double.parseDouble(m.group(1)); // Prometheus writes every value as a float
   }
 }

@@ -135,8 +135,8 @@ class ReverseProxyForkedIT {
         }
 
         String metrics = new String(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health + "/metrics"))).body(), StandardCharsets.UTF_8);
-        assertTrue(metrics.contains("ispcache_forwarded_requests_total 3"), metrics);
-        assertTrue(metrics.contains("ispcache_invalidated_objects_total 3"), metrics);
+        assertEquals(3, io.ispcache.testing.MetricsText.of(metrics).count("ispcache_forwarded_requests_total"), metrics);
+        assertEquals(3, io.ispcache.testing.MetricsText.of(metrics).count("ispcache_invalidated_objects_total"), metrics);
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\nnode log:\n" + node.logTail(), e);
       }

@@ -362,7 +362,8 @@ final class Connection implements EventLoop.Ready {
     if (answer instanceof FileResponse files) {
       startFile(files);
     } else {
-      render(((Answer.Http) answer).response());
+      Answer.Http http = (Answer.Http) answer;
+      render(http.response(), http.sent());
     }
   }
 
@@ -396,6 +397,11 @@ final class Connection implements EventLoop.Ready {
   }
 
   private void render(HttpResponse response) {
+    render(response, Answer.Http.UNCOUNTED);
+  }
+
+  /** {@code sent}: told the body bytes as the socket takes them. */
+  private void render(HttpResponse response, LongConsumer sent) {
     responseWritten = 0;
     int status = response.status().intValue();
     accessStatus = status;
@@ -439,6 +445,7 @@ final class Connection implements EventLoop.Ready {
     if (bodyless || strict != null) {
       discardIfStreamed(entity, strict);
       ByteBuffer bytes = ascii(h);
+      int headLength = bytes.remaining();
       if (!bodyless && strict.size() > 0) {
         ByteBuffer whole = ByteBuffer.allocate(bytes.remaining() + strict.size());
         whole.put(bytes);
@@ -446,10 +453,10 @@ final class Connection implements EventLoop.Ready {
         whole.flip();
         bytes = whole;
       }
-      out.add(new BytesOut(bytes));
+      out.add(new BytesOut(bytes, headLength, sent));
     } else {
       out.add(new BytesOut(ascii(h)));
-      out.add(stream(entity.getDataBytes(), chunked, length.orElse(-1)));
+      out.add(stream(entity.getDataBytes(), chunked, length.orElse(-1), sent));
     }
     state = State.WRITING;
     flush();
@@ -503,7 +510,7 @@ final class Connection implements EventLoop.Ready {
     }
   }
 
-  private StreamOut stream(Source<ByteString, ?> bytes, boolean chunked, long expected) {
+  private StreamOut stream(Source<ByteString, ?> bytes, boolean chunked, long expected, LongConsumer sent) {
     SinkQueueWithCancel<ByteString> queue =
         bytes.runWith(
             Sink.<ByteString>queue().withAttributes(akka.stream.Attributes.inputBuffer(2, 2)), server.materializer());
@@ -519,7 +526,7 @@ final class Connection implements EventLoop.Ready {
             queue.cancel();
           }
         };
-    return new StreamOut(pieces, chunked, expected, n -> { });
+    return new StreamOut(pieces, chunked, expected, sent);
   }
 
   // --- writing ----------------------------------------------------------------------------------
@@ -744,16 +751,30 @@ final class Connection implements EventLoop.Ready {
 
   private final class BytesOut implements Out {
     private final ByteBuffer bytes;
+    /** Where the body starts in {@link #bytes} (after the head); the bytes from there are told to {@link #sent}. */
+    private final int bodyFrom;
+    private final LongConsumer sent;
 
     BytesOut(ByteBuffer bytes) {
+      this(bytes, bytes.limit(), Answer.Http.UNCOUNTED);
+    }
+
+    BytesOut(ByteBuffer bytes, int bodyFrom, LongConsumer sent) {
       this.bytes = bytes;
+      this.bodyFrom = bodyFrom;
+      this.sent = sent;
     }
 
     @Override
     public int write() throws IOException {
+      int before = bytes.position();
       int n = channel.write(bytes);
       if (n > 0) {
         progressed(n);
+        int body = bytes.position() - Math.max(before, bodyFrom);
+        if (body > 0) {
+          sent.accept(body);
+        }
       }
       return bytes.hasRemaining() ? BLOCKED : DONE;
     }
@@ -925,6 +946,8 @@ final class Connection implements EventLoop.Ready {
     private final long expected;
     private long taken;
     private ByteBuffer[] current;
+    /** The body bytes in {@link #current} (null: only framing, the chunked trailer). */
+    private ByteBuffer payload;
     private boolean pulling;
     private boolean ended;
     private boolean trailer;
@@ -945,10 +968,15 @@ final class Connection implements EventLoop.Ready {
           if (turnLeft <= 0) {
             return BLOCKED;
           }
+          int payloadBefore = payload == null ? 0 : payload.remaining();
           long n = writeAtMost(current, turnLeft);
           if (n > 0) {
             progressed(n);
-            sent.accept(n);
+            // What the socket took of the body itself, not of the chunked framing around it.
+            int body = payload == null ? 0 : payloadBefore - payload.remaining();
+            if (body > 0) {
+              sent.accept(body);
+            }
           }
           if (current[current.length - 1].hasRemaining()) {
             return BLOCKED;
@@ -963,6 +991,7 @@ final class Connection implements EventLoop.Ready {
           if (chunked && !trailer) {
             trailer = true;
             current = new ByteBuffer[] {ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1))};
+            payload = null;
             continue;
           }
           release();
@@ -1019,6 +1048,7 @@ final class Connection implements EventLoop.Ready {
         release();
         return;
       }
+      payload = bytes;
       current =
           chunked
               ? new ByteBuffer[] {

@@ -19,7 +19,12 @@ public interface FilePart {
    */
   CompletionStage<Body> open();
 
-  /** Bytes of this part written to the client. */
+  /**
+   * Bytes of this part the client's socket took: what a write returned, so a client that leaves
+   * is not counted the rest of the part. Still uncertain: bytes the kernel took but had not
+   * delivered when the client vanished (its send buffer, and the client's unread receive buffer)
+   * are counted; the node cannot see them.
+   */
   void sent(long bytes);
 
   /** The part's bytes: a file region, or pieces to pull. The content server closes it. */
