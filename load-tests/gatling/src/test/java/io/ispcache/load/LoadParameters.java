@@ -84,7 +84,7 @@ record LoadParameters(
     String objects = get.apply("objects") == null ? "2x8MiB" : get.apply("objects");
     long pieceSize = Sizes.parse("piece", get.apply("piece") == null ? "1MiB" : get.apply("piece"));
     long seed = integer("seed", get.apply("seed"), 1, 0, Integer.MAX_VALUE);
-    double maxErrorPercent = percent(get.apply("maxErrorPercent"));
+    double maxErrorPercent = decimal("maxErrorPercent", get.apply("maxErrorPercent"), 0, 0, 100);
     Path jar = Path.of(get.apply("jar") == null ? "../../cluster-node/target/ispcache-node.jar" : get.apply("jar"));
     if (local && !Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("jar = '" + jar + "': no node jar there (build it with mvn -DskipTests package at the root, or give -Djar=)");
@@ -169,19 +169,24 @@ record LoadParameters(
     return d;
   }
 
-  private static double percent(String value) {
+  /** A number within {@code [min, max]}, or {@code fallback} when not given. */
+  static double decimal(String key, String value, double fallback, double min, double max) {
     if (value == null) {
-      return 0;
+      return fallback;
     }
     double d;
     try {
       d = Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("maxErrorPercent = '" + value + "': must be a number");
+      throw new IllegalArgumentException(key + " = '" + value + "': must be a number");
     }
-    if (!(d >= 0 && d <= 100)) {
-      throw new IllegalArgumentException("maxErrorPercent = " + value + ": must be 0 to 100");
+    if (!(d >= min && d <= max)) {
+      throw new IllegalArgumentException(key + " = " + value.trim() + ": must be " + format(min) + " to " + format(max));
     }
     return d;
+  }
+
+  private static String format(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 }

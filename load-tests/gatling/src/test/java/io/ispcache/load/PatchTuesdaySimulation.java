@@ -36,9 +36,9 @@ public class PatchTuesdaySimulation extends Simulation {
   final LoadParameters params = LoadParameters.read(System.getProperties(),
       Map.of("devices", "48", "ramp", "3s", "duration", "60s", "objects", "2x16MiB"),
       Map.of("devices", "600", "ramp", "60s", "duration", "5m", "objects", "3x64MiB"));
-  final double resumePercent = Double.parseDouble(System.getProperty("resumePercent", "10"));
-  final double abortPercent = Double.parseDouble(System.getProperty("abortPercent", "5"));
-  final double originLimit = Double.parseDouble(System.getProperty("originLimit", "1.05"));
+  final double resumePercent = LoadParameters.decimal("resumePercent", System.getProperty("resumePercent"), 10, 0, 100);
+  final double abortPercent = LoadParameters.decimal("abortPercent", System.getProperty("abortPercent"), 5, 0, 100 - resumePercent);
+  final double originLimit = LoadParameters.decimal("originLimit", System.getProperty("originLimit"), 1.05, 1, 1000);
   final LoadRun run = LoadRun.start("patch-tuesday", params, "patch");
   final AtomicInteger resumed = new AtomicInteger();
   final AtomicInteger aborted = new AtomicInteger();
