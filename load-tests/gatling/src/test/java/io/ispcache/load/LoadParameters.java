@@ -34,7 +34,8 @@ record LoadParameters(
     Path jar,
     long cacheSize,
     long chunkSize,
-    Duration killAt) {
+    Duration killAt,
+    String server) {
 
   static final String LOCAL_ORIGIN_HOST = "load.example.net";
   private static final Pattern DURATION = Pattern.compile("(\\d{1,5})(s|m)?");
@@ -86,7 +87,7 @@ record LoadParameters(
     long seed = integer("seed", get.apply("seed"), 1, 0, Integer.MAX_VALUE);
     double maxErrorPercent = decimal("maxErrorPercent", get.apply("maxErrorPercent"), 0, 0, 100);
     Path jar = Path.of(get.apply("jar") == null ? "../../cluster-node/target/ispcache-node.jar" : get.apply("jar"));
-    if (local && !Files.isRegularFile(jar)) {
+    if (local && !"nginx-slice".equals(get.apply("server")) && !Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("jar = '" + jar + "': no node jar there (build it with mvn -DskipTests package at the root, or give -Djar=)");
     }
     long cacheSize = Sizes.parse("cache", get.apply("cache") == null ? "1GiB" : get.apply("cache"));
@@ -98,8 +99,15 @@ record LoadParameters(
     if (!killAt.isZero() && killAt.compareTo(duration) >= 0) {
       throw new IllegalArgumentException("killAt = " + killAt.toSeconds() + "s: must be within duration = " + duration.toSeconds() + "s");
     }
+    String server = get.apply("server") == null ? "ispcache" : get.apply("server");
+    if (!server.equals("ispcache") && !server.equals("nginx-slice")) {
+      throw new IllegalArgumentException("server = '" + server + "': must be ispcache or nginx-slice");
+    }
+    if (server.equals("nginx-slice") && !local) {
+      throw new IllegalArgumentException("server = nginx-slice: a local comparison, not with targets");
+    }
     LoadParameters p = new LoadParameters(profile, targets, metrics, originHost, nodes, devices, duration, ramp, objects,
-        pieceSize, seed, maxErrorPercent, jar, cacheSize, chunkSize, killAt);
+        pieceSize, seed, maxErrorPercent, jar, cacheSize, chunkSize, killAt, server);
     p.objectSet("check"); // the objects spec is checked here, once, not at the first request
     return p;
   }
@@ -167,6 +175,17 @@ record LoadParameters(
       throw new IllegalArgumentException(key + " = '" + value + "': at most an hour");
     }
     return d;
+  }
+
+  /** {@code true} or {@code false} (absent: false). */
+  static boolean flag(String key, String value) {
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException(key + " = '" + value + "': must be true or false");
   }
 
   /** A number within {@code [min, max]}, or {@code fallback} when not given. */

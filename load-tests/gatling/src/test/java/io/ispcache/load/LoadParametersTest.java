@@ -94,6 +94,9 @@ class LoadParametersTest {
     assertTrue(refused("cache", "8MiB").startsWith("cache = 8MiB: at least 16MiB"));
     assertTrue(refused("chunk", "big").startsWith("chunk = 'big'"));
     assertTrue(refused("killAt", "10s").startsWith("killAt = 10s: must be within duration"));
+    assertTrue(refused("server", "varnish").startsWith("server = 'varnish': must be ispcache or nginx-slice"));
+    assertTrue(refused("server", "nginx-slice", "targets", "http://10.1.0.5", "metrics", "http://10.1.0.5:5000/metrics", "origin", "dl.example.com")
+        .startsWith("server = nginx-slice: a local comparison"));
   }
 
   @Test
@@ -108,6 +111,10 @@ class LoadParametersTest {
         assertThrows(IllegalArgumentException.class, () -> LoadParameters.decimal("abortPercent", "95", 5, 0, 100 - 10.0)).getMessage());
     assertEquals("recoverWithin = 'later': must be seconds (30, 30s) or minutes (3m)",
         assertThrows(IllegalArgumentException.class, () -> LoadParameters.duration("recoverWithin", "later", Duration.ofSeconds(10))).getMessage());
+    assertTrue(LoadParameters.flag("warm", "true"));
+    assertEquals(false, LoadParameters.flag("warm", null));
+    assertEquals("warm = 'yes': must be true or false",
+        assertThrows(IllegalArgumentException.class, () -> LoadParameters.flag("warm", "yes")).getMessage());
     LoadParameters one = read("nodes", "1");
     assertEquals("nodes = 1: node loss needs at least 2 nodes (3 by default)",
         assertThrows(IllegalArgumentException.class, () -> NodeLossSimulation.requireSeveralNodes(one)).getMessage());

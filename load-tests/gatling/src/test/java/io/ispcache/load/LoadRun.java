@@ -27,7 +27,8 @@ final class LoadRun implements AutoCloseable {
   final LoadParameters params;
   final ObjectSet objects;
   private final Path work;
-  private final NginxOrigin origin;
+  private final Nginx origin;
+  private final Nginx slice;
   private final LocalCluster cluster;
   private final List<URI> bases;
   private final List<URI> metrics;
@@ -44,13 +45,14 @@ final class LoadRun implements AutoCloseable {
   /** A failed request: which node, when (seconds since the start). */
   record Failure(int node, double at) {}
 
-  private LoadRun(String simulation, LoadParameters params, ObjectSet objects, Path work, NginxOrigin origin, LocalCluster cluster,
+  private LoadRun(String simulation, LoadParameters params, ObjectSet objects, Path work, Nginx origin, Nginx slice, LocalCluster cluster,
       List<URI> bases, List<URI> metrics) {
     this.simulation = simulation;
     this.params = params;
     this.objects = objects;
     this.work = work;
     this.origin = origin;
+    this.slice = slice;
     this.cluster = cluster;
     this.bases = bases;
     this.metrics = metrics;
@@ -62,24 +64,24 @@ final class LoadRun implements AutoCloseable {
       Path target = Path.of("target").toAbsolutePath();
       if (!p.local()) {
         ObjectSet set = p.objectSet(objectsName).prepare(null);
-        return started(new LoadRun(simulation, p, set, null, null, null, p.targets(), p.metrics()));
+        return started(new LoadRun(simulation, p, set, null, null, null, null, p.targets(), p.metrics()));
       }
       ObjectSet set = p.objectSet(objectsName).prepare(target.resolve("load-content"));
       Path work = Files.createTempDirectory(Files.createDirectories(target.resolve("load-runs")), simulation + "-");
-      NginxOrigin origin = NginxOrigin.start(target.resolve("load-content"), work);
-      LocalCluster cluster;
+      Nginx origin = Nginx.origin(target.resolve("load-content"), work);
       try {
-        cluster = LocalCluster.start(p, origin.port, work);
+        if (p.server().equals("nginx-slice")) {
+          Nginx slice = Nginx.sliceCache(origin.port, p.cacheSize(), work);
+          return started(new LoadRun(simulation, p, set, work, origin, slice, null, List.of(slice.base()), List.of()));
+        }
+        LocalCluster cluster = LocalCluster.start(p, origin.port, work);
+        return started(new LoadRun(simulation, p, set, work, origin, null, cluster, cluster.contentBases(), cluster.metrics()));
       } catch (IOException | RuntimeException e) {
         origin.close();
         throw e;
       }
-      return started(new LoadRun(simulation, p, set, work, origin, cluster, cluster.contentBases(), cluster.metrics()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
@@ -90,8 +92,9 @@ final class LoadRun implements AutoCloseable {
     return run;
   }
 
-  String metricsUrl(int node) {
-    return metrics.get(node).toString();
+  /** Where the closing verdict request goes: a node's metrics, or (nginx has none) an object on the cache. */
+  String verdictUrl(int node) {
+    return metrics.isEmpty() ? url(node, 0) : metrics.get(node).toString();
   }
 
   int nodes() {
@@ -188,7 +191,8 @@ final class LoadRun implements AutoCloseable {
     out.add("");
     out.add("| figure | value |");
     out.add("| --- | --- |");
-    out.add(row("target", params.local() ? params.nodes() + " local node(s), nginx origin, 127.0.0.1" : params.targets().toString()));
+    out.add(row("target", slice != null ? "nginx proxy_cache slice 1m, nginx origin, 127.0.0.1"
+        : params.local() ? params.nodes() + " local node(s), nginx origin, 127.0.0.1" : params.targets().toString()));
     out.add(row("objects", objects.count + " x " + Sizes.format(objects.size) + " (" + Sizes.mib(objects.totalBytes()) + "), pieces of " + Sizes.format(objects.pieceSize)));
     out.add(row("devices / duration", params.devices() + " / " + params.duration().toSeconds() + " s"));
     out.add(row("responses with the right bytes", okResponses.sum() + " (" + Sizes.mib(okBytes.sum()) + ")"));
@@ -197,7 +201,9 @@ final class LoadRun implements AutoCloseable {
     out.add(row("node egress (served)", Sizes.mib(n.egressBytes())));
     out.add(row("origin bytes" + (this.origin != null ? " (origin's access log)" : " (nodes' counters)"), Sizes.mib(origin)));
     out.add(row("nodes' origin bytes / peer bytes", Sizes.mib(n.originBytes()) + " / " + Sizes.mib(n.peerBytes())));
-    out.add(row("served / origin", origin == 0 ? "-" : String.format(Locale.ROOT, "%.2f", n.egressBytes() / origin)));
+    // nginx has no counters of its own here: what it served is what the devices received.
+    double served = metrics.isEmpty() ? okBytes.sum() : n.egressBytes();
+    out.add(row("served / origin", origin == 0 ? "-" : String.format(Locale.ROOT, "%.2f", served / origin)));
     out.add(row("origin / object set", String.format(Locale.ROOT, "%.3f", origin / objects.totalBytes())));
     out.add(row("hit ratio (requests)", Timeline.percent(n.hitRatio())));
     out.add(row("node error responses", String.format(Locale.ROOT, "%.0f", n.errorResponses())));
@@ -228,12 +234,11 @@ final class LoadRun implements AutoCloseable {
     if (cluster != null) {
       cluster.close();
     }
+    if (slice != null) {
+      slice.close();
+    }
     if (origin != null) {
-      try {
-        origin.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      origin.close();
     }
   }
 

@@ -8,6 +8,7 @@ import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
+import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
@@ -30,15 +31,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Parameters ({@code -Dname=value}, see {@link LoadParameters}): profile, devices, ramp,
  * duration (the bound on the whole run), objects, piece, nodes, targets, metrics, origin,
- * maxErrorPercent, resumePercent, abortPercent, originLimit (origin bytes ÷ object set bytes).
+ * maxErrorPercent, resumePercent, abortPercent, originLimit (origin bytes ÷ object set bytes),
+ * warm (true: every device downloads again once all are done, requests named "(warm)": the
+ * warm node's percentiles) and server ({@code nginx-slice}: the same simulation against nginx
+ * proxy_cache with slice 1m instead of the node).
  */
 public class PatchTuesdaySimulation extends Simulation {
   final LoadParameters params = LoadParameters.read(System.getProperties(),
       Map.of("devices", "48", "ramp", "3s", "duration", "60s", "objects", "2x16MiB"),
-      Map.of("devices", "600", "ramp", "60s", "duration", "5m", "objects", "3x64MiB"));
+      Map.of("devices", "1000", "ramp", "60s", "duration", "5m", "objects", "4x16MiB"));
   final double resumePercent = LoadParameters.decimal("resumePercent", System.getProperty("resumePercent"), 10, 0, 100);
   final double abortPercent = LoadParameters.decimal("abortPercent", System.getProperty("abortPercent"), 5, 0, 100 - resumePercent);
   final double originLimit = LoadParameters.decimal("originLimit", System.getProperty("originLimit"), 1.05, 1, 1000);
+  final boolean warm = LoadParameters.flag("warm", System.getProperty("warm"));
   final LoadRun run = LoadRun.start("patch-tuesday", params, "patch");
   final AtomicInteger resumed = new AtomicInteger();
   final AtomicInteger aborted = new AtomicInteger();
@@ -95,13 +100,15 @@ public class PatchTuesdaySimulation extends Simulation {
     return Pieces.aimPiece(run, s.set("next", piece + 1), s.getInt("home"), s.getInt("object"), piece);
   }
 
-  ScenarioBuilder devices =
-      scenario("devices")
-          .feed(devices())
-          .doIf(s -> s.getLong("resumeFrom") >= 0)
-          .then(exec(this::resume).exec(Pieces.get(run, "resume")).exec(s -> run.afterRequest(s, s.getInt("home"))))
-          .exec(asLongAs(s -> s.getInt("next") < s.getInt("end"))
-              .on(exec(this::nextPiece).exec(Pieces.get(run, "piece")).exec(s -> run.afterRequest(s, s.getInt("home")))));
+  /** One pass of every device; the warm pass asks again for what the cold one fetched, under its own request names. */
+  ScenarioBuilder devices(String pass) {
+    return scenario("devices" + pass)
+        .feed(devices())
+        .doIf(s -> s.getLong("resumeFrom") >= 0)
+        .then(exec(this::resume).exec(Pieces.get(run, "resume" + pass)).exec(s -> run.afterRequest(s, s.getInt("home"))))
+        .exec(asLongAs(s -> s.getInt("next") < s.getInt("end"))
+            .on(exec(this::nextPiece).exec(Pieces.get(run, "piece" + pass)).exec(s -> run.afterRequest(s, s.getInt("home")))));
+  }
 
   List<String> problems() {
     List<String> p = new ArrayList<>();
@@ -118,7 +125,11 @@ public class PatchTuesdaySimulation extends Simulation {
   ScenarioBuilder verdict = scenario("verdict").exec(Pieces.verdict(run, 0, this::problems));
 
   {
-    setUp(devices.injectOpen(rampUsers(params.devices()).during(params.ramp())).andThen(verdict.injectOpen(atOnceUsers(1))))
+    PopulationBuilder cold = devices("").injectOpen(rampUsers(params.devices()).during(params.ramp()));
+    PopulationBuilder load = warm
+        ? cold.andThen(devices(" (warm)").injectOpen(rampUsers(params.devices()).during(params.ramp())))
+        : cold;
+    setUp(load.andThen(verdict.injectOpen(atOnceUsers(1))))
         .protocols(Pieces.protocol())
         .maxDuration(params.duration())
         .assertions(
@@ -135,7 +146,7 @@ public class PatchTuesdaySimulation extends Simulation {
   @Override
   public void after() {
     NodeFigures n = run.nodeTotals();
-    double devicesPerObject = (double) params.devices() / run.objects.count;
+    double devicesPerObject = (warm ? 2.0 : 1.0) * params.devices() / run.objects.count;
     System.out.println(run.summary(List.of(
         "devices per object: " + String.format(Locale.ROOT, "%.1f", devicesPerObject) + " (" + resumed.get() + " resumed mid-file, " + aborted.get() + " gave up part way)",
         "served / origin goal (devices per object, each downloading the whole object): " + String.format(Locale.ROOT, "%.1f", devicesPerObject),

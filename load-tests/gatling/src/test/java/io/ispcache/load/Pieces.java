@@ -61,7 +61,7 @@ final class Pieces {
    */
   static HttpRequestActionBuilder verdict(LoadRun run, int node, Supplier<List<String>> problems) {
     return http("verdict")
-        .get(run.metricsUrl(node))
+        .get(run.verdictUrl(node))
         .check(status().is(200), bodyString().transform(ignored -> run.verdict(problems.get())).is("ok"));
   }
 }
