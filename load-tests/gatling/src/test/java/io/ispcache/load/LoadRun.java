@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,7 +68,9 @@ final class LoadRun implements AutoCloseable {
         return started(new LoadRun(simulation, p, set, null, null, null, null, p.targets(), p.metrics()));
       }
       ObjectSet set = p.objectSet(objectsName).prepare(target.resolve("load-content"));
-      Path work = Files.createTempDirectory(Files.createDirectories(target.resolve("load-runs")), simulation + "-");
+      // Readable by nginx's workers, which run as another user when the run is root's.
+      Path work = Files.createTempDirectory(Files.createDirectories(target.resolve("load-runs")), simulation + "-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
       Nginx origin = Nginx.origin(target.resolve("load-content"), work);
       try {
         if (p.server().equals("nginx-slice")) {
@@ -177,7 +180,11 @@ final class LoadRun implements AutoCloseable {
    * Records the run's verdict (empty when it passed) and returns it as the check's value: the
    * simulation's last request compares it with "ok", so a failed verdict fails the run.
    */
-  String verdict(List<String> problems) {
+  String verdict(List<String> found) {
+    List<String> problems = new ArrayList<>(found);
+    if (okResponses.sum() == 0) {
+      problems.add("no response had the right bytes");
+    }
     verdict = problems.isEmpty() ? "" : String.join("; ", problems);
     return problems.isEmpty() ? "ok" : verdict;
   }

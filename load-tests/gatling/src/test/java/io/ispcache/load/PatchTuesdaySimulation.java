@@ -139,8 +139,8 @@ public class PatchTuesdaySimulation extends Simulation {
 
   @Override
   public void before() {
-    System.out.printf(Locale.ROOT, "patch tuesday: %d devices over %s on %d node(s), %d objects of %s%n",
-        params.devices(), params.ramp(), run.nodes(), run.objects.count, Sizes.format(run.objects.size));
+    System.out.printf(Locale.ROOT, "patch tuesday: %d devices over %d s on %d server(s), %d objects of %s%n",
+        params.devices(), params.ramp().toSeconds(), run.nodes(), run.objects.count, Sizes.format(run.objects.size));
   }
 
   @Override

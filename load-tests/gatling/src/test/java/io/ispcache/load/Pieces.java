@@ -25,6 +25,7 @@ final class Pieces {
         // URLs from its own cache: a device asks the node every time.
         .disableWarmUp()
         .disableCaching()
+        .disableAutoReferer()
         .userAgentHeader("Microsoft-Delivery-Optimization/10.0 (ispcache load test)");
   }
 
