@@ -45,7 +45,9 @@ export function reportChart({ id, title, report, series, csv, yFormat, yMax }) {
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, yMax || Math.max(max || 0, 0.01) * 1.1] } },
       axes: [{}, { values: (u, ticks) => ticks.map(yFormat), size: 70 }],
-      series: [{ label: "Time (UTC)" }, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i], width: 2, value: (u, v) => s.format(v) }))],
+      series: [{ label: "Time (UTC)" }, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i], width: 2, value: (u, v) => s.format(v),
+        // A ratio is null in steps without traffic: its points are drawn, or a lone step would not show.
+        points: s.sparse ? { show: true, size: 6, fill: COLORS[i] } : {} }))],
     }, data, plotBox);
     figure.dataset.drawn = "true";
   });
@@ -68,7 +70,7 @@ export function trafficCharts(idPrefix, report, csvPath, csvName) {
   const mbps = (v) => (v === null || v === undefined ? "–" : v.toFixed(3));
   return h("div", { className: "charts" },
     reportChart({
-      id: idPrefix + "-traffic", title: "Egress and origin traffic (Mbit/s)", report, csv, yFormat: (v) => v.toFixed(v < 10 ? 2 : 0),
+      id: idPrefix + "-traffic", title: "Egress and origin traffic (Mbit/s)", report, csv, yFormat: (v) => v.toFixed(v >= 10 || v === 0 ? 0 : 2),
       series: [
         { label: "Egress Mbit/s", value: (p) => p.egressMbps, format: mbps },
         { label: "Origin Mbit/s", value: (p) => p.originMbps, format: mbps },
@@ -77,8 +79,8 @@ export function trafficCharts(idPrefix, report, csvPath, csvName) {
     reportChart({
       id: idPrefix + "-efficiency", title: "Cache efficiency and hit ratio (%)", report, csv, yFormat: (v) => (v * 100).toFixed(0) + "%", yMax: 1,
       series: [
-        { label: "Cache efficiency", value: (p) => p.cacheEfficiency, format: pct },
-        { label: "Hit ratio", value: (p) => p.hitRatio, format: pct },
+        { label: "Cache efficiency", value: (p) => p.cacheEfficiency, format: pct, sparse: true },
+        { label: "Hit ratio", value: (p) => p.hitRatio, format: pct, sparse: true },
       ],
     }));
 }

@@ -115,8 +115,17 @@ final class PortalBrowser implements AutoCloseable {
     e.sendKeys(text);
   }
 
+  /** The whole page (the window is made as tall as the page for it, at most 6000 px), saved as name.png. */
   void screenshot(String name) throws Exception {
-    Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    Dimension window = driver.manage().window().getSize();
+    long height = (Long) driver.executeScript("return document.documentElement.scrollHeight");
+    long chrome = window.getHeight() - (Long) driver.executeScript("return window.innerHeight");
+    driver.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(6000, height + chrome)));
+    try {
+      Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    } finally {
+      driver.manage().window().setSize(window);
+    }
   }
 
   void resize(int width, int height) {

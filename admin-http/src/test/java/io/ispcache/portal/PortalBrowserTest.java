@@ -320,18 +320,28 @@ class PortalBrowserTest {
     String key = created.get("activationKeys").get("nodeKey").asText();
     Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
     heartbeat(t.id(), id, key, 0, 0, 0, 0, 0);
-    clock.set(minute.plusSeconds(30));
-    // 750 MB from the drives, 250 MB filled from the origin: 1 GB sent in the minute, 75 % efficiency.
-    heartbeat(t.id(), id, key, 750_000_000, 250_000_000, 250_000_000, 100, 80);
-    clock.set(minute.plusSeconds(65)); // the minute is over: reports end with it
+    // Five minutes of traffic, hit and miss bytes per minute (MB); the node sends cumulative counters.
+    long[][] minutes = {{100, 100}, {300, 100}, {200, 100}, {450, 150}, {750, 250}};
+    long hit = 0;
+    long miss = 0;
+    long requests = 0;
+    for (int i = 0; i < minutes.length; i++) {
+      hit += minutes[i][0] * 1_000_000;
+      miss += minutes[i][1] * 1_000_000;
+      requests += 100;
+      clock.set(minute.plusSeconds(60L * i + 30));
+      heartbeat(t.id(), id, key, hit, miss, miss, requests, requests * 3 / 4);
+    }
+    clock.set(minute.plusSeconds(60L * minutes.length + 5)); // the last minute is over: reports end with it
+    long hitTotal = hit;
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
         .until(() -> h.call("GET", "/api/v1/report/traffic/nodes/" + id + "?range=1h", t.key(), null).body().get("totals").get("hitBytes").asLong(),
-            v -> v == 750_000_000L);
+            v -> v == hitTotal);
 
     b.signIn(t.key());
     assertEquals("133.33 Mbit/s", b.find("#egressNow .tile-value").getText(), "1 GB in the last minute");
-    assertEquals("75 %", b.find("#efficiency .tile-value").getText());
-    assertEquals("750 MB", b.find("#saved .tile-value").getText(), "bytes sent that were not fetched from the origin");
+    assertEquals("72 %", b.find("#efficiency .tile-value").getText(), "1,800 MB of 2,500 MB from the drives");
+    assertEquals("1.8 GB", b.find("#saved .tile-value").getText(), "bytes sent that were not fetched from the origin");
     assertEquals("1", b.find("#healthyNodes .tile-value").getText());
     b.wait.until(ExpectedConditions.attributeToBe(By.id("overview-traffic"), "data-drawn", "true"));
     assertFalse(b.driver.findElements(By.cssSelector("#overview-traffic canvas")).isEmpty(), "uPlot drew the chart");
@@ -347,7 +357,7 @@ class PortalBrowserTest {
     Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(csv));
     List<String> lines = Files.readAllLines(csv);
     assertTrue(lines.get(0).contains("egressMbps"), lines.get(0));
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("total") && l.contains("750000000")), String.join("\n", lines));
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("total") && l.contains("1800000000")), String.join("\n", lines));
 
     b.go("nodes/" + id, "node");
     b.wait.until(ExpectedConditions.attributeToBe(By.id("node-traffic"), "data-drawn", "true"));
