@@ -47,6 +47,7 @@ public final class PortalRoutes {
   /** Every file the portal serves, by its path under the portal's root: nothing else is reachable. */
   static final Map<String, Asset> FILES = Map.ofEntries(
       own("portal.css", CSS),
+      own("favicon.svg", ContentTypes.parse("image/svg+xml")),
       own("app.js", JS),
       own("api.js", JS),
       own("ui.js", JS),

@@ -30,11 +30,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class PortalBrowser implements AutoCloseable {
   static final Path SCREENSHOTS = Path.of("target", "portal-screenshots");
   /**
-   * Chrome logs every 4xx answer of fetch as "Failed to load resource"; those are the API's
+   * Chrome logs every 4xx answer of fetch as "Failed to load resource"; those of the API are its
    * refusals the page shows at their fields. Anything else at SEVERE (a script error, a CSP
-   * violation, a 5xx) fails the test.
+   * violation, a file of the page missing, a 5xx) fails the test.
    */
-  private static final Pattern EXPECTED_REFUSAL = Pattern.compile(".*Failed to load resource: the server responded with a status of 4\\d\\d.*");
+  private static final Pattern EXPECTED_REFUSAL =
+      Pattern.compile("\\S+/api/v1/\\S* - Failed to load resource: the server responded with a status of 4\\d\\d .*");
 
   final ChromeDriver driver;
   final WebDriverWait wait;

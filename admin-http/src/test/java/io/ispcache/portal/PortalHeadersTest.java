@@ -73,7 +73,7 @@ class PortalHeadersTest {
     assertTrue(loaded.containsAll(List.of("app.js", "portal.css", "vendor/uplot.js", "vendor/uplot.css")), loaded.toString());
     // The modules app.js imports are served the same way (a module served with another type does not run).
     loaded.addAll(PortalRoutes.FILES.keySet());
-    Map<String, String> types = Map.of("js", "text/javascript", "css", "text/css");
+    Map<String, String> types = Map.of("js", "text/javascript", "css", "text/css", "svg", "image/svg+xml");
     for (String file : loaded) {
       HttpResponse<String> r = get("/" + file);
       assertProtected(r);
