@@ -44,6 +44,10 @@ async function send(method, path, body, accept) {
       problem = null;
     }
     const detail = (problem && problem.detail) || response.status + " " + response.statusText;
+    if (response.status === 401) {
+      // The key stopped working (rotated or withdrawn): the frame signs the tab out.
+      window.dispatchEvent(new CustomEvent("ispcache:unauthorized", { detail }));
+    }
     throw new ApiError(response.status, detail, problem && problem.field);
   }
   return response;

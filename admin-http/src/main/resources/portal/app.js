@@ -99,6 +99,9 @@ document.getElementById("signInForm").addEventListener("submit", async (event) =
 });
 document.getElementById("signOut").addEventListener("click", () => signOut());
 window.addEventListener("hashchange", show);
+window.addEventListener("ispcache:unauthorized", () => {
+  if (me) signOut("Your key is no longer valid; sign in again.");
+});
 
 // A reload keeps the tab signed in (the key is in this tab's sessionStorage).
 if (currentKey()) {

@@ -188,7 +188,6 @@ export function onSubmit(form, action) {
     try {
       await action();
     } catch (e) {
-      if (e.status === 401) throw e;
       showError(form, e);
     } finally {
       button.disabled = false;

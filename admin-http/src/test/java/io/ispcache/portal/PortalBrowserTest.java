@@ -147,6 +147,17 @@ class PortalBrowserTest {
   }
 
   @Test
+  void aKeyReplacedMeanwhileSignsTheTabOut() throws Exception {
+    Tenant t = tenant();
+    b.signIn(t.key());
+    assertEquals(200, h.call("POST", "/api/v1/keys/rotate", t.key(), null).status()); // from a script, say
+    b.find("#nav a[data-page='nodes']").click();
+    b.waitForMessage("Your key is no longer valid; sign in again.");
+    b.find("#apiKey");
+    assertEquals("", (String) b.driver.executeScript("return sessionStorage.getItem('ispcache.apiKey') || ''"));
+  }
+
+  @Test
   void customerCreatesNodesAndReadsTheApisRefusalsAtTheirFields() throws Exception {
     Tenant t = tenant();
     b.signIn(t.key());

@@ -192,18 +192,31 @@ class PortalTrafficForkedIT {
         browser.findElement(By.cssSelector("#egressRange .tile-note")).getText());
     wait.until(ExpectedConditions.attributeToBe(By.id("overview-traffic"), "data-drawn", "true"));
     Files.createDirectories(SCREENSHOTS);
-    Files.write(SCREENSHOTS.resolve(name + "-overview.png"), browser.getScreenshotAs(OutputType.BYTES));
+    screenshot(name + "-overview");
 
     browser.get(base + "#/nodes/" + nodeId);
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main[data-ready='node']")));
     wait.until(ExpectedConditions.attributeToBe(By.id("node-traffic"), "data-drawn", "true"));
     String lead = browser.findElement(By.cssSelector("section[aria-labelledby='trafficTitle'] .lead")).getText();
     assertTrue(lead.contains("cache efficiency " + efficiency) && lead.contains("2 requests"), lead);
-    Files.write(SCREENSHOTS.resolve(name + "-node.png"), browser.getScreenshotAs(OutputType.BYTES));
+    screenshot(name + "-node");
 
     List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
     assertEquals(List.of(), errors, "errors on the browser console");
+  }
+
+  /** The whole page: the window is made as tall as the page for the screenshot, at most 6000 px. */
+  void screenshot(String name) throws Exception {
+    org.openqa.selenium.Dimension window = browser.manage().window().getSize();
+    long height = (Long) browser.executeScript("return document.documentElement.scrollHeight");
+    long chrome = window.getHeight() - (Long) browser.executeScript("return window.innerHeight");
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(window.getWidth(), (int) Math.min(6000, height + chrome)));
+    try {
+      Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    } finally {
+      browser.manage().window().setSize(window);
+    }
   }
 
   /** A ratio as the portal writes it: a percentage with at most two decimals. */
