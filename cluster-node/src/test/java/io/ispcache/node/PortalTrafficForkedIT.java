@@ -180,9 +180,11 @@ class PortalTrafficForkedIT {
   void showsTheFigures(String key, String nodeId, String efficiency, String saved, String name) throws Exception {
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     String base = "http://127.0.0.1:" + adminPort + "/";
+    // The key is forgotten on the page the last visit left (idle), before the portal loads again.
+    if (browser.getCurrentUrl().startsWith(base)) {
+      browser.executeScript("sessionStorage.clear()");
+    }
     browser.get(base);
-    browser.executeScript("sessionStorage.clear()");
-    browser.navigate().refresh();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("apiKey"))).sendKeys(key);
     browser.findElement(By.id("signIn")).click();
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main[data-ready='overview']")));
