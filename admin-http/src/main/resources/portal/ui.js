@@ -22,10 +22,12 @@ export function h(tag, attrs, ...children) {
 
 const number = new Intl.NumberFormat("en-US");
 const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const small = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
 
 export const fmt = {
   int: (v) => (v === null || v === undefined ? "–" : number.format(v)),
-  mbps: (v) => (v === null || v === undefined ? "–" : decimal.format(v) + " Mbit/s"),
+  // Rates below 1 Mbit/s keep three significant digits: a quiet range's average is not shown as 0.
+  mbps: (v) => (v === null || v === undefined ? "–" : (v > 0 && v < 1 ? small.format(v) : decimal.format(v)) + " Mbit/s"),
   percent: (v) => (v === null || v === undefined ? "–" : decimal.format(v * 100) + " %"),
   bytes(v) {
     if (v === null || v === undefined) return "–";

@@ -180,6 +180,14 @@ class PortalBrowserTest {
     b.find("#createNode button[type=submit]").click();
     b.errorAt("createNode", "serverIp", "publicly reachable");
     b.fill("#serverIp", "20.60.0.1");
+    b.fill("#newdrivePath1", "srv/cache1");
+    b.find("#createNode button[type=submit]").click();
+    b.errorAt("createNode", "drives", "absolute path");
+    b.fill("#newdrivePath1", "/srv/cache1");
+    b.fill("#name", "edge 1");
+    b.find("#createNode button[type=submit]").click();
+    b.errorAt("createNode", "name", "letters or digits");
+    b.fill("#name", "edge1");
     b.find("#createNode button[type=submit]").click();
     b.waitForMessage("Created cache node edge1: VALID.");
     String keys = b.find("#createResult pre").getText();
