@@ -33,6 +33,12 @@ export function reportChart({ id, title, report, series, csv, yFormat, yMax }) {
 
   let plot = null;
   const observer = new ResizeObserver(() => {
+    if (plot && !plotBox.isConnected) {
+      // The page was drawn anew without this chart.
+      observer.disconnect();
+      plot.destroy();
+      return;
+    }
     const width = Math.max(280, plotBox.clientWidth);
     if (plot) {
       plot.setSize({ width, height: 240 });
