@@ -1,6 +1,6 @@
 // Overview: the caller's nodes (an operator: the whole cluster) at a glance, over a chosen range.
-import { api } from "./api.js";
-import { h, fmt, rangePicker } from "./ui.js";
+import { api, keepKey } from "./api.js";
+import { h, fmt, rangePicker, confirmDialog, secretBox, say } from "./ui.js";
 import { trafficCharts } from "./charts.js";
 
 let range = "24h";
@@ -42,5 +42,29 @@ export async function overviewPage(main, ctx) {
       tile("unhealthyNodes", "Unhealthy nodes", fmt.int(t.unhealthyNodes), "unhealthy or silent now"),
       tile("diskUsage", "Cache drives", fmt.bytes(t.diskUsedBytes) + " of " + fmt.bytes(t.diskCapacityBytes), "used, as last reported")),
     trafficTiles(report, lastHour),
-    trafficCharts("overview", report, "/report/traffic?range=" + range, "ispcache-traffic-" + range + ".csv"));
+    trafficCharts("overview", report, "/report/traffic?range=" + range, "ispcache-traffic-" + range + ".csv"),
+    ctx.me.operator ? null : ownKey());
+}
+
+/** A customer replaces the key it signed in with (POST /keys/rotate); this tab carries on with the new one. */
+function ownKey() {
+  const shown = h("div", { id: "replacedKey", "aria-live": "polite" });
+  const replace = h("button", { type: "button", id: "replaceKey" }, "Replace my API key");
+  replace.addEventListener("click", async () => {
+    const ok = await confirmDialog("Replace your API key?",
+      "A new API key is made and shown once; the key you signed in with stops working at once, in scripts too.", "Replace the key");
+    if (!ok) return;
+    try {
+      const k = await api("POST", "/keys/rotate");
+      keepKey(k.apiKey);
+      shown.replaceChildren(secretBox("Your new API key", [["API key", k.apiKey]]));
+      say("Replaced your API key; this tab uses the new one.");
+    } catch (e) {
+      say(e.message, true);
+    }
+  });
+  return h("section", { className: "panel", "aria-labelledby": "ownKeyTitle" },
+    h("h2", { id: "ownKeyTitle" }, "Your API key"),
+    h("p", {}, "Replace the key you signed in with when it may have leaked; other keys the operator issued you stay valid."),
+    replace, shown);
 }

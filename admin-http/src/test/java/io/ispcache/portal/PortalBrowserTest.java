@@ -158,6 +158,21 @@ class PortalBrowserTest {
   }
 
   @Test
+  void customerReplacesItsOwnKeyAndTheTabCarriesOnWithTheNewOne() throws Exception {
+    Tenant t = tenant();
+    b.signIn(t.key());
+    b.find("#replaceKey").click();
+    assertTrue(b.find("dialog#confirm").getText().contains("stops working at once"));
+    b.find("dialog#confirm #confirmYes").click();
+    b.waitForMessage("Replaced your API key; this tab uses the new one.");
+    String key = b.find("#replacedKey pre").getText().replaceFirst("^API key: ", "");
+    assertEquals(401, h.call("GET", "/api/v1/me", t.key(), null).status(), "the old key stopped working");
+    assertEquals(t.id(), h.call("GET", "/api/v1/me", key, null).body().get("customerId").asText());
+    b.go("nodes", "nodes");
+    assertEquals(t.name(), b.find("#who").getText(), "still signed in, with the new key");
+  }
+
+  @Test
   void customerCreatesNodesAndReadsTheApisRefusalsAtTheirFields() throws Exception {
     Tenant t = tenant();
     b.signIn(t.key());
