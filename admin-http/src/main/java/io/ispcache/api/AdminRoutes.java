@@ -166,6 +166,7 @@ final class AdminRoutes {
         pathPrefix("steer", this::steer),
         pathPrefix("agent", this::agent),
         extractRequest(request -> concat(
+            path("me", () -> get(() -> answer(request, this::me))),
             path("customers", () -> concat(
                 get(() -> answer(request, c -> customers(c))),
                 post(() -> body(ApiTypes.NewCustomer.class, b -> created(request, c -> createCustomer(c, b)))))),
@@ -276,10 +277,24 @@ final class AdminRoutes {
 
   // --- customers and keys ---------------------------------------------------------------------
 
+  /** Who the key is: the operator, or the customer (id and name) it belongs to. */
+  private CompletionStage<?> me(Caller c) {
+    if (c.operator()) {
+      return CompletableFuture.completedFuture(new ApiTypes.Me(true, null, null));
+    }
+    return registry.state().thenApply(s -> {
+      Customer x = s.customers().get(c.customerId());
+      return new ApiTypes.Me(false, c.customerId(), x == null ? null : x.name());
+    });
+  }
+
+  /** Every customer for an operator; a customer's key lists only its own customer (for its name). */
   private CompletionStage<?> customers(Caller c) {
-    c.requireOperator();
-    return registry.state().thenApply(s -> s.customers().values().stream().sorted(Comparator.comparing(Customer::name))
-        .map(x -> Map.of("id", x.id(), "name", x.name(), "createdAt", x.createdAt().toString())).toList());
+    return registry.state().thenApply(s -> s.customers().values().stream()
+        .filter(x -> c.operator() || x.id().equals(c.customerId()))
+        .sorted(Comparator.comparing(Customer::name))
+        .map(x -> new ApiTypes.CustomerView(x.id(), x.name(), x.createdAt().toString(), c.operator() ? x.apiKeyHashes().size() : null))
+        .toList());
   }
 
   private CompletionStage<?> createCustomer(Caller c, ApiTypes.NewCustomer body) {

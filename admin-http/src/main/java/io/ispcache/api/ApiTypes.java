@@ -31,6 +31,13 @@ public final class ApiTypes {
 
   public record ApiKey(String customerId, String apiKey) {}
 
+  /** Who a key belongs to: the operator, or a customer with its id and name. */
+  public record Me(boolean operator, String customerId, String customerName) {}
+
+  /** A customer; {@code apiKeys} (how many keys it holds) only for operators. */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record CustomerView(String id, String name, String createdAt, Integer apiKeys) {}
+
   /** Shown once: at creation and on rotation. */
   public record ActivationKeys(String customerId, String cacheNodeId, String nodeKey) {}
 

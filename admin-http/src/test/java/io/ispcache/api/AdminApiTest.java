@@ -94,7 +94,10 @@ class AdminApiTest {
     assertProblem(h.call("POST", "/api/v1/resources", b.key(), "{\"name\":\"x\",\"customerId\":\"" + a.id() + "\"}"), 403, null);
     assertFalse(h.call("GET", "/api/v1/nodes", b.key(), null).body().toString().contains(id));
     assertFalse(h.call("GET", "/api/v1/resources", b.key(), null).body().toString().contains(a.resourceId()));
-    assertProblem(h.call("GET", "/api/v1/customers", b.key(), null), 403, null);
+    JsonNode own = h.call("GET", "/api/v1/customers", b.key(), null).body();
+    assertEquals(1, own.size(), "a customer lists only its own customer: " + own);
+    assertEquals(b.id(), own.get(0).get("id").asText());
+    assertFalse(own.get(0).has("apiKeys"), "how many keys a customer holds is for operators");
     assertProblem(h.call("POST", "/api/v1/customers", b.key(), "{\"name\":\"evil\"}"), 403, null);
     assertProblem(h.call("POST", "/api/v1/customers/" + b.id() + "/keys", b.key(), null), 403, null);
     assertProblem(h.call("GET", "/api/v1/review", b.key(), null), 403, null);
@@ -103,6 +106,29 @@ class AdminApiTest {
     assertEquals(200, h.call("GET", "/api/v1/nodes/" + id, a.key(), null).status());
     assertEquals(200, h.call("GET", "/api/v1/nodes/" + id, OP, null).status(), "the operator sees everything");
     assertProblem(h.call("GET", "/api/v1/nodes/no-such-node", a.key(), null), 404, null);
+  }
+
+  @Test
+  void aKeySaysWhoItBelongsTo() throws Exception {
+    Tenant a = tenant();
+    JsonNode me = h.call("GET", "/api/v1/me", a.key(), null).body();
+    assertFalse(me.get("operator").asBoolean());
+    assertEquals(a.id(), me.get("customerId").asText());
+    assertTrue(me.get("customerName").asText().startsWith("Tenant "), me.toString());
+    JsonNode op = h.call("GET", "/api/v1/me", OP, null).body();
+    assertTrue(op.get("operator").asBoolean());
+    assertTrue(op.get("customerId").isNull());
+    assertProblem(h.call("GET", "/api/v1/me", "not-a-key", null), 401, null);
+    assertProblem(h.call("GET", "/api/v1/me", null, null), 401, null);
+    JsonNode all = h.call("GET", "/api/v1/customers", OP, null).body();
+    JsonNode listed = null;
+    for (JsonNode c : all) {
+      if (c.get("id").asText().equals(a.id())) {
+        listed = c;
+      }
+    }
+    assertNotNull(listed, "the operator lists every customer");
+    assertEquals(1, listed.get("apiKeys").asInt(), "with how many keys each holds");
   }
 
   @Test
