@@ -31,15 +31,26 @@ final class ChunkPart implements FilePart {
   private final ObjectMeta meta;
   private final ChunkSlice slice;
   private final long lastWanted;
-  private final Counter counted;
+  /** Where the bytes sent are added up: hit or miss bytes (for a fresh chunk, decided at open). */
+  private volatile Counter counted;
+  private final Counter hits;
   private final boolean fresh;
 
   /**
    * {@code fresh}: the chunk was not committed when the request came (missing, or only just
-   * arrived); {@code counted}: where the bytes sent are added up (hit or miss bytes).
+   * arrived): whether its bytes are this client's hit or miss is decided when it is opened, by
+   * whether another client was sent it first; {@code counted}: where the bytes of a chunk that
+   * was committed are added up (hit or miss bytes); {@code hits}: the hit bytes.
    */
   ChunkPart(
-      ChunkSupply supply, ObjectAddress address, ObjectMeta meta, ChunkSlice slice, long lastWanted, boolean fresh, Counter counted) {
+      ChunkSupply supply,
+      ObjectAddress address,
+      ObjectMeta meta,
+      ChunkSlice slice,
+      long lastWanted,
+      boolean fresh,
+      Counter counted,
+      Counter hits) {
     this.fresh = fresh;
     this.supply = supply;
     this.address = address;
@@ -47,6 +58,7 @@ final class ChunkPart implements FilePart {
     this.slice = slice;
     this.lastWanted = lastWanted;
     this.counted = counted;
+    this.hits = hits;
   }
 
   @Override
@@ -60,6 +72,12 @@ final class ChunkPart implements FilePart {
   }
 
   private CompletionStage<Body> open(int refills) {
+    if (fresh && refills == REFILLS && !supply.claim(meta, slice.index()) && supply.isHeldOrFilling(meta, slice.index())) {
+      // Another client was sent this chunk first (a herd on a new object): it had the miss, and
+      // this client's copy costs the origin nothing. Else this client is the chunk's first: a
+      // fill it starts below is claimed for it once registered.
+      counted = hits;
+    }
     PieceReader recent = fresh ? supply.memoryPieces(meta, slice.index(), slice.from(), slice.toExclusive()) : null;
     if (recent != null) {
       return CompletableFuture.completedFuture(new Pieces(recent));

@@ -91,7 +91,8 @@ final class ChunkParts implements FileResponse.Parts {
         slice,
         slices.lastChunk(),
         (state & COMMITTED) == 0,
-        (state & LOCAL) != 0 ? metrics.hitBytes() : metrics.missBytes());
+        (state & LOCAL) != 0 ? metrics.hitBytes() : metrics.missBytes(),
+        metrics.hitBytes());
   }
 
   /** Takes the states of the parts up to {@code until} (exclusive) not taken yet. */
@@ -99,7 +100,10 @@ final class ChunkParts implements FileResponse.Parts {
     for (; known < until; known++) {
       long chunk = slices.firstChunk() + known;
       boolean committed = supply.isCommitted(meta, chunk);
-      boolean local = committed || supply.isLocal(meta, chunk);
+      // A committed chunk is held here, unless it was fetched moments ago (read ahead) and no
+      // client was sent it yet: this one is its first and has the miss, later ones the hit. One
+      // not committed is decided when it is opened (ChunkPart).
+      boolean local = committed && !supply.claim(meta, chunk);
       found[(int) (known % found.length)] = (byte) ((committed ? COMMITTED : 0) | (local ? LOCAL : 0));
     }
   }

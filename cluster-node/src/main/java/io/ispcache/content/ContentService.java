@@ -376,8 +376,8 @@ public final class ContentService {
       return null;
     }
     for (long c = firstChunk; c <= lastChunk; c++) {
-      if (!supply.isCommitted(meta, c)) {
-        return null;
+      if (!supply.isCommitted(meta, c) || supply.unread(meta, c)) {
+        return null; // an unread chunk (read ahead for a client) is that client's miss: serve counts it
       }
     }
     metrics.request();
@@ -675,7 +675,7 @@ public final class ContentService {
         total++;
         if (c == discovered) {
           discoveredSeen = true;
-        } else if (supply.isLocal(meta, c)) {
+        } else if (supply.isLocal(meta, c) && !supply.unread(meta, c)) {
           local++;
         }
       }

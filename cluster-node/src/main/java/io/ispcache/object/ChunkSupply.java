@@ -496,6 +496,21 @@ public final class ChunkSupply {
     return store.hasAllBytes(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
+  /** Whether the chunk is committed here or a fill of it has begun. */
+  public boolean isHeldOrFilling(ObjectMeta meta, long chunk) {
+    return present(new ChunkId(meta.key(), meta.version(), chunk));
+  }
+
+  /** Whether the chunk was filled and no client was sent it yet: its first reader counts a miss. */
+  public boolean unread(ObjectMeta meta, long chunk) {
+    return store.unread(new ChunkId(meta.key(), meta.version(), chunk));
+  }
+
+  /** True for the first client reader of a chunk filled for it (it counts the bytes as missed). */
+  public boolean claim(ObjectMeta meta, long chunk) {
+    return store.claim(new ChunkId(meta.key(), meta.version(), chunk));
+  }
+
   /** Told the size of each piece a reader is handed, and whether its chunk was held here (a hit) or fetched for it. */
   public interface Handed {
     void handed(boolean hit, int bytes);
@@ -510,10 +525,11 @@ public final class ChunkSupply {
       ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted, Handed handed) {
     ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
     if (store.hasAllBytes(id)) {
+      boolean hit = !store.claim(id); // the first reader of a chunk read ahead for it: a miss
       return store
           .read(id, from, to)
           .map(b -> {
-            handed.handed(true, b.size());
+            handed.handed(hit, b.size());
             return b;
           })
           // Evicted between the check and the open: nothing was sent yet, so fill it instead.
@@ -537,7 +553,10 @@ public final class ChunkSupply {
   public CompletionStage<PieceReader> pieces(
       ObjectAddress address, ObjectMeta meta, long chunk, long from, long to, long lastWanted) {
     return onItsWay(address, meta, chunk, lastWanted)
-        .thenCompose(id -> store.pieces(id, from, to));
+        .thenCompose(id -> {
+          store.claim(id); // this reader, a miss already, is the chunk's first
+          return store.pieces(id, from, to);
+        });
   }
 
   /**

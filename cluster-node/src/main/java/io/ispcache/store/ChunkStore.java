@@ -392,6 +392,7 @@ public final class ChunkStore implements AutoCloseable {
   private void evicted(Drive drive, List<ChunkId> victims) {
     for (ChunkId v : victims) {
       delete(drive, v);
+      unread.remove(v);
     }
     java.util.Map<String, String> objects = new java.util.LinkedHashMap<>();
     for (ChunkId v : victims) {
@@ -413,6 +414,7 @@ public final class ChunkStore implements AutoCloseable {
 
   /** Forgets and deletes a committed chunk; answers its length, 0 when it was not stored. */
   private long drop(ChunkId id) {
+    unread.remove(id);
     Stored s = chunks.get(id);
     if (s == null) {
       return 0;
@@ -687,7 +689,32 @@ public final class ChunkStore implements AutoCloseable {
       fill.abort(new IllegalStateException("chunk already being filled"));
       throw new IllegalStateException("chunk " + id + " is already being filled");
     }
+    if (unread.size() < MAX_UNREAD) {
+      unread.add(id);
+    }
     return fill;
+  }
+
+  /**
+   * Chunks filled (from the origin or a peer) that no client of this node was sent yet: the first
+   * client to read one is told so by {@link #claim} and counts its bytes as missed, since they
+   * were fetched for it, even when read-ahead committed the chunk before the client got there
+   * (a Delivery Optimization client asks for the next range after read-ahead filled it). Later
+   * readers count hits. Bounded: a chunk evicted or dropped unread leaves with its object, and
+   * beyond {@link #MAX_UNREAD} (fills for other nodes nobody here reads) new fills are not noted.
+   */
+  private final java.util.Set<ChunkId> unread = ConcurrentHashMap.newKeySet();
+
+  static final int MAX_UNREAD = 65_536;
+
+  /** Whether {@code id} was filled and no client was sent it yet (see {@link #claim}). */
+  public boolean unread(ChunkId id) {
+    return !unread.isEmpty() && unread.contains(id);
+  }
+
+  /** True for the first client reader of a chunk filled for it, and only for that one. */
+  public boolean claim(ChunkId id) {
+    return !unread.isEmpty() && unread.remove(id);
   }
 
   private boolean reserveMemory(long bytes) {
@@ -829,6 +856,7 @@ public final class ChunkStore implements AutoCloseable {
 
   /** Called by a fill that gave up. */
   void aborted(ChunkFill fill) {
+    unread.remove(fill.id());
     fill.drive().release(fill.id().key(), fill.expectedLength());
     fills.remove(fill.id(), fill);
     settle(fill.drive(), fill.id().key(), fill.id().version());

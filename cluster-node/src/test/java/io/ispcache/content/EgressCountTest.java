@@ -170,6 +170,60 @@ class EgressCountTest {
   }
 
   @Test
+  void aColdDownloadIsAllMissedEvenWhereReadAheadGotThereFirstAndTheNextIsAllHit() throws Exception {
+    // The origin answers at once, so read-ahead commits chunks before the client reaches them:
+    // they were still fetched for this client, and its download cost the origin every byte.
+    String path = "/egress/cold-then-hit.bin";
+    long length = 24L * 1024 * 1024 + 12345;
+    origin.put(path, length, 47, "application/octet-stream", ETAG, LAST_MODIFIED);
+    origin.headers(path, "Cache-Control: max-age=3600");
+    MetricsText before = MetricsText.scrape(node.health("/metrics"));
+
+    assertEquals(length, readWhole(path, null));
+
+    MetricsText cold = MetricsText.scrape(node.health("/metrics"));
+    assertEquals(length, grown(before, cold, "miss"), "the cold download's bytes were all fetched for it");
+    assertEquals(0, grown(before, cold, "hit"));
+
+    assertEquals(length, readWhole(path, null));
+
+    MetricsText warm = MetricsText.scrape(node.health("/metrics"));
+    assertEquals(length, grown(cold, warm, "hit"), "the next download is served from the store");
+    assertEquals(0, grown(cold, warm, "miss"));
+  }
+
+  @Test
+  void twoClientsOfANewObjectHaveItsBytesOnceAsMissedAndOnceAsHit() throws Exception {
+    // Throttled so that both read while its chunks are still being fetched: each chunk came from
+    // the origin once, for whichever client was sent it first; the other's copy cost nothing.
+    String path = "/egress/herd.bin";
+    long length = 6L * 1024 * 1024 + 4321;
+    origin.put(path, length, 48, "application/octet-stream", ETAG, LAST_MODIFIED);
+    origin.headers(path, "Cache-Control: max-age=3600");
+    origin.fault(path, new TestOrigin.Fault.Throttle(1024 * 1024));
+    MetricsText before = MetricsText.scrape(node.health("/metrics"));
+
+    java.util.concurrent.CompletableFuture<Long> first =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> readWholeUnchecked(path));
+    java.util.concurrent.CompletableFuture<Long> second =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> readWholeUnchecked(path));
+    assertEquals(length, first.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(length, second.get(60, java.util.concurrent.TimeUnit.SECONDS));
+
+    MetricsText after = MetricsText.scrape(node.health("/metrics"));
+    assertEquals(length, grown(before, after, "miss"), "every byte fetched from the origin is one client's miss");
+    assertEquals(length, grown(before, after, "hit"), "and the other client's hit");
+  }
+
+  private static long readWholeUnchecked(String path) {
+    try {
+      return readWhole(path, null);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aWholeRelayedBodyCountsEveryByte() throws Exception {
     String path = "/egress/relayed-whole.bin";
     origin.put(path, 700_001, 46, "application/octet-stream", ETAG, LAST_MODIFIED);

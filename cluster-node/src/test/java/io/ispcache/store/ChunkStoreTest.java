@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,25 @@ class ChunkStoreTest extends StoreTestBase {
     assertFalse(store.has(chunk(meta, 0)));
     assertEquals(0, chunkBytes(store));
     assertEquals(List.of(), filesOf(meta));
+  }
+
+  @Test
+  void aFilledChunkIsClaimedByItsFirstReaderOnlyAndAnAbortedOrDroppedOneByNone() throws Exception {
+    assertFalse(store.claim(chunk(meta, 0)), "nothing filled yet");
+    ChunkFill fill = store.beginFill(chunk(meta, 0), CHUNK);
+    assertTrue(store.unread(chunk(meta, 0)), "a chunk on its way is unread");
+    pieces(content(1, CHUNK), 300).runWith(fill.sink(), h.mat).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(store.claim(chunk(meta, 0)), "the first reader has the miss");
+    assertFalse(store.claim(chunk(meta, 0)), "the next ones the hit");
+    assertFalse(store.unread(chunk(meta, 0)));
+
+    ChunkFill aborted = store.beginFill(chunk(meta, 1), CHUNK);
+    aborted.abort(new IOException("origin gone"));
+    assertFalse(store.claim(chunk(meta, 1)), "an aborted fill leaves nothing to claim");
+
+    h.fill(store, chunk(meta, 2), content(3, CHUNK));
+    store.forget(meta.key());
+    assertFalse(store.claim(chunk(meta, 2)), "a dropped object's chunks leave with it");
   }
 
   @Test
