@@ -60,8 +60,8 @@ public final class ChunkSupply {
   private final Materializer materializer;
   private final Executor dispatcher;
   private final Executor blockingIo;
-  private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> starting =
-      new ConcurrentHashMap<>();
+  /** The chunk fills this node starts or waits for: one per chunk and revision at a time. */
+  private final SingleFlight<FillKey, ObjectMeta> fills;
   /** Revalidations this node runs or waits for, by cache key: one per object at a time. */
   private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
       new ConcurrentHashMap<>();
@@ -94,6 +94,7 @@ public final class ChunkSupply {
     this.origin = origin;
     this.peers = peers;
     this.metrics = metrics;
+    this.fills = new SingleFlight<>(metrics::coalescedWait);
     this.sharding = ClusterSharding.get(system);
     this.asks = asks;
     this.directory = directory;
@@ -164,17 +165,14 @@ public final class ChunkSupply {
     if (meta.isPresent() && present(new ChunkId(key, meta.get().version(), chunk))) {
       return CompletableFuture.completedFuture(meta);
     }
-    CompletableFuture<ObjectMeta> starting = this.starting.get(key + '\n' + (version == null ? "" : version) + '\n' + chunk);
-    if (starting == null && meta.isPresent()) {
-      starting = this.starting.get(key + '\n' + meta.get().version() + '\n' + chunk);
-    }
-    if (starting == null) {
-      starting = this.starting.get(key + "\n\n" + chunk);
-    }
-    if (starting == null) {
+    Optional<CompletionStage<ObjectMeta>> starting =
+        fills.inFlight(new FillKey(key, version, chunk))
+            .or(() -> meta.flatMap(m -> fills.inFlight(new FillKey(key, m.version(), chunk))))
+            .or(() -> fills.inFlight(FillKey.discovering(key, chunk)));
+    if (starting.isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return starting.thenApply(
+    return starting.get().thenApply(
         m ->
             (version == null || m.version().equals(version))
                     && present(new ChunkId(key, m.version(), chunk))
@@ -686,62 +684,33 @@ public final class ChunkSupply {
     }
     if (known != null) {
       // The same chunk may be on its way as another request's discovery of the object: join it.
-      CompletableFuture<ObjectMeta> discovering = starting.get(address.key() + "\n\n" + chunk);
-      if (discovering != null) {
+      Optional<CompletionStage<ObjectMeta>> discovering = fills.inFlight(FillKey.discovering(address.key(), chunk));
+      if (discovering.isPresent()) {
         metrics.coalescedWait();
-        return discovering.thenCompose(
+        return discovering.get().thenCompose(
             m -> m.version().equals(known.version()) ? ensure(address, known, chunk, standIn) : CompletableFuture.completedFuture(m));
       }
     }
-    String slot = address.key() + '\n' + (known == null ? "" : known.version()) + '\n' + chunk;
-    CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
-    CompletableFuture<ObjectMeta> theirs = starting.putIfAbsent(slot, mine);
-    if (theirs != null) {
-      metrics.coalescedWait();
-      return theirs;
-    }
-    // A fill registers in the store before it leaves its slot, so whoever takes the slot after
-    // that sees the fill here and must not start another one.
-    ObjectMeta now = known != null ? known : store.meta(address.key()).orElse(null);
-    if (now != null && present(new ChunkId(now.key(), now.version(), chunk))) {
-      starting.remove(slot, mine);
-      mine.complete(now);
-      return mine;
-    }
-    if (known == null && now != null) {
-      // The meta became known meanwhile and this chunk may already be starting under it.
-      CompletableFuture<ObjectMeta> versioned = starting.get(address.key() + '\n' + now.version() + '\n' + chunk);
-      if (versioned != null) {
-        starting.remove(slot, mine);
-        metrics.coalescedWait();
-        versioned.whenComplete((m, e) -> {
-          if (e != null) {
-            mine.completeExceptionally(e);
-          } else {
-            mine.complete(m);
-          }
-        });
-        return mine;
+    FillKey slot = new FillKey(address.key(), known == null ? null : known.version(), chunk);
+    return fills.join(slot, () -> {
+      // A fill registers in the store before it leaves its slot, so whoever takes the slot after
+      // that sees the fill here and must not start another one.
+      ObjectMeta now = known != null ? known : store.meta(address.key()).orElse(null);
+      if (now != null && present(new ChunkId(now.key(), now.version(), chunk))) {
+        return CompletableFuture.completedFuture(now);
       }
-    }
-    try {
-      start(address, known, chunk, 0, standIn)
-          .whenComplete(
-              (m, e) -> {
-                // Leave the slot before waking anyone: a woken client's next request must start
-                // afresh rather than find this (possibly failed) attempt.
-                starting.remove(slot, mine);
-                if (e != null) {
-                  mine.completeExceptionally(unwrap(e));
-                } else {
-                  mine.complete(m);
-                }
-              });
-    } catch (RuntimeException e) {
-      starting.remove(slot, mine);
-      mine.completeExceptionally(e);
-    }
-    return mine;
+      if (known == null && now != null) {
+        // The meta became known meanwhile and this chunk may already be starting under it: this
+        // discovery follows that fill, and leaves its slot to the next one at once.
+        Optional<CompletionStage<ObjectMeta>> versioned = fills.inFlight(new FillKey(address.key(), now.version(), chunk));
+        if (versioned.isPresent()) {
+          fills.forget(slot);
+          metrics.coalescedWait();
+          return versioned.get();
+        }
+      }
+      return start(address, known, chunk, 0, standIn);
+    });
   }
 
   private boolean present(ChunkId id) {
