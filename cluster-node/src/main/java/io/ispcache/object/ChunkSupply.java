@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +52,7 @@ public final class ChunkSupply {
   /** The chunk fills this node starts or waits for: one per chunk and revision at a time. */
   private final SingleFlight<FillKey, ObjectMeta> fills;
   /** Revalidations this node runs or waits for, by cache key: one per object at a time. */
-  private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
-      new ConcurrentHashMap<>();
+  private final SingleFlight<String, ObjectMeta> revalidations;
   /** Shards whose entity just failed to answer: their fills skip it for one ask timeout. */
   private final SilentEntities silentEntities;
   /** Fills the chunks nobody here has started yet: entity, then peer or origin. */
@@ -83,6 +81,7 @@ public final class ChunkSupply {
     this.origin = origin;
     this.metrics = metrics;
     this.fills = new SingleFlight<>(metrics::coalescedWait);
+    this.revalidations = new SingleFlight<>(metrics::coalescedWait);
     this.sharding = ClusterSharding.get(system);
     this.asks = asks;
     this.silentEntities = asks.silent();
@@ -284,20 +283,18 @@ public final class ChunkSupply {
    * or {@link RelayException} with its answer when it no longer serves a storable object there.
    */
   public CompletionStage<ObjectMeta> revalidate(ObjectAddress address, ObjectMeta stale, long notBefore) {
-    CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
-    CompletableFuture<ObjectMeta> theirs = revalidating.putIfAbsent(address.key(), mine);
-    if (theirs != null) {
-      metrics.coalescedWait();
-      return theirs;
-    }
+    return revalidations.join(address.key(), () -> validate(address, stale, notBefore));
+  }
+
+  /** This node's revalidation of the object, the one its other requests for it wait for. */
+  private CompletionStage<ObjectMeta> validate(ObjectAddress address, ObjectMeta stale, long notBefore) {
     EntityRef<ContentObject.Command> entity = sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
     long now = System.nanoTime();
     if (silentEntities.silent(address.key(), now)) {
       // Its shard did not answer moments ago: validating for this node's clients matters more than coalescing.
-      askOrigin(entity, address, stale, false).whenComplete((m, e) -> settle(address, mine, m, e));
-      return mine;
+      return askOrigin(entity, address, stale, false);
     }
-    Stages.plain(
+    return Stages.plain(
             entity.<ContentObject.Revalidation>ask(
                 reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), notBefore, selfNode, reply),
                 // the entity may wait for another node's origin answer before it answers
@@ -323,19 +320,7 @@ public final class ChunkSupply {
           }
           return askOrigin(entity, address, stale, true);
         })
-        .thenCompose(stage -> stage)
-        .whenComplete((m, e) -> settle(address, mine, m, e));
-    return mine;
-  }
-
-  /** Ends this node's revalidation of the object: its waiters get {@code m} or {@code e}. */
-  private void settle(ObjectAddress address, CompletableFuture<ObjectMeta> mine, ObjectMeta m, Throwable e) {
-    revalidating.remove(address.key(), mine);
-    if (e != null) {
-      mine.completeExceptionally(unwrap(e));
-    } else {
-      mine.complete(m);
-    }
+        .thenCompose(stage -> stage);
   }
 
   /**
