@@ -1,18 +1,15 @@
 package io.ispcache.object;
 
-import akka.Done;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.japi.pf.PFBuilder;
 import akka.stream.Materializer;
-import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import io.ispcache.concurrent.Stages;
 import io.ispcache.metrics.NodeMetrics;
-import io.ispcache.origin.DirectBody;
 import io.ispcache.origin.OriginClient;
 import io.ispcache.origin.OriginException;
 import io.ispcache.origin.OriginObject;
@@ -26,14 +23,10 @@ import io.ispcache.store.ChunkMissingException;
 import io.ispcache.store.ChunkStore;
 import io.ispcache.store.ObjectMeta;
 import io.ispcache.store.PieceReader;
-import io.ispcache.store.StoreFullException;
-import io.micrometer.core.instrument.Counter;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,27 +42,21 @@ public final class ChunkSupply {
 
   private final ChunkStore store;
   private final OriginClient origin;
-  private final PeerClient peers;
   private final NodeMetrics metrics;
   private final ClusterSharding sharding;
   private final EntityAsks asks;
-  /** Who stands in for a lost entity, chunk by chunk. */
-  private final PeerDirectory directory;
   private final int readAhead;
   private final String selfNode;
-  private final Materializer materializer;
   private final Executor dispatcher;
   private final Executor blockingIo;
-  private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> starting =
-      new ConcurrentHashMap<>();
+  /** The chunk fills this node starts or waits for: one per chunk and revision at a time. */
+  private final SingleFlight<FillKey, ObjectMeta> fills;
   /** Revalidations this node runs or waits for, by cache key: one per object at a time. */
-  private final ConcurrentHashMap<String, CompletableFuture<ObjectMeta>> revalidating =
-      new ConcurrentHashMap<>();
-  private final Object beginLock = new Object();
+  private final SingleFlight<String, ObjectMeta> revalidations;
   /** Shards whose entity just failed to answer: their fills skip it for one ask timeout. */
   private final SilentEntities silentEntities;
-  /** The chunks last filled here from a peer (in progress or committed), newest last; bounded. */
-  private final PulledChunks pulled = new PulledChunks(4096);
+  /** Fills the chunks nobody here has started yet: entity, then peer or origin. */
+  private final FillCoordinator coordinator;
   private final ReadAhead interest = new ReadAhead();
   /** Small non-content answers (redirects, 404s) kept while their origin says they are fresh. */
   private final StoredAnswers answers = new StoredAnswers(16L << 20, 10_000);
@@ -92,17 +79,33 @@ public final class ChunkSupply {
     this.invalidations = invalidations;
     this.store = store;
     this.origin = origin;
-    this.peers = peers;
     this.metrics = metrics;
+    this.fills = new SingleFlight<>(metrics::coalescedWait);
+    this.revalidations = new SingleFlight<>(metrics::coalescedWait);
     this.sharding = ClusterSharding.get(system);
     this.asks = asks;
-    this.directory = directory;
     this.silentEntities = asks.silent();
     this.readAhead = readAhead;
     this.selfNode = selfNode;
-    this.materializer = Materializer.matFromSystem(system);
     this.dispatcher = system.executionContext();
     this.blockingIo = blockingIo;
+    this.coordinator =
+        new FillCoordinator(
+            store,
+            origin::fetch,
+            (peer, address, chunk, version, standIn) ->
+                standIn
+                    ? peers.fetch(PeerNode.parse(peer), address.key(), chunk, version, address.host(), address.pathAndQuery())
+                    : peers.fetch(PeerNode.parse(peer), address.key(), chunk, version),
+            key -> FillCoordinator.Entity.of(sharding.entityRefFor(ContentObject.TYPE_KEY, key), selfNode),
+            asks,
+            directory,
+            answers,
+            metrics,
+            selfNode,
+            Materializer.matFromSystem(system),
+            dispatcher,
+            blockingIo);
     // An evicted chunk's entity must stop handing this node out as its holder.
     store.onEvicted(
         id -> sharding.entityRefFor(ContentObject.TYPE_KEY, id.key()).tell(new ContentObject.Dropped(id.index(), id.version(), selfNode)));
@@ -118,6 +121,7 @@ public final class ChunkSupply {
    */
   public void leave() {
     leaving = true;
+    coordinator.leave();
   }
 
   /** The objects this node's responses read, which read-ahead runs for. */
@@ -164,17 +168,14 @@ public final class ChunkSupply {
     if (meta.isPresent() && present(new ChunkId(key, meta.get().version(), chunk))) {
       return CompletableFuture.completedFuture(meta);
     }
-    CompletableFuture<ObjectMeta> starting = this.starting.get(key + '\n' + (version == null ? "" : version) + '\n' + chunk);
-    if (starting == null && meta.isPresent()) {
-      starting = this.starting.get(key + '\n' + meta.get().version() + '\n' + chunk);
-    }
-    if (starting == null) {
-      starting = this.starting.get(key + "\n\n" + chunk);
-    }
-    if (starting == null) {
+    Optional<CompletionStage<ObjectMeta>> starting =
+        fills.inFlight(new FillKey(key, version, chunk))
+            .or(() -> meta.flatMap(m -> fills.inFlight(new FillKey(key, m.version(), chunk))))
+            .or(() -> fills.inFlight(FillKey.discovering(key, chunk)));
+    if (starting.isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return starting.thenApply(
+    return starting.get().thenApply(
         m ->
             (version == null || m.version().equals(version))
                     && present(new ChunkId(key, m.version(), chunk))
@@ -258,7 +259,7 @@ public final class ChunkSupply {
                     OriginException.Kind.BAD_RESPONSE,
                     "upstream states " + o.length() + " bytes for " + address.key() + ", above the origin's max-object-size");
               }
-              ObjectMeta meta = metaOf(address, o);
+              ObjectMeta meta = FillCoordinator.metaOf(address, o);
               Optional<ObjectMeta> current = store.meta(address.key());
               if (current.isPresent() && current.get().version().equals(meta.version())) {
                 return current.get();
@@ -282,20 +283,18 @@ public final class ChunkSupply {
    * or {@link RelayException} with its answer when it no longer serves a storable object there.
    */
   public CompletionStage<ObjectMeta> revalidate(ObjectAddress address, ObjectMeta stale, long notBefore) {
-    CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
-    CompletableFuture<ObjectMeta> theirs = revalidating.putIfAbsent(address.key(), mine);
-    if (theirs != null) {
-      metrics.coalescedWait();
-      return theirs;
-    }
+    return revalidations.join(address.key(), () -> validate(address, stale, notBefore));
+  }
+
+  /** This node's revalidation of the object, the one its other requests for it wait for. */
+  private CompletionStage<ObjectMeta> validate(ObjectAddress address, ObjectMeta stale, long notBefore) {
     EntityRef<ContentObject.Command> entity = sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
     long now = System.nanoTime();
     if (silentEntities.silent(address.key(), now)) {
       // Its shard did not answer moments ago: validating for this node's clients matters more than coalescing.
-      askOrigin(entity, address, stale, false).whenComplete((m, e) -> settle(address, mine, m, e));
-      return mine;
+      return askOrigin(entity, address, stale, false);
     }
-    Stages.plain(
+    return Stages.plain(
             entity.<ContentObject.Revalidation>ask(
                 reply -> new ContentObject.Revalidate(stale.version(), stale.validatedAtMillis(), notBefore, selfNode, reply),
                 // the entity may wait for another node's origin answer before it answers
@@ -305,7 +304,7 @@ public final class ChunkSupply {
           if (error != null) {
             // The entity is unreachable: validating for this node's clients matters more than coalescing.
             log.warn("object entity for {} did not answer; revalidating without it", address.key());
-            if (timedOut(error)) {
+            if (FillCoordinator.timedOut(error)) {
               silentEntities.timedOut(address.key(), System.nanoTime());
             }
             return askOrigin(entity, address, stale, false);
@@ -321,19 +320,7 @@ public final class ChunkSupply {
           }
           return askOrigin(entity, address, stale, true);
         })
-        .thenCompose(stage -> stage)
-        .whenComplete((m, e) -> settle(address, mine, m, e));
-    return mine;
-  }
-
-  /** Ends this node's revalidation of the object: its waiters get {@code m} or {@code e}. */
-  private void settle(ObjectAddress address, CompletableFuture<ObjectMeta> mine, ObjectMeta m, Throwable e) {
-    revalidating.remove(address.key(), mine);
-    if (e != null) {
-      mine.completeExceptionally(unwrap(e));
-    } else {
-      mine.complete(m);
-    }
+        .thenCompose(stage -> stage);
   }
 
   /**
@@ -423,10 +410,10 @@ public final class ChunkSupply {
     }
     OriginReply.Bytes bytes = (OriginReply.Bytes) reply;
     OriginObject o = bytes.object();
-    ObjectMeta answered = metaOf(address, o);
+    ObjectMeta answered = FillCoordinator.metaOf(address, o);
     if (answered.version().equals(stale.version())) {
       // The origin ignored the condition but has the same revision: a confirmation with bytes.
-      discard(bytes);
+      coordinator.discard(bytes);
       ObjectMeta confirmed = stale.validated(o.headers(), o.validatedAt(), o.initialAge());
       store.revalidated(confirmed);
       return confirmed;
@@ -436,13 +423,7 @@ public final class ChunkSupply {
     // told apart from the stored one (its chunks carry the same revision name, so replacing them
     // in place could splice old and new bytes): it is taken as confirmed, as nginx and Varnish
     // without validators would also keep it.
-    return begin(entity, address, null, 0, reply, started, null);
-  }
-
-  private static ObjectMeta metaOf(ObjectAddress address, OriginObject o) {
-    return new ObjectMeta(
-        address.key(), o.length(), o.etag(), o.lastModified(), o.contentType(), System.currentTimeMillis(),
-        null, o.headers(), o.validatedAt(), o.initialAge());
+    return coordinator.begin(FillCoordinator.Entity.of(entity, selfNode), address, null, 0, reply, started, null);
   }
 
   /**
@@ -488,7 +469,7 @@ public final class ChunkSupply {
    * rather than the origin: for a chunk the caller found missing, where its bytes come from.
    */
   public boolean pulledFromPeer(ObjectMeta meta, long chunk) {
-    return pulled.fromPeer(new ChunkId(meta.key(), meta.version(), chunk));
+    return coordinator.pulledFromPeer(new ChunkId(meta.key(), meta.version(), chunk));
   }
 
   /** Whether this node has every byte of the chunk (committed, or only its commit left). */
@@ -705,383 +686,37 @@ public final class ChunkSupply {
     }
     if (known != null) {
       // The same chunk may be on its way as another request's discovery of the object: join it.
-      CompletableFuture<ObjectMeta> discovering = starting.get(address.key() + "\n\n" + chunk);
-      if (discovering != null) {
+      Optional<CompletionStage<ObjectMeta>> discovering = fills.inFlight(FillKey.discovering(address.key(), chunk));
+      if (discovering.isPresent()) {
         metrics.coalescedWait();
-        return discovering.thenCompose(
+        return discovering.get().thenCompose(
             m -> m.version().equals(known.version()) ? ensure(address, known, chunk, standIn) : CompletableFuture.completedFuture(m));
       }
     }
-    String slot = address.key() + '\n' + (known == null ? "" : known.version()) + '\n' + chunk;
-    CompletableFuture<ObjectMeta> mine = new CompletableFuture<>();
-    CompletableFuture<ObjectMeta> theirs = starting.putIfAbsent(slot, mine);
-    if (theirs != null) {
-      metrics.coalescedWait();
-      return theirs;
-    }
-    // A fill registers in the store before it leaves its slot, so whoever takes the slot after
-    // that sees the fill here and must not start another one.
-    ObjectMeta now = known != null ? known : store.meta(address.key()).orElse(null);
-    if (now != null && present(new ChunkId(now.key(), now.version(), chunk))) {
-      starting.remove(slot, mine);
-      mine.complete(now);
-      return mine;
-    }
-    if (known == null && now != null) {
-      // The meta became known meanwhile and this chunk may already be starting under it.
-      CompletableFuture<ObjectMeta> versioned = starting.get(address.key() + '\n' + now.version() + '\n' + chunk);
-      if (versioned != null) {
-        starting.remove(slot, mine);
-        metrics.coalescedWait();
-        versioned.whenComplete((m, e) -> {
-          if (e != null) {
-            mine.completeExceptionally(e);
-          } else {
-            mine.complete(m);
-          }
-        });
-        return mine;
+    FillKey slot = new FillKey(address.key(), known == null ? null : known.version(), chunk);
+    return fills.join(slot, () -> {
+      // A fill registers in the store before it leaves its slot, so whoever takes the slot after
+      // that sees the fill here and must not start another one.
+      ObjectMeta now = known != null ? known : store.meta(address.key()).orElse(null);
+      if (now != null && present(new ChunkId(now.key(), now.version(), chunk))) {
+        return CompletableFuture.completedFuture(now);
       }
-    }
-    try {
-      start(address, known, chunk, 0, standIn)
-          .whenComplete(
-              (m, e) -> {
-                // Leave the slot before waking anyone: a woken client's next request must start
-                // afresh rather than find this (possibly failed) attempt.
-                starting.remove(slot, mine);
-                if (e != null) {
-                  mine.completeExceptionally(unwrap(e));
-                } else {
-                  mine.complete(m);
-                }
-              });
-    } catch (RuntimeException e) {
-      starting.remove(slot, mine);
-      mine.completeExceptionally(e);
-    }
-    return mine;
+      if (known == null && now != null) {
+        // The meta became known meanwhile and this chunk may already be starting under it: this
+        // discovery follows that fill, and leaves its slot to the next one at once.
+        Optional<CompletionStage<ObjectMeta>> versioned = fills.inFlight(new FillKey(address.key(), now.version(), chunk));
+        if (versioned.isPresent()) {
+          fills.forget(slot);
+          metrics.coalescedWait();
+          return versioned.get();
+        }
+      }
+      return coordinator.start(address, known, chunk, standIn);
+    });
   }
 
   private boolean present(ChunkId id) {
     return store.has(id) || store.fillInProgress(id).isPresent();
-  }
-
-  /** Peers tried for one chunk before the node goes to the origin itself. */
-  private static final int PEER_ATTEMPTS = 2;
-
-  /**
-   * @param peerFailures pulls of this chunk from peers that failed so far
-   * @param standIn this node fills the chunk for other nodes that chose it as the lost entity's stand-in
-   */
-  private CompletionStage<ObjectMeta> start(
-      ObjectAddress address, ObjectMeta known, long chunk, int peerFailures, boolean standIn) {
-    if (leaving) {
-      metrics.uncoordinatedFill();
-      return fillFromOrigin(null, address, known, chunk);
-    }
-    EntityRef<ContentObject.Command> entity =
-        sharding.entityRefFor(ContentObject.TYPE_KEY, address.key());
-    long now = System.nanoTime();
-    if (standIn || silentEntities.silent(address.key(), now)) {
-      // Its shard's last ask (here, or on the node that chose this one as stand-in) timed out
-      // moments ago: the next would too, and the reader would wait for it.
-      return withoutEntity(entity, address, known, chunk, peerFailures > 0 || standIn);
-    }
-    // On the dispatcher: a timed-out ask fails on the scheduler's thread, which must not go on to
-    // start fills (when an entity's node crashes, hundreds of asks time out at once).
-    return Stages.plain(entity.<ContentObject.Grant>ask(
-            reply -> new ContentObject.Acquire(chunk, selfNode, reply), asks.timeout(address.key(), now)), dispatcher)
-        .thenCompose(
-            grant -> {
-              if (silentEntities.answered(address.key(), System.nanoTime())) {
-                log.info("the entities of shard {} answer again (object {})", silentEntities.shard(address.key()), address.key());
-              }
-              if (grant instanceof ContentObject.FromPeer p && peerFailures < PEER_ATTEMPTS) {
-                return fillFromPeer(entity, address, known, chunk, p.node(), peerFailures, false);
-              }
-              return fillFromOrigin(entity, address, known, chunk);
-            })
-        .exceptionallyCompose(
-            error -> {
-              Throwable cause = unwrap(error);
-              if (timedOut(cause)) {
-                // The entity is unreachable (its node crashed and is not yet downed, or shards are
-                // moving): serving this client matters more than cluster-wide coalescing.
-                log.warn("object entity for {} did not answer; filling chunk {} without it", address.key(), chunk);
-                silentEntities.timedOut(address.key(), System.nanoTime());
-                return withoutEntity(entity, address, known, chunk, peerFailures > 0 || standIn);
-              }
-              return CompletableFuture.failedFuture(cause);
-            });
-  }
-
-  /**
-   * A chunk whose entity is lost: filled by the reachable node the directory names for it (every
-   * node names the same one, so the cluster fetches it from the origin about once), pulled from
-   * there unless that is this node; from the origin by this node when {@code ownFill} (it is the
-   * stand-in, or a pull already failed) or when the pull fails.
-   */
-  private CompletionStage<ObjectMeta> withoutEntity(
-      EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta known, long chunk, boolean ownFill) {
-    return withoutEntity(entity, address, known, chunk, ownFill, 0);
-  }
-
-  private CompletionStage<ObjectMeta> withoutEntity(
-      EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta known, long chunk, boolean ownFill, int standInFailures) {
-    if (standInFailures == 0) {
-      metrics.uncoordinatedFill();
-    }
-    String standIn = ownFill ? selfNode : directory.standIn(address.key(), chunk);
-    if (standIn.equals(selfNode)) {
-      return fillFromOrigin(entity, address, known, chunk);
-    }
-    return fillFromPeer(entity, address, known, chunk, standIn, standInFailures, true);
-  }
-
-  private static boolean timedOut(Throwable error) {
-    Throwable cause = unwrap(error);
-    return cause instanceof java.util.concurrent.TimeoutException || cause instanceof akka.pattern.AskTimeoutException;
-  }
-
-  private CompletionStage<ObjectMeta> fillFromPeer(
-      EntityRef<ContentObject.Command> entity,
-      ObjectAddress address,
-      ObjectMeta known,
-      long chunk,
-      String peerId,
-      int peerFailures,
-      boolean standIn) {
-    long started = System.nanoTime();
-    metrics.peerFetch();
-    PeerNode peer = PeerNode.parse(peerId);
-    String version = known == null ? null : known.version();
-    return (standIn
-            ? peers.fetch(peer, address.key(), chunk, version, address.host(), address.pathAndQuery())
-            : peers.fetch(peer, address.key(), chunk, version))
-        .handleAsync(
-            (pulled, error) -> {
-              if (error == null) {
-                long size = store.chunkSize();
-                long first = chunk * size;
-                long last = Math.min(first + size, pulled.object().length()) - 1;
-                try {
-                  return CompletableFuture.completedFuture(
-                      begin(
-                          entity,
-                          address,
-                          known,
-                          chunk,
-                          new OriginReply.Bytes(pulled.object(), first, last, pulled.body()),
-                          started,
-                          peerId));
-                } catch (RuntimeException e) {
-                  error = e;
-                }
-              }
-              // The peer is gone, evicted the chunk or holds another version: ask again.
-              metrics.peerFetchFailed();
-              log.info("chunk {} of {} not available from peer {}: {}", chunk, address.key(), peerId, unwrap(error).getMessage());
-              if (standIn) {
-                // The stand-in is gone too (dead before the cluster noticed) or could not fill it:
-                // another is chosen without it, once; then this node fills it itself.
-                directory.failed(peerId);
-                return withoutEntity(entity, address, known, chunk, peerFailures + 1 >= PEER_ATTEMPTS, peerFailures + 1);
-              }
-              entity.tell(new ContentObject.PeerFailed(chunk, peerId));
-              return start(address, known, chunk, peerFailures + 1, false);
-            },
-            blockingIo)
-        .thenCompose(stage -> stage);
-  }
-
-  private CompletionStage<ObjectMeta> fillFromOrigin(
-      EntityRef<ContentObject.Command> entity, ObjectAddress address, ObjectMeta known, long chunk) {
-    long size = store.chunkSize();
-    long first = chunk * size;
-    long last = known == null ? first + size - 1 : Math.min(first + size, known.length()) - 1;
-    long started = System.nanoTime();
-    metrics.originFetch();
-    return origin
-        .fetch(new OriginRequest(address.origin(), address.host(), address.pathAndQuery(), first, last, null, null, address.forwarded()))
-        .handleAsync(
-            (reply, error) -> {
-              if (error != null) {
-                release(entity, chunk);
-                metrics.originFetchFailed();
-                throw new CompletionException(unwrap(error));
-              }
-              try {
-                return begin(entity, address, known, chunk, reply, started, null);
-              } catch (RuntimeException e) {
-                release(entity, chunk);
-                throw e;
-              }
-            },
-            blockingIo);
-  }
-
-  private ObjectMeta begin(
-      EntityRef<ContentObject.Command> entity,
-      ObjectAddress address,
-      ObjectMeta known,
-      long chunk,
-      OriginReply reply,
-      long started,
-      String peer) {
-    Counter received = peer == null ? metrics.originBytes() : metrics.peerBytes();
-    if (reply instanceof OriginReply.BeyondEnd b) {
-      throw new BeyondEndException(b.length());
-    }
-    if (reply instanceof OriginReply.Uncacheable u) {
-      answers.offer(address.key(), address.origin(), u.response(), System.currentTimeMillis());
-      throw new RelayException(u.response());
-    }
-    OriginReply.Bytes bytes = (OriginReply.Bytes) reply;
-    answers.forget(address.key());
-    long stated = bytes.object().length();
-    if (stated > address.origin().maxObjectSize()) {
-      // Before the meta exists: a stated size is bounded before anything is stored or sized by it.
-      discard(bytes);
-      throw new OriginException(
-          OriginException.Kind.BAD_RESPONSE,
-          "upstream states " + stated + " bytes for " + address.key() + ", above the origin's max-object-size of "
-              + address.origin().maxObjectSize() + " bytes");
-    }
-    ObjectMeta meta = metaOf(address, bytes.object());
-    if (known != null && !meta.version().equals(known.version())) {
-      store.putMeta(meta);
-      discard(bytes);
-      throw new ObjectChangedException(address.key(), known.version(), meta.version());
-    }
-    Optional<ObjectMeta> current = store.meta(address.key());
-    if (current.isPresent() && current.get().version().equals(meta.version())) {
-      meta = current.get();
-    } else {
-      store.putMeta(meta);
-    }
-    if (meta.length() == 0) {
-      discard(bytes);
-      release(entity, chunk);
-      return meta;
-    }
-    long expected = Math.min(store.chunkSize(), meta.length() - chunk * store.chunkSize());
-    if (bytes.last() - bytes.first() + 1 != expected) {
-      discard(bytes);
-      throw new OriginException(
-          OriginException.Kind.BAD_RESPONSE,
-          "origin sent bytes " + bytes.first() + "-" + bytes.last() + " for chunk " + chunk
-              + " of " + address.key() + ", expected " + expected + " bytes");
-    }
-    ChunkId id = new ChunkId(meta.key(), meta.version(), chunk);
-    ChunkFill fill;
-    synchronized (beginLock) {
-      if (present(id)) {
-        discard(bytes);
-        release(entity, chunk);
-        return meta;
-      }
-      try {
-        fill = store.beginFill(id, expected);
-      } catch (StoreFullException e) {
-        discard(bytes);
-        throw new CompletionException(e);
-      }
-      pulled.began(id, peer != null);
-    }
-    String version = meta.version();
-    CompletionStage<Done> done =
-        bytes.direct() != null
-            ? fillDirect(fill, bytes.direct(), received)
-            : bytes.body().map(b -> {
-              received.increment(b.size());
-              return b;
-            }).runWith(fill.sink(), materializer);
-    done.whenComplete(
-        (d, e) -> {
-          if (e != null) {
-            pulled.failed(id);
-          }
-          if (e == null) {
-            metrics.fillTook(System.nanoTime() - started);
-            if (entity != null) {
-              entity.tell(new ContentObject.Filled(chunk, version, selfNode));
-            }
-          } else if (unwrap(e) instanceof ReadAheadAbandonedException) {
-            release(entity, chunk); // no failure: nobody waits for it any more
-          } else if (peer != null) {
-            // The peer died or stalled mid-body: the next ask must not be sent back to it. Readers
-            // of this fill take the rest of the chunk from a new one (see ChunkPart).
-            metrics.peerFetchFailed();
-            entity.tell(new ContentObject.PeerFailed(chunk, peer));
-            log.warn("fill of chunk {} of {} from peer {} failed: {}", chunk, address.key(), peer, unwrap(e).getMessage());
-          } else {
-            metrics.originFetchFailed();
-            release(entity, chunk);
-            log.warn("fill of chunk {} of {} failed: {}", chunk, address.key(), unwrap(e).getMessage());
-          }
-        });
-    return meta;
-  }
-
-  /**
-   * The fill written on the origin body's fetching thread, piece by piece: no stream to
-   * materialize per chunk and no thread hop per piece (the socket waits while the disk writes).
-   */
-  private static CompletionStage<Done> fillDirect(ChunkFill fill, DirectBody body, Counter received) {
-    boolean taken =
-        body.pump(
-            new DirectBody.Receiver() {
-              @Override
-              public void piece(ByteString bytes) {
-                received.increment(bytes.size());
-                fill.accept(bytes);
-              }
-
-              @Override
-              public java.nio.ByteBuffer room() {
-                return fill.room();
-              }
-
-              @Override
-              public void filled(java.nio.ByteBuffer room, int n) {
-                received.increment(n);
-                fill.filled(room, n);
-              }
-
-              @Override
-              public void end() {
-                fill.finish();
-              }
-
-              @Override
-              public void failed(Throwable cause) {
-                fill.abort(cause);
-              }
-            });
-    if (!taken) {
-      fill.abort(new IllegalStateException("chunk " + fill.id().index() + " of " + fill.id().key() + ": its origin body was read already"));
-    }
-    // A fill given up (read-ahead nobody reads any more, a store error) lets go of its origin
-    // connection at once, even while the origin is silent.
-    fill.committed().whenComplete((d, e) -> {
-      if (e != null) {
-        body.cancel();
-      }
-    });
-    return fill.committed();
-  }
-
-  private void discard(OriginReply.Bytes bytes) {
-    bytes.body().runWith(Sink.cancelled(), materializer);
-  }
-
-  /** Gives the entity back a grant; {@code entity} null: a leaving node's fill, granted by nobody. */
-  private void release(EntityRef<ContentObject.Command> entity, long chunk) {
-    if (entity == null) {
-      return;
-    }
-    entity.tell(new ContentObject.Released(chunk, selfNode));
   }
 
   static Throwable unwrap(Throwable e) {

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * <p>Each cache node registers an actor whose name carries its peer id with the receptionist; the
  * listing is the directory. Nothing is ever sent to those actors.
  */
-public final class PeerDirectory {
+public final class PeerDirectory implements FillCoordinator.StandIns {
   private static final ServiceKey<Never> KEY = ServiceKey.create(Never.class, "ispcache-peer-directory");
   private static final String PREFIX = "peer-directory-";
 
@@ -67,6 +67,7 @@ public final class PeerDirectory {
   }
 
   /** The node that fills {@code chunk} of {@code key} while its entity is lost: one of the reachable cache nodes. */
+  @Override
   public String standIn(String key, long chunk) {
     Set<Address> unreachable = cluster.state().getUnreachable().stream().map(Member::address).collect(Collectors.toSet());
     long now = System.nanoTime();
@@ -85,6 +86,7 @@ public final class PeerDirectory {
   }
 
   /** A pull from {@code peer} as a stand-in failed: it is not chosen again for a while. */
+  @Override
   public void failed(String peer) {
     if (!peer.equals(selfNode)) {
       failed.put(peer, System.nanoTime() + FAILED_NANOS);
