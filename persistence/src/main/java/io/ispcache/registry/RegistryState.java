@@ -25,6 +25,8 @@ public record RegistryState(
     // Snapshots written before purges or tombstones existed have none.
     purges = purges == null ? List.of() : purges;
     deleted = deleted == null ? Map.of() : deleted;
+    // The nodes carry the index of IP space, built here once when a snapshot is read back.
+    nodes = CacheNodes.of(nodes == null ? Map.of() : nodes);
   }
 
   /** A state without tombstones. */
@@ -53,6 +55,11 @@ public record RegistryState(
     return List.copyOf(purges.subList(from, (int) Math.min(purges.size(), (long) from + limit)));
   }
 
+  /** The nodes with their index of IP space. */
+  CacheNodes indexedNodes() {
+    return (CacheNodes) nodes;
+  }
+
   public Optional<CacheNode> node(String id) {
     return Optional.ofNullable(nodes.get(id));
   }
@@ -77,26 +84,22 @@ public record RegistryState(
   RegistryState withNode(CacheNode n, HistoryEntry entry) {
     List<HistoryEntry> h = new ArrayList<>(history.getOrDefault(n.id(), List.of()));
     h.add(entry);
-    return new RegistryState(customers, resources, put(nodes, n.id(), n), put(history, n.id(), List.copyOf(h)), purges, deleted);
+    return new RegistryState(customers, resources, indexedNodes().with(n), put(history, n.id(), List.copyOf(h)), purges, deleted);
   }
 
   /** The state as it would be without node {@code id} (to evaluate the node against the others). */
   RegistryState withoutNode(String id) {
-    Map<String, CacheNode> n = new HashMap<>(nodes);
-    n.remove(id);
-    return new RegistryState(customers, resources, Map.copyOf(n), history, purges, deleted);
+    return new RegistryState(customers, resources, indexedNodes().without(id), history, purges, deleted);
   }
 
   /** Node {@code id} gone from the nodes (and its space free), its history kept and ended by the deletion. */
   RegistryState withoutNode(String id, Instant at, String actor) {
     CacheNode old = nodes.get(id);
-    Map<String, CacheNode> n = new HashMap<>(nodes);
-    n.remove(id);
     List<HistoryEntry> h = new ArrayList<>(history.getOrDefault(id, List.of()));
     h.add(new HistoryEntry(at, actor, "deleted", null));
     Map<String, DeletedNode> tombs =
         old == null ? deleted : put(deleted, id, new DeletedNode(id, old.customerId(), old.name(), at, actor));
-    return new RegistryState(customers, resources, Map.copyOf(n), put(history, id, List.copyOf(h)), purges, tombs);
+    return new RegistryState(customers, resources, indexedNodes().without(id), put(history, id, List.copyOf(h)), purges, tombs);
   }
 
   RegistryState withPurge(Purge p) {
@@ -108,6 +111,6 @@ public record RegistryState(
   private static <V> Map<String, V> put(Map<String, V> map, String key, V value) {
     Map<String, V> copy = new HashMap<>(map);
     copy.put(key, value);
-    return Map.copyOf(copy);
+    return java.util.Collections.unmodifiableMap(copy);
   }
 }
