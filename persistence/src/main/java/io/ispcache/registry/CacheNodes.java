@@ -2,29 +2,37 @@ package io.ispcache.registry;
 
 import inet.ipaddr.IPAddress;
 import java.util.AbstractMap;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The registered cache nodes by id, never mutated, with the indexes of IP space the registry's
- * rules ask about: the space held (blocks of nodes that hold it) and each customer's blocks. They
- * are derived from the nodes, never stored: a snapshot holds the plain map, and recovery builds the
- * indexes again from it.
+ * The registered cache nodes by id, never mutated, with the indexes the registry's rules ask
+ * about: the IP space held (blocks of nodes that hold it), each customer's blocks, server IPs and
+ * node names per resource. They are derived from the nodes, never stored: a snapshot holds the
+ * plain map, and recovery builds the indexes again from it. Every update shares structure with
+ * the nodes it updates, so it costs O(log n) and the walks down the changed blocks.
  */
 final class CacheNodes extends AbstractMap<String, CacheNode> {
-  static final CacheNodes EMPTY = new CacheNodes(Map.of(), BlockIndex.EMPTY, Map.of());
+  static final CacheNodes EMPTY =
+      new CacheNodes(PersistentMap.empty(), BlockIndex.EMPTY, PersistentMap.empty(), PersistentMap.empty(), PersistentMap.empty());
 
-  private final Map<String, CacheNode> byId;
+  private final PersistentMap<CacheNode> byId;
   private final BlockIndex held;
-  private final Map<String, BlockIndex> byCustomer;
+  private final PersistentMap<BlockIndex> byCustomer;
+  private final PersistentMap<List<String>> byServerIp; // server IP -> ids (one, unless an old journal says otherwise)
+  private final PersistentMap<List<String>> byName; // resource id and lower-case name -> ids
 
-  private CacheNodes(Map<String, CacheNode> byId, BlockIndex held, Map<String, BlockIndex> byCustomer) {
+  private CacheNodes(
+      PersistentMap<CacheNode> byId, BlockIndex held, PersistentMap<BlockIndex> byCustomer, PersistentMap<List<String>> byServerIp,
+      PersistentMap<List<String>> byName) {
     this.byId = byId;
     this.held = held;
     this.byCustomer = byCustomer;
+    this.byServerIp = byServerIp;
+    this.byName = byName;
   }
 
   /** The nodes of {@code nodes} with their indexes (the same object when it already is one). */
@@ -32,55 +40,39 @@ final class CacheNodes extends AbstractMap<String, CacheNode> {
     if (nodes instanceof CacheNodes indexed) {
       return indexed;
     }
-    Map<String, CacheNode> byId = new HashMap<>(nodes);
-    BlockIndex held = BlockIndex.EMPTY;
-    Map<String, BlockIndex> byCustomer = new HashMap<>();
-    for (CacheNode n : byId.values()) {
-      List<IPAddress> blocks = NodeRules.stored(n.cidrBlocks());
-      if (n.holdsSpace()) {
-        held = held.with(blocks, n);
-      }
-      byCustomer.put(n.customerId(), byCustomer.getOrDefault(n.customerId(), BlockIndex.EMPTY).with(blocks, n));
+    CacheNodes all = EMPTY;
+    for (CacheNode n : nodes.values()) {
+      all = all.with(n);
     }
-    return new CacheNodes(Collections.unmodifiableMap(byId), held, Collections.unmodifiableMap(byCustomer));
+    return all;
   }
 
   /** These nodes with {@code n} added or replacing the node of its id. */
   CacheNodes with(CacheNode n) {
-    Map<String, CacheNode> byId = new HashMap<>(this.byId);
-    CacheNode old = byId.put(n.id(), n);
-    Map<String, BlockIndex> byCustomer = new HashMap<>(this.byCustomer);
-    BlockIndex held = old == null ? this.held : unindexed(old, this.held, byCustomer);
+    CacheNodes base = without(n.id());
     List<IPAddress> blocks = NodeRules.stored(n.cidrBlocks());
-    if (n.holdsSpace()) {
-      held = held.with(blocks, n);
-    }
-    byCustomer.put(n.customerId(), byCustomer.getOrDefault(n.customerId(), BlockIndex.EMPTY).with(blocks, n));
-    return new CacheNodes(Collections.unmodifiableMap(byId), held, Collections.unmodifiableMap(byCustomer));
+    return new CacheNodes(
+        base.byId.with(n.id(), n),
+        n.holdsSpace() ? base.held.with(blocks, n) : base.held,
+        base.byCustomer.with(n.customerId(), base.space(n.customerId()).with(blocks, n)),
+        n.serverIp() == null ? base.byServerIp : added(base.byServerIp, n.serverIp(), n.id()),
+        added(base.byName, nameKey(n.resourceId(), n.name()), n.id()));
   }
 
   /** These nodes without node {@code id} (the same object when there is none). */
   CacheNodes without(String id) {
-    if (!byId.containsKey(id)) {
+    CacheNode old = byId.get(id);
+    if (old == null) {
       return this;
     }
-    Map<String, CacheNode> byId = new HashMap<>(this.byId);
-    CacheNode old = byId.remove(id);
-    Map<String, BlockIndex> byCustomer = new HashMap<>(this.byCustomer);
-    BlockIndex held = unindexed(old, this.held, byCustomer);
-    return new CacheNodes(Collections.unmodifiableMap(byId), held, Collections.unmodifiableMap(byCustomer));
-  }
-
-  /** Takes {@code old}'s blocks out of its customer's index in {@code byCustomer}; returns {@code held} without them. */
-  private static BlockIndex unindexed(CacheNode old, BlockIndex held, Map<String, BlockIndex> byCustomer) {
     List<IPAddress> blocks = NodeRules.stored(old.cidrBlocks());
-    BlockIndex space = byCustomer.getOrDefault(old.customerId(), BlockIndex.EMPTY).without(blocks, old.id());
-    if (space.isEmpty()) {
-      byCustomer.remove(old.customerId());
-    } else {
-      byCustomer.put(old.customerId(), space);
-    }
-    return old.holdsSpace() ? held.without(blocks, old.id()) : held;
+    BlockIndex space = space(old.customerId()).without(blocks, id);
+    return new CacheNodes(
+        byId.without(id),
+        old.holdsSpace() ? held.without(blocks, id) : held,
+        space.isEmpty() ? byCustomer.without(old.customerId()) : byCustomer.with(old.customerId(), space),
+        old.serverIp() == null ? byServerIp : removed(byServerIp, old.serverIp(), id),
+        removed(byName, nameKey(old.resourceId(), old.name()), id));
   }
 
   /** Blocks of the nodes that hold IP space (VALID, approved or not). */
@@ -91,6 +83,32 @@ final class CacheNodes extends AbstractMap<String, CacheNode> {
   /** Blocks of every node of customer {@code customerId}, whatever their status. */
   BlockIndex space(String customerId) {
     return byCustomer.getOrDefault(customerId, BlockIndex.EMPTY);
+  }
+
+  /** Ids of the nodes with server IP {@code serverIp}. */
+  List<String> withServerIp(String serverIp) {
+    return byServerIp.getOrDefault(serverIp, List.of());
+  }
+
+  /** Ids of the nodes of resource {@code resourceId} named {@code name}, case ignored (names are ASCII). */
+  List<String> named(String resourceId, String name) {
+    return byName.getOrDefault(nameKey(resourceId, name), List.of());
+  }
+
+  private static String nameKey(String resourceId, String name) {
+    return resourceId + "\n" + name.toLowerCase(Locale.ROOT);
+  }
+
+  private static PersistentMap<List<String>> added(PersistentMap<List<String>> map, String key, String id) {
+    List<String> ids = new ArrayList<>(map.getOrDefault(key, List.of()));
+    ids.add(id);
+    return map.with(key, List.copyOf(ids));
+  }
+
+  private static PersistentMap<List<String>> removed(PersistentMap<List<String>> map, String key, String id) {
+    List<String> ids = new ArrayList<>(map.getOrDefault(key, List.of()));
+    ids.remove(id);
+    return ids.isEmpty() ? map.without(key) : map.with(key, List.copyOf(ids));
   }
 
   @Override

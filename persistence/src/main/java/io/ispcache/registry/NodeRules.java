@@ -121,8 +121,9 @@ final class NodeRules {
     if (serverIp == null) {
       return;
     }
-    for (CacheNode other : state.nodes().values()) {
-      if (!other.id().equals(nodeId) && serverIp.equals(other.serverIp())) {
+    for (String id : state.indexedNodes().withServerIp(serverIp)) {
+      CacheNode other = state.nodes().get(id);
+      if (!other.id().equals(nodeId)) {
         throw Rejection.conflict(
             "serverIp",
             other.customerId().equals(customerId)

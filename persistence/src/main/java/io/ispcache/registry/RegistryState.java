@@ -3,14 +3,14 @@ package io.ispcache.registry;
 import io.ispcache.serialization.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Everything the registry knows. Never mutated: each event yields a new state sharing unchanged
- * maps, so a snapshot being written can never see a later change.
+ * maps and the unchanged parts of changed ones ({@link PersistentMap}), so a snapshot being written
+ * can never see a later change and an event costs O(log n), not a copy of every node.
  */
 public record RegistryState(
     Map<String, Customer> customers,
@@ -24,9 +24,13 @@ public record RegistryState(
   public RegistryState {
     // Snapshots written before purges or tombstones existed have none.
     purges = purges == null ? List.of() : purges;
-    deleted = deleted == null ? Map.of() : deleted;
-    // The nodes carry the index of IP space, built here once when a snapshot is read back.
-    nodes = CacheNodes.of(nodes == null ? Map.of() : nodes);
+    // Maps that share structure when updated; the nodes carry their indexes, built here once when a
+    // snapshot is read back.
+    customers = PersistentMap.of(customers);
+    resources = PersistentMap.of(resources);
+    nodes = CacheNodes.of(nodes);
+    history = PersistentMap.of(history);
+    deleted = PersistentMap.of(deleted == null ? Map.of() : deleted);
   }
 
   /** A state without tombstones. */
@@ -109,8 +113,6 @@ public record RegistryState(
   }
 
   private static <V> Map<String, V> put(Map<String, V> map, String key, V value) {
-    Map<String, V> copy = new HashMap<>(map);
-    copy.put(key, value);
-    return java.util.Collections.unmodifiableMap(copy);
+    return PersistentMap.of(map).with(key, value);
   }
 }

@@ -99,6 +99,19 @@ class BlockIndexTest {
     assertEquals(fresh.indexedNodes().space(customerId).ipv6Networks(), kept.indexedNodes().space(customerId).ipv6Networks());
   }
 
+  @Property(tries = 300)
+  void serverIpsAndNamesAreFoundAsTheScanFindsThem(
+      @ForAll("changes") List<Change> changes, @ForAll("serverIps") String serverIp, @ForAll("ids") String name) {
+    RegistryState state = apply(changes);
+    List<String> withIp = state.nodes().values().stream().filter(n -> serverIp.equals(n.serverIp())).map(CacheNode::id).sorted().toList();
+    assertEquals(withIp, state.indexedNodes().withServerIp(serverIp).stream().sorted().toList());
+    String asked = "NAME" + name + "Z"; // names are compared without case
+    List<String> named = state.nodes().values().stream()
+        .filter(n -> n.resourceId().equals("r") && n.name().equalsIgnoreCase(asked)).map(CacheNode::id).sorted().toList();
+    assertEquals(named, state.indexedNodes().named("r", asked).stream().sorted().toList());
+    assertEquals(List.of(), state.indexedNodes().named("other", asked));
+  }
+
   @Test
   void wholeAddressSpacesAreCounted() {
     BlockIndex all = BlockIndex.EMPTY.with(List.of(IpText.block("0.0.0.0/0"), IpText.block("::/0")), null);
@@ -181,6 +194,11 @@ class BlockIndexTest {
   }
 
   @Provide
+  Arbitrary<String> serverIps() {
+    return Arbitraries.integers().between(1, 4).map(i -> "20.0.0." + i);
+  }
+
+  @Provide
   Arbitrary<String> customers() {
     return Arbitraries.of(CUSTOMERS);
   }
@@ -217,9 +235,9 @@ class BlockIndexTest {
   Arbitrary<List<Change>> changes() {
     Arbitrary<CacheNode> nodes = Combinators.combine(
             ids(), customers(), blockLists(), Arbitraries.of(IpSpaceStatus.values()), Arbitraries.integers().between(0, 5),
-            Arbitraries.of(true, false))
-        .as((id, customer, blocks, status, asked, legacy) -> new CacheNode(
-            id, customer, "r", "name" + id + "z", null, CidrBlocks.canonical(blocks), 0, true, List.of(), status, null, false, 0, "0", "h",
+            Arbitraries.of(true, false), serverIps().injectNull(0.3), ids())
+        .as((id, customer, blocks, status, asked, legacy, serverIp, name) -> new CacheNode(
+            id, customer, "r", "name" + name + "z", serverIp, CidrBlocks.canonical(blocks), 0, true, List.of(), status, null, false, 0, "0", "h",
             Instant.ofEpochSecond(asked), null, legacy ? null : Instant.ofEpochSecond(5 - asked)));
     Arbitrary<Change> change = Combinators.combine(nodes, Arbitraries.integers().between(0, 4)).as((n, r) -> new Change(n, r == 0));
     return change.list().ofMinSize(0).ofMaxSize(30);
