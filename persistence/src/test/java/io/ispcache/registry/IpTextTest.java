@@ -120,6 +120,30 @@ class IpTextTest {
     }
   }
 
+  /**
+   * The quick reading of dotted quads (steering's client addresses) accepts exactly the text the
+   * grammar accepts, as the value the library reads: texts of digits and dots around the edges
+   * (leading zeros, 256, empty parts, five parts, 16 characters).
+   */
+  @Property(tries = 3000)
+  void dottedQuadsReadQuicklyAsTheGrammarAndTheLibraryReadThem(@ForAll("digitsAndDots") String text) {
+    long quick = IpText.dottedQuad(text);
+    assertEquals(IpText.isIpv4(text), quick >= 0, text);
+    if (quick >= 0) {
+      assertEquals(new inet.ipaddr.IPAddressString(text).getAddress(), new IPv4Address((int) quick), text);
+      assertEquals(text, IpText.address(text).toCanonicalString());
+    }
+  }
+
+  @Provide
+  Arbitrary<String> digitsAndDots() {
+    Arbitrary<String> part = Arbitraries.oneOf(
+        Arbitraries.integers().between(0, 300).map(String::valueOf),
+        Arbitraries.strings().withChars("0123456789").ofMinLength(0).ofMaxLength(4),
+        Arbitraries.strings().withChars("0123456789.x ").ofMinLength(0).ofMaxLength(3));
+    return part.list().ofMinSize(1).ofMaxSize(6).map(parts -> String.join(".", parts));
+  }
+
   /** RFC 4291 §2.2 spellings of one IPv6 address all read as it; the answer is RFC 5952 text. */
   @Property
   void everyRfc4291SpellingOfAnIpv6AddressReadsAsIt(@ForAll("ipv6") byte[] bytes) {
