@@ -40,11 +40,26 @@ final class CacheNodes extends AbstractMap<String, CacheNode> {
     if (nodes instanceof CacheNodes indexed) {
       return indexed;
     }
-    CacheNodes all = EMPTY;
+    // Built in one pass over the nodes (recovery reads every node of a snapshot).
+    BlockIndex held = BlockIndex.EMPTY;
+    Map<String, BlockIndex> byCustomer = new java.util.HashMap<>();
+    Map<String, List<String>> byServerIp = new java.util.HashMap<>();
+    Map<String, List<String>> byName = new java.util.HashMap<>();
     for (CacheNode n : nodes.values()) {
-      all = all.with(n);
+      List<IPAddress> blocks = NodeRules.stored(n.cidrBlocks());
+      if (n.holdsSpace()) {
+        held = held.with(blocks, n);
+      }
+      byCustomer.put(n.customerId(), byCustomer.getOrDefault(n.customerId(), BlockIndex.EMPTY).with(blocks, n));
+      if (n.serverIp() != null) {
+        byServerIp.computeIfAbsent(n.serverIp(), k -> new ArrayList<>()).add(n.id());
+      }
+      byName.computeIfAbsent(nameKey(n.resourceId(), n.name()), k -> new ArrayList<>()).add(n.id());
     }
-    return all;
+    byServerIp.replaceAll((k, ids) -> List.copyOf(ids));
+    byName.replaceAll((k, ids) -> List.copyOf(ids));
+    return new CacheNodes(
+        PersistentMap.of(nodes), held, PersistentMap.of(byCustomer), PersistentMap.of(byServerIp), PersistentMap.of(byName));
   }
 
   /** These nodes with {@code n} added or replacing the node of its id. */

@@ -34,11 +34,8 @@ final class PersistentMap<V> extends AbstractMap<String, V> {
     if (map instanceof PersistentMap<V> p) {
       return p;
     }
-    HashMap<String, V> m = HashMap$.MODULE$.empty();
-    for (Map.Entry<String, V> e : map.entrySet()) {
-      m = m.updated(e.getKey(), e.getValue());
-    }
-    return new PersistentMap<>(m);
+    // One builder pass (a snapshot's maps are read back whole), not an update per entry.
+    return new PersistentMap<>(HashMap$.MODULE$.from(CollectionConverters.asScala(map)));
   }
 
   PersistentMap<V> with(String key, V value) {

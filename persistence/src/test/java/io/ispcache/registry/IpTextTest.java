@@ -135,6 +135,29 @@ class IpTextTest {
     }
   }
 
+  /** Stored IPv4 blocks (host bits or not, any prefix spelling) read quickly as the library reads them. */
+  @Property(tries = 3000)
+  void storedIpv4BlocksReadQuicklyAsTheLibraryReadsThem(@ForAll int address, @ForAll("prefixes") String prefix) {
+    String text = new IPv4Address(address).toCanonicalString() + "/" + prefix;
+    IPAddress quick = CidrBlocks.storedIpv4Block(text);
+    IPAddress library = new inet.ipaddr.IPAddressString(text).getAddress();
+    if (quick != null) {
+      assertEquals(library.toPrefixBlock(), quick, text);
+      assertEquals(library.toPrefixBlock().toCanonicalString(), quick.toCanonicalString(), text);
+      assertEquals(library.toPrefixBlock().getNetworkPrefixLength(), quick.getNetworkPrefixLength(), text);
+    }
+    assertEquals(prefix.matches("0|[1-9][0-9]?") && Integer.parseInt(prefix) <= 32, quick != null, text);
+    if (library != null) {
+      assertEquals(library.toPrefixBlock().toCanonicalString(), CidrBlocks.parseStored(text).get(0).toCanonicalString(), text);
+    }
+  }
+
+  @Provide
+  Arbitrary<String> prefixes() {
+    return Arbitraries.oneOf(Arbitraries.integers().between(0, 32).map(String::valueOf),
+        Arbitraries.strings().withChars("0123456789").ofMinLength(1).ofMaxLength(3));
+  }
+
   @Provide
   Arbitrary<String> digitsAndDots() {
     Arbitrary<String> part = Arbitraries.oneOf(
