@@ -111,7 +111,6 @@ if [[ "$MODE" != wrk ]]; then
     -Drate="$RATE" -DsteerRate="$RATE" -Dconnections="$CONNECTIONS" -DcrudRate="$CRUD_RATE" -Dseconds="$SECONDS_" >"$work/gatling.txt" 2>&1
   status=$?
   set -e
-  cp "$work/gatling.txt" /tmp/steer-gatling-last.txt
   sed -n '/Global Information/,/^=====/p;/Requests .*|/p;/Assertion/,$p' "$work/gatling.txt" | grep -v "^\[" | head -80 || true
   [[ $status == 0 ]] || { echo "Gatling failed (status $status)"; tail -20 "$work/gatling.txt"; exit $status; }
 fi
