@@ -100,10 +100,11 @@ public final class AdminPlane {
     ServerBuilder server = Http.get(system).newServerAt(settings.iface(), settings.port());
     ServerBuilder listening = settings.https().map(tls -> server.enableHttps(ConnectionContext.httpsServer(() -> Pkcs12.serverEngine(tls)))).orElse(server);
     String scheme = settings.https().isPresent() ? "https" : "http";
+    SteeringEndpoint steering = new SteeringEndpoint(new Steering(health, settings.contentPort()), routing);
     return synced.thenCombine(routed, (sync, ignored) -> sync).thenCompose(sync -> listening
-        .bind(concat(new PortalRoutes().route(),
+        .bind(steering.before(concat(new PortalRoutes().route(),
             new AdminRoutes(new RegistryClient(registry, system, settings.askTimeout()), settings, health, sync, routing,
-                new ClusterOperations(system, settings.memberAskTimeout()), purgeTargets, purgeFeed, telemetry).route())))
+                new ClusterOperations(system, settings.memberAskTimeout()), purgeTargets, purgeFeed, telemetry).route()).handler(system))))
         .thenApply(
             b -> {
               log.info("admin API and portal listening on {}://{}", scheme, b.localAddress());

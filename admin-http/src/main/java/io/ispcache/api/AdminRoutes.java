@@ -498,7 +498,7 @@ final class AdminRoutes {
 
   private Route steer() {
     return concat(
-        pathEnd(() -> get(() -> parameterOptional("clientIp", ip -> complete(json(200, steering.steer(routing.current(), required(ip, "clientIp"))))))),
+        pathEnd(() -> get(() -> parameterOptional("clientIp", ip -> complete(SteeringEndpoint.response(steering.steer(routing.current(), required(ip, "clientIp"))))))),
         path("redirect", () -> get(() -> parameterOptional("clientIp", ip -> parameterOptional("url", url ->
             complete(redirect(required(ip, "clientIp"), required(url, "url"))))))));
   }
@@ -512,7 +512,7 @@ final class AdminRoutes {
     ApiTypes.SteerAnswer answer = steering.steer(routing.current(), clientIp);
     String location = answer.useCdn() ? target.cdnUrl() : target.onNode(answer.nodes().get(0).url());
     return HttpResponse.create().withStatus(StatusCodes.FOUND).addHeader(Location.create(location))
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.bytes(answer)));
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.steerAnswer(answer)));
   }
 
   // --- node agent -------------------------------------------------------------------------------

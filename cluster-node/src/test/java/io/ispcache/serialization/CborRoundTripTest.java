@@ -55,10 +55,18 @@ class CborRoundTripTest {
 
   /**
    * Values whose constructors check invariants that generic sample values break: built as the code
-   * builds them.
+   * builds them. A cache node's blocks and server IP are stored in canonical form (the registry
+   * state indexes the blocks as it is built).
    */
   static final Map<Class<?>, Supplier<Object>> SAMPLES =
       Map.of(
+          io.ispcache.registry.CacheNode.class,
+          () ->
+              new io.ispcache.registry.CacheNode(
+                  "node-id ä/€", "customer-id ä/€", "resource-id ä/€", "name", "20.1.2.3", "42.0.0.0/16, 2001:db8::/48", 70_001, true,
+                  List.of(new io.ispcache.registry.NodeDrive("/srv/cache1", 70_001)), io.ispcache.registry.IpSpaceStatus.VALID,
+                  "reason ä/€", true, 65_536, "65536", "key-hash ä/€", Instant.parse("2026-11-03T10:00:00.123456789Z"), "conflict ä/€",
+                  Instant.parse("2026-11-03T10:00:01.123456789Z")),
           ResponseHeaders.class,
           CborRoundTripTest::headers,
           ObjectMeta.class,

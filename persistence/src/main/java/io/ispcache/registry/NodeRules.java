@@ -2,7 +2,6 @@ package io.ispcache.registry;
 
 import inet.ipaddr.IPAddress;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -54,14 +53,15 @@ final class NodeRules {
       // An operator approved exactly these blocks (large space, or an overlap such as a reseller's sub-block).
       return new Evaluation(IpSpaceStatus.VALID, null, null, v4, v6);
     }
-    List<CacheNode> holders = new ArrayList<>();
-    for (CacheNode other : state.nodes().values()) {
-      if (!other.id().equals(nodeId) && !other.customerId().equals(customerId) && other.holdsSpace()) {
-        holders.add(other);
+    // The first holder in asking order whose space overlaps, from the index of held space.
+    CacheNode holder = null;
+    for (IPAddress mine : blocks) {
+      CacheNode first = state.indexedNodes().held().first(mine, other -> !other.id().equals(nodeId) && !other.customerId().equals(customerId));
+      if (first != null && (holder == null || ASKING_ORDER.compare(first, holder) < 0)) {
+        holder = first;
       }
     }
-    holders.sort(ASKING_ORDER);
-    for (CacheNode holder : holders) {
+    if (holder != null) {
       for (IPAddress mine : blocks) {
         for (IPAddress theirs : stored(holder.cidrBlocks())) {
           if (CidrBlocks.overlap(mine, theirs)) {
@@ -93,20 +93,21 @@ final class NodeRules {
    * is never queued for review, so one customer cannot park a claim on most of the address space.
    */
   static void checkCeiling(RegistryState state, String nodeId, String customerId, List<IPAddress> blocks, IpSpaceCeiling ceiling) {
-    List<IPAddress> all = new ArrayList<>(blocks);
-    for (CacheNode other : state.nodes().values()) {
-      if (!other.id().equals(nodeId) && other.customerId().equals(customerId)) {
-        all.addAll(stored(other.cidrBlocks()));
-      }
+    // The customer's space as it would be: the other nodes' blocks and these, counted from the index.
+    CacheNode current = state.nodes().get(nodeId);
+    BlockIndex space = state.indexedNodes().space(customerId);
+    if (current != null && current.customerId().equals(customerId)) {
+      space = space.without(stored(current.cidrBlocks()), nodeId);
     }
-    long v4 = CidrBlocks.ipv4Addresses(all);
+    space = space.with(blocks, null);
+    long v4 = space.ipv4Addresses();
     if (v4 > ceiling.ipv4Addresses()) {
       throw Rejection.badRequest(
           "cidrBlocks",
           "the customer's cache nodes would cover " + v4 + " IPv4 addresses, more than the ceiling of " + ceiling.ipv4Addresses()
               + " per customer; a request this large is refused, not reviewed (an operator sets the ceiling)");
     }
-    BigInteger v6 = CidrBlocks.ipv6Networks(all);
+    BigInteger v6 = space.ipv6Networks();
     if (v6.compareTo(ceiling.ipv6Networks()) > 0) {
       throw Rejection.badRequest(
           "cidrBlocks",
@@ -120,8 +121,9 @@ final class NodeRules {
     if (serverIp == null) {
       return;
     }
-    for (CacheNode other : state.nodes().values()) {
-      if (!other.id().equals(nodeId) && serverIp.equals(other.serverIp())) {
+    for (String id : state.indexedNodes().withServerIp(serverIp)) {
+      CacheNode other = state.nodes().get(id);
+      if (!other.id().equals(nodeId)) {
         throw Rejection.conflict(
             "serverIp",
             other.customerId().equals(customerId)
@@ -133,17 +135,11 @@ final class NodeRules {
 
   /** No other node of the same customer uses a block that overlaps these. */
   static void checkOwnBlocks(RegistryState state, String nodeId, String customerId, List<IPAddress> blocks) {
-    for (CacheNode other : state.nodes().values()) {
-      if (other.id().equals(nodeId) || !other.customerId().equals(customerId)) {
-        continue;
-      }
-      for (IPAddress mine : blocks) {
-        for (IPAddress theirs : stored(other.cidrBlocks())) {
-          if (CidrBlocks.overlap(mine, theirs)) {
-            throw Rejection.conflict(
-                "cidrBlocks", "CIDR block " + mine.toCanonicalString() + " is already used by cache node " + other.name());
-          }
-        }
+    BlockIndex space = state.indexedNodes().space(customerId);
+    for (IPAddress mine : blocks) {
+      CacheNode other = space.first(mine, n -> !n.id().equals(nodeId));
+      if (other != null) {
+        throw Rejection.conflict("cidrBlocks", "CIDR block " + mine.toCanonicalString() + " is already used by cache node " + other.name());
       }
     }
   }

@@ -240,7 +240,7 @@ public final class Registry
       throw Rejection.notFound("resource " + spec.resourceId());
     }
     String name = NodeRules.checkName(spec.name());
-    if (s.nodes().values().stream().anyMatch(n -> n.resourceId().equals(resource.id()) && n.name().equalsIgnoreCase(name))) {
+    if (!s.indexedNodes().named(resource.id(), name).isEmpty()) {
       throw Rejection.conflict("name", "the name " + name + " is already in use in resource " + resource.name());
     }
     String serverIp = serverIp(spec.serverIp());

@@ -3,14 +3,14 @@ package io.ispcache.registry;
 import io.ispcache.serialization.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Everything the registry knows. Never mutated: each event yields a new state sharing unchanged
- * maps, so a snapshot being written can never see a later change.
+ * maps and the unchanged parts of changed ones ({@link PersistentMap}), so a snapshot being written
+ * can never see a later change and an event costs O(log n), not a copy of every node.
  */
 public record RegistryState(
     Map<String, Customer> customers,
@@ -24,7 +24,13 @@ public record RegistryState(
   public RegistryState {
     // Snapshots written before purges or tombstones existed have none.
     purges = purges == null ? List.of() : purges;
-    deleted = deleted == null ? Map.of() : deleted;
+    // Maps that share structure when updated; the nodes carry their indexes, built here once when a
+    // snapshot is read back.
+    customers = PersistentMap.of(customers);
+    resources = PersistentMap.of(resources);
+    nodes = CacheNodes.of(nodes);
+    history = PersistentMap.of(history);
+    deleted = PersistentMap.of(deleted == null ? Map.of() : deleted);
   }
 
   /** A state without tombstones. */
@@ -53,6 +59,11 @@ public record RegistryState(
     return List.copyOf(purges.subList(from, (int) Math.min(purges.size(), (long) from + limit)));
   }
 
+  /** The nodes with their index of IP space. */
+  CacheNodes indexedNodes() {
+    return (CacheNodes) nodes;
+  }
+
   public Optional<CacheNode> node(String id) {
     return Optional.ofNullable(nodes.get(id));
   }
@@ -77,26 +88,22 @@ public record RegistryState(
   RegistryState withNode(CacheNode n, HistoryEntry entry) {
     List<HistoryEntry> h = new ArrayList<>(history.getOrDefault(n.id(), List.of()));
     h.add(entry);
-    return new RegistryState(customers, resources, put(nodes, n.id(), n), put(history, n.id(), List.copyOf(h)), purges, deleted);
+    return new RegistryState(customers, resources, indexedNodes().with(n), put(history, n.id(), List.copyOf(h)), purges, deleted);
   }
 
   /** The state as it would be without node {@code id} (to evaluate the node against the others). */
   RegistryState withoutNode(String id) {
-    Map<String, CacheNode> n = new HashMap<>(nodes);
-    n.remove(id);
-    return new RegistryState(customers, resources, Map.copyOf(n), history, purges, deleted);
+    return new RegistryState(customers, resources, indexedNodes().without(id), history, purges, deleted);
   }
 
   /** Node {@code id} gone from the nodes (and its space free), its history kept and ended by the deletion. */
   RegistryState withoutNode(String id, Instant at, String actor) {
     CacheNode old = nodes.get(id);
-    Map<String, CacheNode> n = new HashMap<>(nodes);
-    n.remove(id);
     List<HistoryEntry> h = new ArrayList<>(history.getOrDefault(id, List.of()));
     h.add(new HistoryEntry(at, actor, "deleted", null));
     Map<String, DeletedNode> tombs =
         old == null ? deleted : put(deleted, id, new DeletedNode(id, old.customerId(), old.name(), at, actor));
-    return new RegistryState(customers, resources, Map.copyOf(n), put(history, id, List.copyOf(h)), purges, tombs);
+    return new RegistryState(customers, resources, indexedNodes().without(id), put(history, id, List.copyOf(h)), purges, tombs);
   }
 
   RegistryState withPurge(Purge p) {
@@ -106,8 +113,6 @@ public record RegistryState(
   }
 
   private static <V> Map<String, V> put(Map<String, V> map, String key, V value) {
-    Map<String, V> copy = new HashMap<>(map);
-    copy.put(key, value);
-    return Map.copyOf(copy);
+    return PersistentMap.of(map).with(key, value);
   }
 }

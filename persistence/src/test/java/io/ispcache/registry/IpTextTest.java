@@ -120,6 +120,53 @@ class IpTextTest {
     }
   }
 
+  /**
+   * The quick reading of dotted quads (steering's client addresses) accepts exactly the text the
+   * grammar accepts, as the value the library reads: texts of digits and dots around the edges
+   * (leading zeros, 256, empty parts, five parts, 16 characters).
+   */
+  @Property(tries = 3000)
+  void dottedQuadsReadQuicklyAsTheGrammarAndTheLibraryReadThem(@ForAll("digitsAndDots") String text) {
+    long quick = IpText.dottedQuad(text);
+    assertEquals(IpText.isIpv4(text), quick >= 0, text);
+    if (quick >= 0) {
+      assertEquals(new inet.ipaddr.IPAddressString(text).getAddress(), new IPv4Address((int) quick), text);
+      assertEquals(text, IpText.address(text).toCanonicalString());
+    }
+  }
+
+  /** Stored IPv4 blocks (host bits or not, any prefix spelling) read quickly as the library reads them. */
+  @Property(tries = 3000)
+  void storedIpv4BlocksReadQuicklyAsTheLibraryReadsThem(@ForAll int address, @ForAll("prefixes") String prefix) {
+    String text = new IPv4Address(address).toCanonicalString() + "/" + prefix;
+    IPAddress quick = CidrBlocks.storedIpv4Block(text);
+    IPAddress library = new inet.ipaddr.IPAddressString(text).getAddress();
+    if (quick != null) {
+      assertEquals(library.toPrefixBlock(), quick, text);
+      assertEquals(library.toPrefixBlock().toCanonicalString(), quick.toCanonicalString(), text);
+      assertEquals(library.toPrefixBlock().getNetworkPrefixLength(), quick.getNetworkPrefixLength(), text);
+    }
+    assertEquals(prefix.matches("0|[1-9][0-9]?") && Integer.parseInt(prefix) <= 32, quick != null, text);
+    if (library != null) {
+      assertEquals(library.toPrefixBlock().toCanonicalString(), CidrBlocks.parseStored(text).get(0).toCanonicalString(), text);
+    }
+  }
+
+  @Provide
+  Arbitrary<String> prefixes() {
+    return Arbitraries.oneOf(Arbitraries.integers().between(0, 32).map(String::valueOf),
+        Arbitraries.strings().withChars("0123456789").ofMinLength(1).ofMaxLength(3));
+  }
+
+  @Provide
+  Arbitrary<String> digitsAndDots() {
+    Arbitrary<String> part = Arbitraries.oneOf(
+        Arbitraries.integers().between(0, 300).map(String::valueOf),
+        Arbitraries.strings().withChars("0123456789").ofMinLength(0).ofMaxLength(4),
+        Arbitraries.strings().withChars("0123456789.x ").ofMinLength(0).ofMaxLength(3));
+    return part.list().ofMinSize(1).ofMaxSize(6).map(parts -> String.join(".", parts));
+  }
+
   /** RFC 4291 §2.2 spellings of one IPv6 address all read as it; the answer is RFC 5952 text. */
   @Property
   void everyRfc4291SpellingOfAnIpv6AddressReadsAsIt(@ForAll("ipv6") byte[] bytes) {
