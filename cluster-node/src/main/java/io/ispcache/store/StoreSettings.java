@@ -31,7 +31,7 @@ public record StoreSettings(
 
   public StoreSettings(
       List<DriveSettings> drives, int chunkSize, int readBufferSize, long memoryBytes, boolean directWrites, int openFiles, long minFreeSpace) {
-    this(drives, chunkSize, readBufferSize, memoryBytes, directWrites, openFiles, minFreeSpace, true);
+    this(drives, chunkSize, readBufferSize, memoryBytes, directWrites, openFiles, minFreeSpace, false);
   }
 
   /** With the default memory for chunks. */
@@ -103,7 +103,7 @@ public record StoreSettings(
     }
     boolean readBack;
     try {
-      readBack = !c.hasPath("read-back") || c.getBoolean("read-back");
+      readBack = c.hasPath("read-back") && c.getBoolean("read-back");
     } catch (ConfigException e) {
       throw new InvalidSettingException("ispcache.store.read-back", c.getValue("read-back").unwrapped(), "must be on or off");
     }

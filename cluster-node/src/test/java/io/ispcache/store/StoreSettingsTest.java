@@ -62,9 +62,10 @@ class StoreSettingsTest {
   }
 
   @Test
-  void readBackIsOnUnlessTurnedOffAndRefusesAnythingButOnOrOff() {
+  void readBackIsOffUnlessTurnedOnAndRefusesAnythingButOnOrOff() {
     String drives = "drives = [{ path = \"/mnt/d\", size = 1GiB }]";
-    assertEquals(true, parse(OK_SIZES + drives).readBack());
+    assertEquals(false, parse(OK_SIZES + drives).readBack());
+    assertEquals(true, parse(OK_SIZES + "read-back = on, " + drives).readBack());
     assertEquals(false, parse(OK_SIZES + "read-back = off, " + drives).readBack());
     InvalidSettingException words = refused(OK_SIZES + "read-back = sometimes, " + drives);
     assertEquals("ispcache.store.read-back", words.setting());
