@@ -40,7 +40,8 @@ final class ChunkPart implements FilePart {
    * {@code fresh}: the chunk was not committed when the request came (missing, or only just
    * arrived): whether its bytes are this client's hit or miss is decided when it is opened, by
    * whether another client was sent it first; {@code counted}: where the bytes of a chunk that
-   * was committed are added up (hit or miss bytes); {@code hits}: the hit bytes.
+   * was committed are added up (hit or miss bytes); {@code hits}: the hit bytes, or null when the
+   * chunk is this client's miss whoever was sent it first (it was fetched for this request).
    */
   ChunkPart(
       ChunkSupply supply,
@@ -72,7 +73,8 @@ final class ChunkPart implements FilePart {
   }
 
   private CompletionStage<Body> open(int refills) {
-    if (fresh && refills == REFILLS && !supply.claim(meta, slice.index()) && supply.isHeldOrFilling(meta, slice.index())) {
+    if (fresh && hits != null && refills == REFILLS && !supply.claim(meta, slice.index())
+        && supply.isHeldOrFilling(meta, slice.index())) {
       // Another client was sent this chunk first (a herd on a new object): it had the miss, and
       // this client's copy costs the origin nothing. Else this client is the chunk's first: a
       // fill it starts below is claimed for it once registered.

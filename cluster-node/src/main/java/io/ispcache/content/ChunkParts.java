@@ -24,6 +24,8 @@ final class ChunkParts implements FileResponse.Parts {
 
   private static final byte COMMITTED = 1;
   private static final byte LOCAL = 2;
+  /** Counted as missed whatever happens before it is opened (the chunk fetched to learn the object). */
+  private static final byte MISSED = 4;
 
   private final ChunkSupply supply;
   private final ObjectAddress address;
@@ -58,7 +60,12 @@ final class ChunkParts implements FileResponse.Parts {
         new ChunkParts(supply, address, meta, slices, metrics, new byte[(int) Math.min(slices.count(), AHEAD)]);
     parts.take(parts.found.length);
     if (firstMissed && parts.found.length > 0) {
-      parts.found[0] = 0;
+      // The chunk fetched to learn the object is this request's miss, whether its fill committed
+      // before the states were taken (which claimed it then) or not (claimed now), unless another
+      // client of a herd that discovered it together was sent it first: then it is a hit here.
+      byte taken = parts.found[0];
+      boolean ours = (taken & COMMITTED) != 0 ? (taken & LOCAL) == 0 : supply.claim(meta, slices.firstChunk());
+      parts.found[0] = ours ? MISSED : 0;
     }
     return parts;
   }
@@ -92,7 +99,7 @@ final class ChunkParts implements FileResponse.Parts {
         slices.lastChunk(),
         (state & COMMITTED) == 0,
         (state & LOCAL) != 0 ? metrics.hitBytes() : metrics.missBytes(),
-        metrics.hitBytes());
+        (state & MISSED) != 0 ? null : metrics.hitBytes());
   }
 
   /** Takes the states of the parts up to {@code until} (exclusive) not taken yet. */
