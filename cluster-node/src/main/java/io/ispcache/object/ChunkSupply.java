@@ -358,7 +358,7 @@ public final class ChunkSupply {
                   (reply, error) -> {
                     if (error != null) {
                       metrics.originFetchFailed();
-                      Throwable cause = unwrap(error);
+                      Throwable cause = FillCoordinator.unwrap(error);
                       if (cause instanceof io.ispcache.origin.UncacheableException) {
                         store.forget(address.key()); // the origin forbids storing it now
                       }
@@ -717,12 +717,5 @@ public final class ChunkSupply {
 
   private boolean present(ChunkId id) {
     return store.has(id) || store.fillInProgress(id).isPresent();
-  }
-
-  static Throwable unwrap(Throwable e) {
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }
